@@ -1,0 +1,139 @@
+/* The arch interface: what the portable kernel may ask of the CPU. This is the
+ * only arch/riscv/ header that kernel/ includes. */
+#ifndef ARCH_RISCV_ARCH_H
+#define ARCH_RISCV_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#define PAGE_SIZE  4096UL
+#define PAGE_SHIFT 12
+#define PAGE_ROUND_DOWN(a) ((unsigned long)(a) & ~(PAGE_SIZE - 1))
+#define PAGE_ROUND_UP(a)   (((unsigned long)(a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+/* Callee-saved registers of a kernel thread, saved by arch_switch(). */
+struct context {
+	unsigned long ra, sp;
+	unsigned long s[12];
+};
+
+/* The per-thread trap-context page: user registers saved by uservec, and
+ * what uservec needs to enter the kernel. Offsets are fixed by trampoline.S. */
+struct trap_context {
+	unsigned long regs[32];     /* x0..x31; regs[0] unused */
+	unsigned long sepc;         /* 256 */
+	unsigned long kernel_satp;  /* 264 */
+	unsigned long kernel_sp;    /* 272 */
+	unsigned long handler;      /* 280: kernel address of user_trap_entry */
+	unsigned long kernel_tp;    /* 288: the processor of the hart last entered */
+	unsigned long fregs[32];    /* 296: saved only when sstatus.FS was dirty */
+	unsigned long fcsr;
+};
+
+void arch_switch(struct context *save, struct context *load);
+
+static inline void *arch_cpu_pointer(void)
+{
+	void *tp;
+	__asm__ volatile("mv %0, tp" : "=r"(tp));
+	return tp;
+}
+
+static inline bool arch_irq_enabled(void)
+{
+	unsigned long s;
+	__asm__ volatile("csrr %0, sstatus" : "=r"(s));
+	return s & 2;
+}
+
+static inline void arch_irq_enable(void)
+{
+	__asm__ volatile("csrsi sstatus, 2" ::: "memory");
+}
+
+static inline void arch_irq_disable(void)
+{
+	__asm__ volatile("csrci sstatus, 2" ::: "memory");
+}
+
+static inline unsigned long arch_time(void)
+{
+	unsigned long t;
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+static inline void arch_relax(void)
+{
+	__asm__ volatile(".insn i 0x0F, 0, x0, x0, 0x010" ::: "memory"); /* pause */
+}
+
+static inline void arch_fence(void)
+{
+	__asm__ volatile("fence rw, rw" ::: "memory");
+}
+
+static inline unsigned long arch_frame_pointer(void)
+{
+	return (unsigned long)__builtin_frame_address(0);
+}
+
+/* Rate of arch_time(), from the device tree. */
+extern unsigned long arch_time_hz;
+
+/* Sleep until an interrupt is pending; interrupts stay as they are. */
+void arch_wait_for_interrupt(void);
+void arch_send_ipi(unsigned hart);
+void arch_timer_set(unsigned long when);
+/* Invalidate translations of [va, va+size) on every hart (size 0: all). */
+void arch_tlb_flush_all_harts(unsigned long va, unsigned long size);
+__attribute__((noreturn)) void arch_poweroff(int status);
+__attribute__((noreturn)) void arch_halt(void);
+
+void trap_init_hart(void);
+/* True if stimecmp (Sstc) is usable; call once with the kernel vector set. */
+bool arch_probe_sstc(void);
+extern bool arch_has_sstc;
+
+/* Page tables (Sv39). Permissions are portable bits. */
+#define PERM_R 1u
+#define PERM_W 2u
+#define PERM_X 4u
+#define PERM_U 8u
+#define PERM_SHARED 16u   /* a page this table does not own (trampoline, exit stub) */
+typedef unsigned long *pagetable_t;
+
+pagetable_t mmu_create(void);
+/* 0, or -ENOMEM (page-table pages); -EEXIST if va is mapped already. */
+int mmu_map(pagetable_t pt, unsigned long va, unsigned long pa, unsigned perm);
+/* Returns the physical address that was mapped at va, 0 if none. */
+unsigned long mmu_unmap(pagetable_t pt, unsigned long va);
+/* Physical address mapped at va with at least `perm`, or 0. */
+unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm);
+/* Frees every page-table page; `free_leaf` is called for each mapped user
+ * page (PERM_U) so the caller can release the frame. */
+void mmu_destroy(pagetable_t pt, void (*free_leaf)(unsigned long pa));
+unsigned long mmu_satp(pagetable_t pt);
+/* Kernel page table: identity-mapped RAM with section permissions, MMIO, the
+ * trampoline, and page-table pages ready for the kernel-stack area. */
+void mmu_kernel_init(unsigned long ram_start, unsigned long ram_end);
+void mmu_kernel_enable(void);          /* on each hart */
+extern pagetable_t kernel_pagetable;
+void mmu_for_each_user_page(pagetable_t pt, void (*fn)(void *arg, unsigned long va,
+			    unsigned long pa, unsigned perm), void *arg);
+
+/* Leaves the kernel for the current thread's user context (its trap-context
+ * page), after the portable checks of user_return_prepare(). */
+__attribute__((noreturn)) void user_return(void);
+
+/* Trap contexts */
+void trap_context_init(struct trap_context *tc, unsigned long entry,
+		       unsigned long sp, unsigned long arg, unsigned long ra);
+static inline unsigned long tc_syscall_nr(const struct trap_context *tc) { return tc->regs[17]; }
+static inline unsigned long tc_arg(const struct trap_context *tc, int i) { return tc->regs[10 + i]; }
+static inline void tc_set_return(struct trap_context *tc, long v) { tc->regs[10] = (unsigned long)v; }
+static inline void tc_set_stack(struct trap_context *tc, unsigned long sp) { tc->regs[2] = sp; }
+static inline unsigned long tc_pc(const struct trap_context *tc) { return tc->sepc; }
+
+#endif

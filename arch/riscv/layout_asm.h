@@ -1,0 +1,16 @@
+/* Constants shared between assembly and C in arch/riscv. */
+#ifndef ARCH_RISCV_LAYOUT_ASM_H
+#define ARCH_RISCV_LAYOUT_ASM_H
+#include "config.h"
+
+/* One guard page then a 16 KiB boot stack per hart. */
+#define BOOT_STACK_SIZE 16384
+#define BOOT_STACK_SLOT (4096 + BOOT_STACK_SIZE)
+
+/* struct trap_context offsets (arch.h). */
+#define TC_SEPC        256
+#define TC_KERNEL_SATP 264
+#define TC_KERNEL_SP   272
+#define TC_HANDLER     280
+#define TC_KERNEL_TP   288
+#endif

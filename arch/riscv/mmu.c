@@ -1,0 +1,215 @@
+/* Sv39 page tables: three levels of 512 entries, 4 KiB pages. */
+#include "arch/riscv/arch.h"
+#include "arch/riscv/riscv.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/layout.h"
+#include "kernel/dev/plic.h"
+#include "kernel/dev/uart.h"
+#include "kernel/panic.h"
+#include <dakota/syscall.h>
+
+#define PTE_V (1UL << 0)
+#define PTE_R (1UL << 1)
+#define PTE_W (1UL << 2)
+#define PTE_X (1UL << 3)
+#define PTE_U (1UL << 4)
+#define PTE_A (1UL << 6)
+#define PTE_D (1UL << 7)
+#define PTE_SHARED (1UL << 8)   /* software bit: the frame is not this table's */
+#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+
+#define PTE_PA(pte) (((pte) >> 10) << 12)
+#define PA_PTE(pa)  (((unsigned long)(pa) >> 12) << 10)
+#define VPN(va, level) (((va) >> (12 + 9 * (level))) & 511)
+
+pagetable_t kernel_pagetable;
+
+static unsigned long pte_flags(unsigned perm)
+{
+	unsigned long f = PTE_V | PTE_A | PTE_D;
+	if (perm & PERM_R) f |= PTE_R;
+	if (perm & PERM_W) f |= PTE_W | PTE_R;
+	if (perm & PERM_X) f |= PTE_X;
+	if (perm & PERM_U) f |= PTE_U;
+	if (perm & PERM_SHARED) f |= PTE_SHARED;
+	return f;
+}
+
+pagetable_t mmu_create(void)
+{
+	return frame_alloc();
+}
+
+/* The level-0 entry for va, allocating table pages if `alloc`. NULL if a
+ * table is missing (or cannot be allocated), or a megapage covers va. */
+static unsigned long *walk(pagetable_t pt, unsigned long va, bool alloc)
+{
+	for (int level = 2; level > 0; level--) {
+		unsigned long *pte = &pt[VPN(va, level)];
+		if (*pte & PTE_V) {
+			if (*pte & PTE_LEAF)
+				return NULL;
+			pt = (pagetable_t)PTE_PA(*pte);
+			continue;
+		}
+		if (!alloc)
+			return NULL;
+		pagetable_t next = frame_alloc();
+		if (!next)
+			return NULL;
+		*pte = PA_PTE(next) | PTE_V;
+		pt = next;
+	}
+	return &pt[VPN(va, 0)];
+}
+
+int mmu_map(pagetable_t pt, unsigned long va, unsigned long pa, unsigned perm)
+{
+	unsigned long *pte = walk(pt, va, true);
+	if (!pte)
+		return -ENOMEM;
+	if (*pte & PTE_V)
+		return -EEXIST;
+	*pte = PA_PTE(pa) | pte_flags(perm);
+	return 0;
+}
+
+unsigned long mmu_unmap(pagetable_t pt, unsigned long va)
+{
+	unsigned long *pte = walk(pt, va, false);
+	if (!pte || !(*pte & PTE_V))
+		return 0;
+	unsigned long pa = PTE_PA(*pte);
+	*pte = 0;
+	return pa;
+}
+
+unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm)
+{
+	if (va >= (1UL << 38))
+		return 0;
+	unsigned long *pte = walk(pt, va, false);
+	if (!pte || !(*pte & PTE_V))
+		return 0;
+	unsigned long need = pte_flags(perm) & (PTE_R | PTE_W | PTE_X | PTE_U);
+	if ((*pte & need) != need)
+		return 0;
+	return PTE_PA(*pte) | (va & (PAGE_SIZE - 1));
+}
+
+static void destroy_level(pagetable_t pt, int level, void (*free_leaf)(unsigned long))
+{
+	for (int i = 0; i < 512; i++) {
+		unsigned long pte = pt[i];
+		if (!(pte & PTE_V))
+			continue;
+		if (pte & PTE_LEAF) {
+			if ((pte & PTE_U) && !(pte & PTE_SHARED) && free_leaf)
+				free_leaf(PTE_PA(pte));
+		} else if (level > 0) {
+			destroy_level((pagetable_t)PTE_PA(pte), level - 1, free_leaf);
+		}
+	}
+	frame_free(pt);
+}
+
+void mmu_destroy(pagetable_t pt, void (*free_leaf)(unsigned long pa))
+{
+	destroy_level(pt, 2, free_leaf);
+}
+
+static void visit_level(pagetable_t pt, int level, unsigned long va_base,
+			void (*fn)(void *, unsigned long, unsigned long, unsigned), void *arg)
+{
+	for (unsigned long i = 0; i < 512; i++) {
+		unsigned long pte = pt[i];
+		unsigned long va = va_base | (i << (12 + 9 * level));
+		if (!(pte & PTE_V))
+			continue;
+		if (!(pte & PTE_LEAF)) {
+			if (level > 0)
+				visit_level((pagetable_t)PTE_PA(pte), level - 1, va, fn, arg);
+			continue;
+		}
+		if (!(pte & PTE_U) || (pte & PTE_SHARED))
+			continue;
+		unsigned perm = PERM_U;
+		if (pte & PTE_R) perm |= PERM_R;
+		if (pte & PTE_W) perm |= PERM_W;
+		if (pte & PTE_X) perm |= PERM_X;
+		fn(arg, va, PTE_PA(pte), perm);
+	}
+}
+
+void mmu_for_each_user_page(pagetable_t pt, void (*fn)(void *, unsigned long,
+			    unsigned long, unsigned), void *arg)
+{
+	visit_level(pt, 2, 0, fn, arg);
+}
+
+unsigned long mmu_satp(pagetable_t pt)
+{
+	return SATP_SV39 | ((unsigned long)pt >> 12);
+}
+
+/* Maps [start, end) identity with `perm`, using 2 MiB pages where aligned. */
+static void map_identity(unsigned long start, unsigned long end, unsigned perm)
+{
+	unsigned long a = PAGE_ROUND_DOWN(start);
+	while (a < end) {
+		if (!(a & 0x1fffff) && a + 0x200000 <= end) {
+			unsigned long *pte = &kernel_pagetable[VPN(a, 2)];
+			if (!(*pte & PTE_V)) {
+				pagetable_t l1 = frame_alloc();
+				if (!l1)
+					panic("mmu: out of memory building the kernel page table");
+				*pte = PA_PTE(l1) | PTE_V;
+			}
+			((pagetable_t)PTE_PA(*pte))[VPN(a, 1)] = PA_PTE(a) | pte_flags(perm);
+			a += 0x200000;
+			continue;
+		}
+		if (mmu_map(kernel_pagetable, a, a, perm))
+			panic("mmu: cannot map kernel page %lx", a);
+		a += PAGE_SIZE;
+	}
+}
+
+extern char __kernel_start[], __text_end[], __rodata_end[], __bss_end[];
+extern char __boot_stacks[], __kernel_end[], __trampoline[];
+
+void mmu_kernel_init(unsigned long ram_start, unsigned long ram_end)
+{
+	kernel_pagetable = frame_alloc();
+	if (!kernel_pagetable)
+		panic("mmu: no memory for the kernel page table");
+	unsigned long k0 = (unsigned long)__kernel_start;
+	map_identity(k0, (unsigned long)__text_end, PERM_R | PERM_X);
+	map_identity((unsigned long)__text_end, (unsigned long)__rodata_end, PERM_R);
+	map_identity((unsigned long)__rodata_end, (unsigned long)__bss_end, PERM_R | PERM_W);
+	/* Boot stacks: leave the first page of each slot unmapped as its guard. */
+	unsigned long slot = 4096 + 16384;
+	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++) {
+		unsigned long s = (unsigned long)__boot_stacks + h * slot;
+		map_identity(s + PAGE_SIZE, s + slot, PERM_R | PERM_W);
+	}
+	map_identity((unsigned long)__kernel_end, ram_end, PERM_R | PERM_W);
+	(void)ram_start;
+	map_identity(uart_base_address(), uart_base_address() + PAGE_SIZE, PERM_R | PERM_W);
+	map_identity(0x100000, 0x101000, PERM_R | PERM_W);   /* virt test device */
+	map_identity(PLIC_BASE, PLIC_BASE + PLIC_SIZE, PERM_R | PERM_W);
+	if (mmu_map(kernel_pagetable, TRAMPOLINE, (unsigned long)__trampoline, PERM_R | PERM_X))
+		panic("mmu: cannot map the trampoline");
+	/* Table pages for the whole kernel-stack area now, so mapping a stack
+	 * later never allocates and never races on a table entry. */
+	for (unsigned long va = KSTACK_BASE; va < KSTACK_END; va += 0x200000)
+		if (!walk(kernel_pagetable, va, true))
+			panic("mmu: no memory for kernel-stack page tables");
+}
+
+void mmu_kernel_enable(void)
+{
+	sfence_vma_all();
+	csr_write(satp, mmu_satp(kernel_pagetable));
+	sfence_vma_all();
+}

@@ -1,0 +1,279 @@
+/* Traps: the kernel vector, user trap dispatch, timer, IPIs, and the way
+ * back to user mode through the trampoline. */
+#include "arch/riscv/arch.h"
+#include "arch/riscv/riscv.h"
+#include "arch/riscv/sbi.h"
+#include "kernel/mm/layout.h"
+#include "kernel/mm/addrspace.h"
+#include "kernel/sched/processor.h"
+#include "kernel/sched/sched.h"
+#include "kernel/proc/thread.h"
+#include "kernel/proc/process.h"
+#include "kernel/proc/usertrap.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/dev/console.h"
+#include "kernel/dev/plic.h"
+#include "kernel/dev/uart.h"
+#include "kernel/trace/trace.h"
+#include "kernel/panic.h"
+
+extern char uservec[], userret[], __trampoline[], kernelvec[];
+unsigned long arch_time_hz = 10000000;
+bool arch_has_sstc;
+
+void trap_init_hart(void)
+{
+	csr_write(stvec, kernelvec);
+	csr_write(scounteren, 7);          /* user may read cycle, time, instret */
+	csr_write(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
+}
+
+void arch_timer_set(unsigned long when)
+{
+	if (arch_has_sstc)
+		csr_write(0x14d, when);        /* stimecmp */
+	else
+		sbi_set_timer(when);
+}
+
+void arch_wait_for_interrupt(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+}
+
+void arch_send_ipi(unsigned hart)
+{
+	sbi_send_ipi(1UL << hart, 0);
+}
+
+void arch_tlb_flush_harts(unsigned long mask, unsigned long va, unsigned long size)
+{
+	sbi_remote_sfence_vma(mask, 0, size ? va : 0, size ? size : ~0UL);
+}
+
+void arch_tlb_flush_all_harts(unsigned long va, unsigned long size)
+{
+	unsigned long mask = 0;
+	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
+		if (processors[h].online)
+			mask |= 1UL << h;
+	arch_tlb_flush_harts(mask, va, size);
+}
+
+void arch_halt(void)
+{
+	arch_irq_disable();
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+void arch_poweroff(int status)
+{
+	volatile unsigned *test_device = (volatile unsigned *)0x100000UL;
+	*test_device = status ? ((unsigned)(status & 0xff) << 16) | 0x3333 : 0x5555;
+	sbi_shutdown();
+	arch_halt();
+}
+
+static void external_interrupt(void)
+{
+	unsigned hart = this_processor()->hart;
+	unsigned irq = plic_claim(hart);
+	if (irq == UART_IRQ)
+		console_input_interrupt();
+	if (irq)
+		plic_complete(hart, irq);
+}
+
+/* Returns true if scause was an interrupt (and handled it). */
+static bool handle_interrupt(unsigned long scause)
+{
+	if (!(scause & SCAUSE_INTERRUPT))
+		return false;
+	unsigned long code = scause & ~SCAUSE_INTERRUPT;
+	trace_event(TRACE_IRQ, code, 0);
+	switch (code) {
+	case IRQ_S_TIMER:
+		sched_timer_interrupt();
+		break;
+	case IRQ_S_SOFT:
+		csr_clear(sip, SIP_SSIP);
+		sched_ipi();
+		break;
+	case IRQ_S_EXT:
+		external_interrupt();
+		break;
+	default:
+		panic("unexpected interrupt %lu", code);
+	}
+	return true;
+}
+
+/* Set while probing for an optional instruction: an illegal-instruction
+ * trap then skips it and records the miss instead of panicking. */
+static volatile bool probing, probe_missed;
+
+bool arch_probe_sstc(void)
+{
+	probing = true;
+	probe_missed = false;
+	unsigned long v;
+	__asm__ volatile(".option push\n .option norvc\n csrr %0, 0x14d\n .option pop"
+			 : "=r"(v) :: "memory");
+	(void)v;
+	probing = false;
+	return !probe_missed;
+}
+
+void kernel_trap(void)
+{
+	unsigned long scause = csr_read(scause);
+	unsigned long sepc = csr_read(sepc), sstatus = csr_read(sstatus);
+	if (probing && scause == EXC_ILLEGAL_INST) {
+		probe_missed = true;
+		csr_write(sepc, sepc + 4);
+		return;
+	}
+	if (!(sstatus & SSTATUS_SPP))
+		panic("kernel_trap: trap from user mode on the kernel vector");
+	if (!handle_interrupt(scause)) {
+		unsigned long stval = csr_read(stval);
+		struct thread *t = this_processor()->current;
+		bool guard = stval >= KSTACK_BASE && stval < KSTACK_END &&
+			     ((stval - KSTACK_BASE) % KSTACK_SLOT) < PAGE_SIZE;
+		if (guard && t)
+			panic("kernel stack overflow in thread %d:%d (guard page %lx hit at pc %lx)",
+			      t->proc->pid, t->tid, stval, sepc);
+		panic("kernel trap: scause %lx sepc %lx stval %lx (thread %d:%d)", scause, sepc,
+		      stval, t ? t->proc->pid : -1, t ? t->tid : -1);
+	}
+	csr_write(sepc, sepc);
+	csr_write(sstatus, sstatus);
+}
+
+static void save_fp(struct trap_context *tc)
+{
+	__asm__ volatile(
+		".option push\n .option arch, +d\n"
+		"fsd f0, 0(%0)\n fsd f1, 8(%0)\n fsd f2, 16(%0)\n fsd f3, 24(%0)\n"
+		"fsd f4, 32(%0)\n fsd f5, 40(%0)\n fsd f6, 48(%0)\n fsd f7, 56(%0)\n"
+		"fsd f8, 64(%0)\n fsd f9, 72(%0)\n fsd f10, 80(%0)\n fsd f11, 88(%0)\n"
+		"fsd f12, 96(%0)\n fsd f13, 104(%0)\n fsd f14, 112(%0)\n fsd f15, 120(%0)\n"
+		"fsd f16, 128(%0)\n fsd f17, 136(%0)\n fsd f18, 144(%0)\n fsd f19, 152(%0)\n"
+		"fsd f20, 160(%0)\n fsd f21, 168(%0)\n fsd f22, 176(%0)\n fsd f23, 184(%0)\n"
+		"fsd f24, 192(%0)\n fsd f25, 200(%0)\n fsd f26, 208(%0)\n fsd f27, 216(%0)\n"
+		"fsd f28, 224(%0)\n fsd f29, 232(%0)\n fsd f30, 240(%0)\n fsd f31, 248(%0)\n"
+		"frcsr t0\n sd t0, 256(%0)\n .option pop\n"
+		:: "r"(tc->fregs) : "t0", "memory");
+}
+
+static void load_fp(struct trap_context *tc)
+{
+	__asm__ volatile(
+		".option push\n .option arch, +d\n"
+		"fld f0, 0(%0)\n fld f1, 8(%0)\n fld f2, 16(%0)\n fld f3, 24(%0)\n"
+		"fld f4, 32(%0)\n fld f5, 40(%0)\n fld f6, 48(%0)\n fld f7, 56(%0)\n"
+		"fld f8, 64(%0)\n fld f9, 72(%0)\n fld f10, 80(%0)\n fld f11, 88(%0)\n"
+		"fld f12, 96(%0)\n fld f13, 104(%0)\n fld f14, 112(%0)\n fld f15, 120(%0)\n"
+		"fld f16, 128(%0)\n fld f17, 136(%0)\n fld f18, 144(%0)\n fld f19, 152(%0)\n"
+		"fld f20, 160(%0)\n fld f21, 168(%0)\n fld f22, 176(%0)\n fld f23, 184(%0)\n"
+		"fld f24, 192(%0)\n fld f25, 200(%0)\n fld f26, 208(%0)\n fld f27, 216(%0)\n"
+		"fld f28, 224(%0)\n fld f29, 232(%0)\n fld f30, 240(%0)\n fld f31, 248(%0)\n"
+		"ld t0, 256(%0)\n fscsr t0\n .option pop\n"
+		:: "r"(tc->fregs) : "t0", "memory");
+}
+
+/* uservec jumps here on the thread's kernel stack with kernel satp and tp. */
+void user_trap_entry(void)
+{
+	csr_write(stvec, kernelvec);
+	struct processor *cpu = this_processor();
+	struct thread *t = cpu->current;
+	as_deactivate(t->proc->as, cpu->hart);
+	unsigned long sstatus = csr_read(sstatus);
+	if ((sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		save_fp(t->tc);
+		csr_clear(sstatus, SSTATUS_FS);
+		csr_set(sstatus, SSTATUS_FS_CLEAN);
+	}
+	unsigned long scause = csr_read(scause), stval = csr_read(stval);
+	if (!handle_interrupt(scause)) {
+		switch (scause) {
+		case EXC_ECALL_U:
+			t->tc->sepc += 4;
+			arch_irq_enable();
+			syscall_dispatch(t->tc);
+			break;
+		case EXC_LOAD_PAGE_FAULT:
+		case EXC_LOAD_ACCESS:
+			arch_irq_enable();
+			user_fault(FAULT_LOAD, t->tc->sepc, stval);
+			break;
+		case EXC_STORE_PAGE_FAULT:
+		case EXC_STORE_ACCESS:
+			arch_irq_enable();
+			user_fault(FAULT_STORE, t->tc->sepc, stval);
+			break;
+		case EXC_INST_PAGE_FAULT:
+		case EXC_INST_ACCESS:
+			arch_irq_enable();
+			user_fault(FAULT_FETCH, t->tc->sepc, stval);
+			break;
+		case EXC_ILLEGAL_INST:
+		case EXC_BREAKPOINT:
+			arch_irq_enable();
+			user_fault(FAULT_ILLEGAL, t->tc->sepc, stval);
+			break;
+		default:
+			arch_irq_enable();
+			user_fault(FAULT_MISALIGNED, t->tc->sepc, stval);
+			break;
+		}
+	}
+	user_return();
+}
+
+void trap_context_init(struct trap_context *tc, unsigned long entry,
+		       unsigned long sp, unsigned long arg, unsigned long ra)
+{
+	for (int i = 0; i < 32; i++)
+		tc->regs[i] = 0;
+	for (int i = 0; i < 32; i++)
+		tc->fregs[i] = 0;
+	tc->fcsr = 0;
+	tc->sepc = entry;
+	tc->regs[1] = ra;
+	tc->regs[2] = sp;
+	tc->regs[10] = arg;
+}
+
+void user_return(void)
+{
+	user_return_prepare();
+	arch_irq_disable();
+	struct processor *cpu = this_processor();
+	struct thread *t = cpu->current;
+	struct trap_context *tc = t->tc;
+	csr_write(stvec, TRAMPOLINE + (uservec - __trampoline));
+	tc->kernel_satp = mmu_satp(kernel_pagetable);
+	tc->kernel_sp = t->kstack_top;
+	tc->handler = (unsigned long)user_trap_entry;
+	unsigned long sstatus = csr_read(sstatus);
+	sstatus &= ~(SSTATUS_SPP | SSTATUS_FS);
+	sstatus |= SSTATUS_SPIE;
+	if (cpu->fp_owner != t || t->fp_hart != (int)cpu->hart) {
+		csr_set(sstatus, SSTATUS_FS_CLEAN);
+		load_fp(tc);
+		cpu->fp_owner = t;
+		t->fp_hart = (int)cpu->hart;
+	}
+	sstatus |= SSTATUS_FS_CLEAN;
+	csr_write(sstatus, sstatus);
+	csr_write(sepc, tc->sepc);
+	struct addrspace *as = t->proc->as;
+	as_activate(as, cpu->hart);
+	void (*ret)(unsigned long, unsigned long) =
+		(void (*)(unsigned long, unsigned long))(TRAMPOLINE + (userret - __trampoline));
+	ret(TRAP_CONTEXT(t->tid), mmu_satp(as->pt));
+	__builtin_unreachable();
+}

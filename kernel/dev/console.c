@@ -1,0 +1,124 @@
+/* Console on the UART. Output: one lock, so each write is contiguous on the
+ * line. Input: a line discipline run from the UART interrupt (echo, erase,
+ * newline) feeding readers that sleep on a wait queue. */
+#include <stdarg.h>
+#include "kernel/dev/console.h"
+#include "kernel/dev/uart.h"
+#include "kernel/lib/printf.h"
+#include "kernel/lib/string.h"
+#include "kernel/sync/spinlock.h"
+#include "kernel/sync/waitqueue.h"
+#include <dakota/syscall.h>
+
+static struct spinlock out_lock = SPINLOCK_INIT("console-out", LOCK_CONSOLE);
+
+#define INPUT_SIZE 256
+/* Input ring. Bytes [read_pos, commit_pos) are complete lines readers may
+ * take; [commit_pos, edit_pos) is the line being typed. All positions are
+ * free-running counters, guarded by in_lock. */
+static struct {
+	struct spinlock lock;
+	struct waitqueue readers;
+	char buf[INPUT_SIZE];
+	unsigned long read_pos, commit_pos, edit_pos;
+} in = { .lock = SPINLOCK_INIT("console-in", LOCK_OBJECT) };
+
+void console_init(unsigned long uart_base)
+{
+	uart_init(uart_base);
+	wq_init(&in.readers);
+}
+
+static void put_raw(const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == '\n')
+			uart_putc('\r');
+		uart_putc(buf[i]);
+	}
+}
+
+void console_write(const char *buf, size_t n)
+{
+	spin_lock(&out_lock);
+	put_raw(buf, n);
+	spin_unlock(&out_lock);
+}
+
+void kprintf(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kvsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof line - 1)
+		n = sizeof line - 1;
+	console_write(line, (size_t)n);
+}
+
+void console_emergency_printf(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kvsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof line - 1)
+		n = sizeof line - 1;
+	put_raw(line, (size_t)n);
+}
+
+/* Called with in.lock held. */
+static void input_byte(int c)
+{
+	if (c == '\r')
+		c = '\n';
+	if (c == 0x7f || c == 0x08) {
+		if (in.edit_pos > in.commit_pos) {
+			in.edit_pos--;
+			console_write("\b \b", 3);
+		}
+		return;
+	}
+	if (in.edit_pos - in.read_pos >= INPUT_SIZE)
+		return;   /* full: drop the byte */
+	in.buf[in.edit_pos++ % INPUT_SIZE] = (char)c;
+	char echo = (char)c;
+	console_write(&echo, 1);
+	if (c == '\n' || c == 0x04 || in.edit_pos - in.read_pos == INPUT_SIZE) {
+		in.commit_pos = in.edit_pos;
+		wq_wake_all(&in.readers);
+	}
+}
+
+void console_input_interrupt(void)
+{
+	spin_lock(&in.lock);
+	for (int c; (c = uart_getc()) >= 0;)
+		input_byte(c);
+	spin_unlock(&in.lock);
+}
+
+long console_read(char *buf, size_t n)
+{
+	spin_lock(&in.lock);
+	while (in.read_pos == in.commit_pos) {
+		int err = wq_sleep(&in.readers, &in.lock);
+		if (err) {
+			spin_unlock(&in.lock);
+			return err;
+		}
+	}
+	size_t got = 0;
+	while (got < n && in.read_pos < in.commit_pos) {
+		char c = in.buf[in.read_pos++ % INPUT_SIZE];
+		if (c == 0x04)          /* Ctrl-D: end of input for this read */
+			break;
+		buf[got++] = c;
+		if (c == '\n')
+			break;
+	}
+	spin_unlock(&in.lock);
+	return (long)got;
+}

@@ -1,0 +1,15 @@
+/* ns16550a UART registers. */
+#ifndef KERNEL_DEV_UART_H
+#define KERNEL_DEV_UART_H
+
+#include <stdbool.h>
+
+void uart_init(unsigned long base);
+void uart_putc(char c);
+/* -1 when no byte is waiting. */
+int uart_getc(void);
+unsigned long uart_base_address(void);
+
+#define UART_IRQ 10
+
+#endif

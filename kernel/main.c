@@ -1,0 +1,144 @@
+/* Boot: the boot hart sets up the console, memory, page tables and traps,
+ * starts the other harts, creates the first process (or runs the kernel
+ * self-tests), and every hart then enters the scheduler. */
+#include "arch/riscv/arch.h"
+#include "arch/riscv/fdt.h"
+#include "arch/riscv/sbi.h"
+#include "kernel/boot.h"
+#include "kernel/dev/console.h"
+#include "kernel/dev/plic.h"
+#include "kernel/dev/uart.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/layout.h"
+#include "kernel/proc/exec.h"
+#include "kernel/proc/process.h"
+#include "kernel/sched/processor.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sched/sleep.h"
+#include "kernel/ktest/ktest.h"
+#include "kernel/trace/trace.h"
+#include "kernel/panic.h"
+
+extern char __kernel_start[], __kernel_end[], _secondary_start[];
+static struct fdt_info boot_info;     /* copied before the DTB may be reused */
+static _Atomic unsigned harts_up;
+
+static void hart_init(unsigned hart)
+{
+	mmu_kernel_enable();
+	trap_init_hart();
+	plic_init_hart(hart);
+	processors[hart].online = true;
+	__atomic_fetch_add(&harts_up, 1, __ATOMIC_SEQ_CST);
+}
+
+static void start_secondaries(unsigned boot_hart)
+{
+	for (int i = 0; i < boot_info.hart_count; i++) {
+		unsigned h = boot_info.hart_ids[i];
+		if (h == boot_hart)
+			continue;
+		if (h >= CONFIG_MAX_HARTS) {
+			kprintf("dakota: hart %u ignored (CONFIG_MAX_HARTS is %d)\n", h, CONFIG_MAX_HARTS);
+			continue;
+		}
+		processors[h].hart = h;
+		long err = sbi_hart_start(h, (unsigned long)_secondary_start,
+					  (unsigned long)&processors[h]);
+		if (err)
+			kprintf("dakota: hart %u did not start (SBI error %ld)\n", h, err);
+	}
+}
+
+static void print_memory_map(void)
+{
+	for (int i = 0; i < boot_info.memory_count; i++)
+		kprintf("dakota: memory %lx-%lx (%lu MiB)\n", boot_info.memory[i].base,
+			boot_info.memory[i].base + boot_info.memory[i].size,
+			boot_info.memory[i].size >> 20);
+	kprintf("dakota: kernel %lx-%lx, %lu frames free of %lu\n",
+		(unsigned long)__kernel_start, (unsigned long)__kernel_end,
+		frame_free_count(), frame_total_count());
+	kprintf("dakota: user: trampoline %lx, trap contexts below %lx, stacks below %lx, "
+		"kernel stacks %lx-%lx\n", TRAMPOLINE, TRAP_CONTEXT_BASE + PAGE_SIZE,
+		USTACK_AREA_TOP, KSTACK_BASE, KSTACK_END);
+}
+
+static void setup_memory(void)
+{
+	if (boot_info.memory_count == 0)
+		panic("device tree lists no memory");
+	unsigned long ram_start = boot_info.memory[0].base;
+	unsigned long ram_end = ram_start + boot_info.memory[0].size;
+	frame_init((unsigned long)__kernel_end, ram_end);
+	for (int i = 0; i < boot_info.reserved_count; i++)
+		frame_reserve(boot_info.reserved[i].base,
+			      boot_info.reserved[i].base + boot_info.reserved[i].size);
+	if (boot_info.initrd_end > boot_info.initrd_start)
+		frame_reserve(boot_info.initrd_start, boot_info.initrd_end);
+	mmu_kernel_init(ram_start, ram_end);
+}
+
+static void start_first_process(void)
+{
+	struct boot_args args;
+	boot_args_parse(boot_info.bootargs, &args);
+	if (args.trace)
+		trace_start();
+	if (!strcmp(args.argv[0], "ktest")) {
+		ktest_main(args.argc, args.argv);
+		return;
+	}
+	long err = process_spawn_init(args.argv[0], args.argv);
+	if (err) {
+		kprintf("dakota: cannot start init program '%s' (error %ld)\n", args.argv[0], err);
+		arch_poweroff(127);
+	}
+}
+
+void kmain(unsigned long hart, unsigned long dtb)
+{
+	processors[hart].hart = (unsigned)hart;
+	__asm__ volatile("mv tp, %0" :: "r"(&processors[hart]));
+	if (fdt_parse((const void *)dtb, &boot_info))
+		arch_poweroff(254);
+	console_init(boot_info.uart_base);
+	kprintf("\ndakota: booting on hart %lu of %d\n", hart, boot_info.hart_count);
+	if (boot_info.timebase_hz)
+		arch_time_hz = boot_info.timebase_hz;
+	setup_memory();
+	print_memory_map();
+	hart_init((unsigned)hart);
+	arch_has_sstc = arch_probe_sstc();
+	plic_enable(UART_IRQ, (unsigned)hart);
+	start_secondaries((unsigned)hart);
+	initramfs_init((const void *)boot_info.initrd_start,
+		       boot_info.initrd_end - boot_info.initrd_start);
+	static struct boot_args peek;
+	boot_args_parse(boot_info.bootargs, &peek);
+	if (!strcmp(peek.argv[0], "ktest"))
+		ktest_request();
+	unsigned expected = 0;
+	for (int i = 0; i < boot_info.hart_count; i++)
+		expected += boot_info.hart_ids[i] < CONFIG_MAX_HARTS;
+	while (__atomic_load_n(&harts_up, __ATOMIC_ACQUIRE) < expected)
+		arch_relax();
+	processor_count = expected;
+	kprintf("dakota: %u harts online, timer %s at %lu Hz, time slice %d ms\n", expected,
+		arch_has_sstc ? "sstc" : "sbi", arch_time_hz, CONFIG_TIME_SLICE_MS);
+	start_first_process();
+	sleep_arm_timer(false);
+	sched_loop();
+}
+
+void kmain_secondary(unsigned long hart)
+{
+	hart_init((unsigned)hart);
+	kprintf("dakota: hart %lu online\n", hart);
+	while (!processor_count)
+		arch_relax();
+	ktest_secondary((unsigned)hart);
+	sleep_arm_timer(false);
+	sched_loop();
+}

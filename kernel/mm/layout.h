@@ -1,0 +1,41 @@
+/* Virtual memory layout (Sv39: 256 GiB of user space below 1 << 38).
+ *
+ * User address space, low to high:
+ *   USER_BASE            ELF segments, then the heap (brk)
+ *   MMAP_BASE            anonymous mmap area, growing up
+ *   USTACK_TOP(tid)      one user-stack slot per tid, a guard page at the bottom
+ *   TRAP_CONTEXT(tid)    one trap-context page per tid (no U bit)
+ *   EXIT_STUB            the page a returning thread entry lands in (U, R+X)
+ *   TRAMPOLINE           the top page, the same in every address space
+ *
+ * The kernel page table identity-maps RAM and devices, and holds every
+ * thread's kernel stack in KSTACK_BASE..KSTACK_END, each above a guard page. */
+#ifndef KERNEL_MM_LAYOUT_H
+#define KERNEL_MM_LAYOUT_H
+
+#include "arch/riscv/arch.h"
+#include "config.h"
+
+#define USER_TOP          (1UL << 38)
+#define TRAMPOLINE        (USER_TOP - PAGE_SIZE)
+#define TRAP_CONTEXT_BASE (TRAMPOLINE - PAGE_SIZE)
+#define TRAP_CONTEXT(tid) (TRAP_CONTEXT_BASE - (unsigned long)(tid) * PAGE_SIZE)
+#define MAX_TIDS          1024   /* the thread-bound option can never exceed this */
+#define EXIT_STUB         (TRAP_CONTEXT_BASE - MAX_TIDS * PAGE_SIZE - PAGE_SIZE)
+
+#define USTACK_SLOT       (1UL << 20)   /* 1 MiB: stack plus guard page */
+#define USTACK_AREA_TOP   0x3F00000000UL
+#define USTACK_TOP(tid)   (USTACK_AREA_TOP - (unsigned long)(tid) * USTACK_SLOT)
+#define USTACK_BOTTOM(tid) (USTACK_TOP(tid) - USTACK_SLOT + PAGE_SIZE)
+
+#define USER_BASE         0x10000UL
+#define MMAP_BASE         0x2000000000UL
+#define MMAP_END          (USTACK_AREA_TOP - MAX_TIDS * USTACK_SLOT)
+
+#define KSTACK_PAGES      3     /* 12 KiB */
+#define KSTACK_SLOT       (4 * PAGE_SIZE)   /* one guard page below the stack */
+#define KSTACK_BASE       0x3000000000UL
+#define KSTACK_END        (KSTACK_BASE + CONFIG_SYSTEM_THREADS * KSTACK_SLOT)
+#define KSTACK_TOP(slot)  (KSTACK_BASE + ((unsigned long)(slot) + 1) * KSTACK_SLOT)
+
+#endif

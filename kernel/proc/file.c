@@ -1,0 +1,297 @@
+/* Files and pipes. A pipe is a ring of one page guarded by its own lock
+ * (LOCK_OBJECT) with one wait queue for readers and one for writers. */
+#include "kernel/proc/file.h"
+#include "kernel/proc/process.h"
+#include "kernel/proc/thread.h"
+#include "kernel/sched/sched.h"
+#include "kernel/mm/addrspace.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/dev/console.h"
+#include "kernel/sync/waitqueue.h"
+#include <dakota/syscall.h>
+
+#define PIPE_SIZE 4096
+
+struct pipe {
+	struct spinlock lock;     /* guards everything below */
+	char *buf;
+	unsigned long read_pos, write_pos;   /* free-running */
+	int readers, writers;                /* open ends */
+	struct waitqueue can_read, can_write;
+};
+
+enum file_kind { FILE_CONSOLE, FILE_PIPE_READ, FILE_PIPE_WRITE };
+
+struct file {
+	_Atomic int refs;
+	enum file_kind kind;
+	struct pipe *pipe;
+};
+
+static struct file *file_new(enum file_kind kind, struct pipe *pipe)
+{
+	struct file *f = kmalloc(sizeof *f);
+	if (f) {
+		f->refs = 1;
+		f->kind = kind;
+		f->pipe = pipe;
+	}
+	return f;
+}
+
+static void pipe_end_closed(struct pipe *pp, enum file_kind kind)
+{
+	spin_lock(&pp->lock);
+	if (kind == FILE_PIPE_READ)
+		pp->readers--;
+	else
+		pp->writers--;
+	wq_wake_all(&pp->can_read);
+	wq_wake_all(&pp->can_write);
+	bool last = pp->readers == 0 && pp->writers == 0;
+	spin_unlock(&pp->lock);
+	if (last) {
+		kfree(pp->buf);
+		kfree(pp);
+	}
+}
+
+static void file_put(struct file *f)
+{
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (f->kind != FILE_CONSOLE)
+		pipe_end_closed(f->pipe, f->kind);
+	kfree(f);
+}
+
+long file_open_console(struct process *p)
+{
+	struct file *f = file_new(FILE_CONSOLE, NULL);
+	if (!f)
+		return -ENOMEM;
+	f->refs = 3;
+	p->files[0] = p->files[1] = p->files[2] = f;
+	return 0;
+}
+
+void file_copy_table(struct process *child, struct process *parent)
+{
+	for (int fd = 0; fd < MAX_FDS; fd++) {
+		struct file *f = parent->files[fd];
+		if (f)
+			__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
+		child->files[fd] = f;
+	}
+}
+
+void file_close_all(struct process *p)
+{
+	for (int fd = 0; fd < MAX_FDS; fd++) {
+		spin_lock(&p->lock);
+		struct file *f = p->files[fd];
+		p->files[fd] = NULL;
+		spin_unlock(&p->lock);
+		if (f)
+			file_put(f);
+	}
+}
+
+/* Takes a reference to fd's file, or NULL. */
+static struct file *file_get(int fd)
+{
+	struct process *p = current_process();
+	if (fd < 0 || fd >= MAX_FDS)
+		return NULL;
+	spin_lock(&p->lock);
+	struct file *f = p->files[fd];
+	if (f)
+		__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
+	spin_unlock(&p->lock);
+	return f;
+}
+
+long file_close(int fd)
+{
+	struct process *p = current_process();
+	if (fd < 0 || fd >= MAX_FDS)
+		return -EBADF;
+	spin_lock(&p->lock);
+	struct file *f = p->files[fd];
+	p->files[fd] = NULL;
+	spin_unlock(&p->lock);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
+static long pipe_read(struct pipe *pp, unsigned long ubuf, unsigned long n)
+{
+	struct addrspace *as = current_process()->as;
+	char chunk[256];
+	spin_lock(&pp->lock);
+	while (pp->read_pos == pp->write_pos && pp->writers > 0) {
+		if (wq_sleep(&pp->can_read, &pp->lock)) {
+			spin_unlock(&pp->lock);
+			return -EINTR;
+		}
+	}
+	unsigned long avail = pp->write_pos - pp->read_pos;
+	if (n > avail)
+		n = avail;
+	if (n > sizeof chunk)
+		n = sizeof chunk;
+	for (unsigned long i = 0; i < n; i++)
+		chunk[i] = pp->buf[(pp->read_pos + i) % PIPE_SIZE];
+	pp->read_pos += n;
+	wq_wake_all(&pp->can_write);
+	spin_unlock(&pp->lock);
+	/* Copy out without the pipe lock: a fault-in may allocate. Bytes already
+	 * consumed are lost on -EFAULT, as on Linux. */
+	if (n && copy_to_user(as, ubuf, chunk, n))
+		return -EFAULT;
+	return (long)n;
+}
+
+static long pipe_write(struct pipe *pp, unsigned long ubuf, unsigned long n)
+{
+	struct addrspace *as = current_process()->as;
+	char chunk[256];
+	unsigned long done = 0;
+	while (done < n) {
+		unsigned long want = n - done < sizeof chunk ? n - done : sizeof chunk;
+		if (copy_from_user(as, chunk, ubuf + done, want))
+			return done ? (long)done : -EFAULT;
+		unsigned long put = 0;
+		spin_lock(&pp->lock);
+		while (put < want) {
+			if (pp->readers == 0) {
+				spin_unlock(&pp->lock);
+				return done + put ? (long)(done + put) : -EPIPE;
+			}
+			if (pp->write_pos - pp->read_pos == PIPE_SIZE) {
+				wq_wake_all(&pp->can_read);
+				if (wq_sleep(&pp->can_write, &pp->lock)) {
+					spin_unlock(&pp->lock);
+					return -EINTR;
+				}
+				continue;
+			}
+			pp->buf[pp->write_pos++ % PIPE_SIZE] = chunk[put++];
+		}
+		wq_wake_all(&pp->can_read);
+		spin_unlock(&pp->lock);
+		done += put;
+	}
+	return (long)done;
+}
+
+static long console_write_user(unsigned long ubuf, unsigned long n)
+{
+	struct addrspace *as = current_process()->as;
+	char chunk[256];
+	unsigned long done = 0;
+	while (done < n) {
+		unsigned long want = n - done < sizeof chunk ? n - done : sizeof chunk;
+		if (copy_from_user(as, chunk, ubuf + done, want))
+			return done ? (long)done : -EFAULT;
+		console_write(chunk, want);
+		done += want;
+	}
+	return (long)done;
+}
+
+static long console_read_user(unsigned long ubuf, unsigned long n)
+{
+	char chunk[256];
+	if (n > sizeof chunk)
+		n = sizeof chunk;
+	/* Check the buffer before blocking, so a bad pointer fails at once. */
+	if (n && copy_to_user(current_process()->as, ubuf, "", 1))
+		return -EFAULT;
+	long got = console_read(chunk, n);
+	if (got > 0 && copy_to_user(current_process()->as, ubuf, chunk, (size_t)got))
+		return -EFAULT;
+	return got;
+}
+
+long file_read(int fd, unsigned long buf, unsigned long n)
+{
+	struct file *f = file_get(fd);
+	if (!f)
+		return -EBADF;
+	long r = f->kind == FILE_CONSOLE ? console_read_user(buf, n)
+	       : f->kind == FILE_PIPE_READ ? pipe_read(f->pipe, buf, n) : -EBADF;
+	file_put(f);
+	return r;
+}
+
+long file_write(int fd, unsigned long buf, unsigned long n)
+{
+	struct file *f = file_get(fd);
+	if (!f)
+		return -EBADF;
+	long r = f->kind == FILE_CONSOLE ? console_write_user(buf, n)
+	       : f->kind == FILE_PIPE_WRITE ? pipe_write(f->pipe, buf, n) : -EBADF;
+	file_put(f);
+	return r;
+}
+
+/* Installs f at the lowest free fd; -EMFILE if none. */
+static int fd_install(struct process *p, struct file *f)
+{
+	spin_lock(&p->lock);
+	for (int fd = 0; fd < MAX_FDS; fd++) {
+		if (!p->files[fd]) {
+			p->files[fd] = f;
+			spin_unlock(&p->lock);
+			return fd;
+		}
+	}
+	spin_unlock(&p->lock);
+	return -EMFILE;
+}
+
+long file_pipe(unsigned long fds_uaddr, int flags)
+{
+	struct process *p = current_process();
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	int probe[2] = { 0, 0 };
+	if (copy_to_user(p->as, fds_uaddr, probe, sizeof probe))
+		return -EFAULT;
+	struct pipe *pp = kmalloc(sizeof *pp);
+	char *buf = kmalloc(PIPE_SIZE);
+	struct file *r = file_new(FILE_PIPE_READ, pp);
+	struct file *w = file_new(FILE_PIPE_WRITE, pp);
+	if (!pp || !buf || !r || !w) {
+		kfree(pp);
+		kfree(buf);
+		kfree(r);
+		kfree(w);
+		return -ENOMEM;
+	}
+	spin_init(&pp->lock, "pipe", LOCK_OBJECT);
+	pp->buf = buf;
+	pp->readers = pp->writers = 1;
+	wq_init(&pp->can_read);
+	wq_init(&pp->can_write);
+	int fds[2];
+	fds[0] = fd_install(p, r);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(p, w);
+	if (fds[1] < 0) {
+		if (fds[0] >= 0)
+			file_close(fds[0]);
+		else
+			file_put(r);
+		file_put(w);
+		return -EMFILE;
+	}
+	if (copy_to_user(p->as, fds_uaddr, fds, sizeof fds)) {
+		file_close(fds[0]);
+		file_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}

@@ -1,0 +1,169 @@
+/* Thread control blocks, kernel stacks, first run, exit and wakeup. */
+#include "kernel/proc/thread.h"
+#include "kernel/proc/process.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sched/runqueue.h"
+#include "kernel/sched/processor.h"
+#include "kernel/mm/addrspace.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/layout.h"
+#include "kernel/lib/idalloc.h"
+#include "kernel/panic.h"
+#include "kernel/trace/trace.h"
+
+#include <dakota/syscall.h>
+
+/* Kernel-stack slots bound the number of threads in the whole system. */
+static struct spinlock slot_lock = SPINLOCK_INIT("kstack-slots", LOCK_ALLOC);
+static unsigned long slot_bits[IDALLOC_WORDS(CONFIG_SYSTEM_THREADS)];
+static struct idalloc slots = { .bits = slot_bits, .size = CONFIG_SYSTEM_THREADS };
+_Atomic long thread_live_count;
+
+static int slot_get(void)
+{
+	spin_lock(&slot_lock);
+	int s = idalloc_get(&slots);
+	spin_unlock(&slot_lock);
+	return s;
+}
+
+static void slot_put(int s)
+{
+	spin_lock(&slot_lock);
+	idalloc_put(&slots, s);
+	spin_unlock(&slot_lock);
+}
+
+static void kstack_unmap(int slot)
+{
+	for (unsigned i = 1; i <= KSTACK_PAGES; i++) {
+		unsigned long pa = mmu_unmap(kernel_pagetable, KSTACK_TOP(slot) - i * PAGE_SIZE);
+		if (pa)
+			frame_free((void *)pa);
+	}
+}
+
+/* Maps fresh pages below KSTACK_TOP(slot); the page under them stays
+ * unmapped as the guard. The page-table pages exist already (mmu.c). */
+static int kstack_map(int slot)
+{
+	for (unsigned i = 1; i <= KSTACK_PAGES; i++) {
+		void *page = frame_alloc();
+		if (!page || mmu_map(kernel_pagetable, KSTACK_TOP(slot) - i * PAGE_SIZE,
+				     (unsigned long)page, PERM_R | PERM_W)) {
+			if (page)
+				frame_free(page);
+			kstack_unmap(slot);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+long thread_alloc(struct process *p, struct thread **out)
+{
+	if (p->exiting)
+		return -EAGAIN;
+	int tid = idalloc_get(&p->tids);
+	if (tid < 0)
+		return -EAGAIN;
+	long err = -EAGAIN;
+	int slot = slot_get();
+	if (slot < 0)
+		goto put_tid;
+	err = -ENOMEM;
+	struct thread *t = kmalloc(sizeof *t);
+	if (!t)
+		goto put_slot;
+	if (kstack_map(slot))
+		goto free_thread;
+	t->tc = as_map_trap_context(p->as, tid);
+	if (!t->tc)
+		goto unmap_kstack;
+	spin_init(&t->lock, "thread", LOCK_THREAD);
+	list_init(&t->wait_link);
+	list_init(&t->rq_link);
+	list_init(&t->sleep_link);
+	t->state = THREAD_BLOCKED;          /* not runnable until rq_push */
+	t->tid = tid;
+	t->slot = slot;
+	t->proc = p;
+	t->hart = -1;
+	t->fp_hart = -1;
+	t->kstack_top = KSTACK_TOP(slot);
+	t->ctx.ra = (unsigned long)thread_first_run;
+	t->ctx.sp = t->kstack_top;
+	p->threads[tid] = t;
+	p->live_threads++;
+	thread_live_count++;
+	*out = t;
+	return 0;
+
+unmap_kstack:
+	kstack_unmap(slot);
+free_thread:
+	kfree(t);
+put_slot:
+	slot_put(slot);
+put_tid:
+	idalloc_put(&p->tids, tid);
+	return err;
+}
+
+void thread_free(struct thread *t)
+{
+	struct process *p = t->proc;
+	if (p->threads[t->tid] == t)
+		p->threads[t->tid] = NULL;
+	idalloc_put(&p->tids, t->tid);
+	kstack_unmap(t->slot);
+	slot_put(t->slot);
+	thread_live_count--;
+	kfree(t);
+}
+
+void thread_first_run(void)
+{
+	/* The scheduler locked us before switching here. */
+	spin_unlock(&current_thread()->lock);
+	user_return();
+}
+
+void thread_exit(int code)
+{
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+	as_remove_thread(p->as, t->tid);
+	spin_lock(&p->lock);
+	t->exit_code = code;
+	p->live_threads--;
+	wq_wake_all(&p->thread_exited);
+	spin_lock(&t->lock);
+	t->state = THREAD_EXITED;
+	spin_unlock(&p->lock);
+	trace_event(TRACE_EXIT, (unsigned long)p->pid << 16 | (unsigned)t->tid, (unsigned long)code);
+	sched_switch();
+	panic("thread %d:%d ran after its exit", p->pid, t->tid);
+}
+
+bool thread_wake(struct thread *t)
+{
+	spin_lock(&t->lock);
+	bool blocked = t->state == THREAD_BLOCKED;
+	if (blocked) {
+		t->state = THREAD_READY;
+		struct thread *self = current_thread();
+		trace_event(TRACE_WAKE, (unsigned long)t->proc->pid << 16 | (unsigned)t->tid,
+			    self ? ((unsigned long)self->proc->pid << 16 | (unsigned)self->tid) : 0);
+		rq_push(t);
+	}
+	spin_unlock(&t->lock);
+	return blocked;
+}
+
+void thread_wait_off_hart(struct thread *t)
+{
+	spin_lock(&t->lock);
+	spin_unlock(&t->lock);
+}

@@ -1,0 +1,80 @@
+/* Threads: the unit the scheduler runs. A thread belongs to one process and
+ * shares its address space; it has its own kernel stack, trap-context page
+ * and user-stack slot, all found from its tid. */
+#ifndef KERNEL_PROC_THREAD_H
+#define KERNEL_PROC_THREAD_H
+
+#include <stdbool.h>
+#include "arch/riscv/arch.h"
+#include "kernel/lib/list.h"
+#include "kernel/sync/spinlock.h"
+
+struct process;
+struct waitqueue;
+
+enum thread_state {
+	THREAD_READY,      /* on the ready queue, or about to be */
+	THREAD_RUNNING,    /* on a hart (possibly on its way off it) */
+	THREAD_BLOCKED,    /* on a wait queue */
+	THREAD_EXITED,     /* finished; its control block waits to be reaped */
+};
+
+struct thread {
+	/* Guards state and waiting_on. Held across a context switch: a thread
+	 * switching out holds it until the scheduler on its hart has saved its
+	 * registers, so a waker or reaper on another hart that takes it can
+	 * never see a half-switched thread. */
+	struct spinlock lock;
+	enum thread_state state;
+	struct waitqueue *waiting_on;   /* lock; NULL unless queued */
+	struct list_node wait_link;     /* lock of the queue's owner */
+	struct list_node rq_link;       /* runqueue lock */
+	_Atomic bool killed;            /* must exit at the next chance */
+	bool need_resched;              /* own hart only: slice used up */
+
+	/* Set at creation, then read-only. */
+	int tid;
+	int slot;                       /* kernel-stack slot, system-wide */
+	struct process *proc;
+	struct trap_context *tc;        /* kernel address of the trap-context page */
+	unsigned long kstack_top;
+
+	struct context ctx;             /* saved by arch_switch; its hart only */
+	int exit_code;                  /* process lock; valid once EXITED */
+	int hart;                       /* hart it runs on or last ran on, -1 never */
+	int fp_hart;                    /* hart whose FP file holds its registers */
+
+	/* Accounting, written by the hart running it. */
+	unsigned long run_time;         /* arch_time units */
+	unsigned long switches;
+	unsigned long run_start;
+
+	/* Timed sleeps, guarded by the sleep-queue lock. */
+	struct list_node sleep_link;
+	unsigned long wake_at;
+};
+
+/* Allocates a thread of `p` with a free tid, its kernel stack and its
+ * trap-context page mapped at TRAP_CONTEXT(tid). Caller holds p->lock.
+ * -EAGAIN over the per-process or system bound, -ENOMEM. */
+long thread_alloc(struct process *p, struct thread **out);
+/* Frees what thread_alloc made. Caller holds p->lock; the thread is not on
+ * any hart (its lock handover is complete). */
+void thread_free(struct thread *t);
+/* The first time a new thread runs, the scheduler lands here. */
+void thread_first_run(void);
+/* Ends the calling thread with `code`; frees its user-side resources at once. */
+__attribute__((noreturn)) void thread_exit(int code);
+/* Makes a blocked thread ready; false if it was not blocked. */
+bool thread_wake(struct thread *t);
+/* Waits until t's last switch-out is complete (its lock handed back). */
+void thread_wait_off_hart(struct thread *t);
+
+static inline bool thread_killed(const struct thread *t)
+{
+	return __atomic_load_n(&t->killed, __ATOMIC_ACQUIRE);
+}
+
+extern _Atomic long thread_live_count;   /* system-wide, for kstat */
+
+#endif

@@ -1,0 +1,45 @@
+/* User faults and the last checks before a thread returns to user mode. */
+#include "kernel/proc/usertrap.h"
+#include "kernel/proc/process.h"
+#include "kernel/proc/thread.h"
+#include "kernel/sched/sched.h"
+#include "kernel/mm/addrspace.h"
+#include "kernel/dev/console.h"
+#include <dakota/syscall.h>
+
+static const char *const fault_names[] = {
+	[FAULT_LOAD] = "load page fault",
+	[FAULT_STORE] = "store page fault",
+	[FAULT_FETCH] = "instruction page fault",
+	[FAULT_ILLEGAL] = "illegal instruction",
+	[FAULT_MISALIGNED] = "misaligned access",
+};
+
+void user_fault(enum user_fault_kind kind, unsigned long pc, unsigned long addr)
+{
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+	static const unsigned access[] = { [FAULT_LOAD] = PERM_R, [FAULT_STORE] = PERM_W,
+					   [FAULT_FETCH] = PERM_X };
+	if (kind <= FAULT_FETCH && as_handle_fault(p->as, addr, access[kind]) == 0)
+		return;
+	int sig = kind == FAULT_ILLEGAL ? SIGILL : SIGSEGV;
+	kprintf("dakota: pid %d tid %d (%s): %s at pc %lx addr %lx, killed by signal %d\n",
+		p->pid, t->tid, p->name, fault_names[kind], pc, addr, sig);
+	process_exit_current(W_SIGNALED(sig));
+}
+
+void user_return_prepare(void)
+{
+	struct thread *t = current_thread();
+	if (t->need_resched) {
+		t->need_resched = false;
+		sched_yield();
+	}
+	if (thread_killed(t)) {
+		/* Killed with its process, or alone (by exec in a sibling). */
+		if (t->proc->exiting)
+			process_exit_current(t->proc->exit_status);
+		thread_exit(0);
+	}
+}

@@ -1,0 +1,77 @@
+/* Global FIFO ready queue. Lock order: thread lock, then this lock. */
+#include "kernel/sched/runqueue.h"
+#include "kernel/sched/processor.h"
+#include "kernel/sched/sched.h"
+#include "kernel/proc/thread.h"
+#include "kernel/lib/list.h"
+#include "kernel/sync/spinlock.h"
+#include "kernel/trace/trace.h"
+
+static struct spinlock rq_lock = SPINLOCK_INIT("runqueue", LOCK_RUNQUEUE);
+static struct list_node ready = { &ready, &ready };   /* rq_lock */
+static _Atomic long ready_count;                      /* rq_lock to write */
+static _Atomic unsigned long lock_wait;               /* time spent spinning */
+static unsigned next_idle_probe;                      /* racy hint: fine */
+
+/* Takes the queue lock and accounts the time spent waiting for it. */
+static void rq_lock_acquire(void)
+{
+	unsigned long t0 = arch_time();
+	spin_lock(&rq_lock);
+	unsigned long waited = arch_time() - t0;
+	if (waited) {
+		__atomic_fetch_add(&lock_wait, waited, __ATOMIC_RELAXED);
+		trace_event(TRACE_RQ_WAIT, waited, 0);
+	}
+}
+
+/* The pusher's side of the idle protocol: the queue store is ordered before
+ * reading the idle flags (fence), and an idle hart publishes its flag before
+ * re-checking the queue (fence), so at least one side sees the other. */
+static void wake_idle_hart(void)
+{
+	arch_fence();
+	unsigned self = this_processor()->hart;
+	for (unsigned i = 0; i < CONFIG_MAX_HARTS; i++) {
+		unsigned h = (next_idle_probe + i) % CONFIG_MAX_HARTS;
+		struct processor *p = &processors[h];
+		if (h == self || !p->online)
+			continue;
+		if (__atomic_exchange_n(&p->idle, false, __ATOMIC_SEQ_CST)) {
+			next_idle_probe = h + 1;
+			sched_kick(h);
+			return;
+		}
+	}
+}
+
+void rq_push(struct thread *t)
+{
+	rq_lock_acquire();
+	list_push_back(&ready, &t->rq_link);
+	ready_count++;
+	spin_unlock(&rq_lock);
+	wake_idle_hart();
+}
+
+struct thread *rq_pop(void)
+{
+	if (!__atomic_load_n(&ready_count, __ATOMIC_ACQUIRE))
+		return NULL;
+	rq_lock_acquire();
+	struct list_node *n = list_pop_front(&ready);
+	if (n)
+		ready_count--;
+	spin_unlock(&rq_lock);
+	return n ? list_entry(n, struct thread, rq_link) : NULL;
+}
+
+bool rq_empty(void)
+{
+	return __atomic_load_n(&ready_count, __ATOMIC_ACQUIRE) == 0;
+}
+
+unsigned long rq_lock_wait_time(void)
+{
+	return lock_wait;
+}

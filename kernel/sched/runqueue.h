@@ -1,0 +1,17 @@
+/* The global ready queue: FIFO, one spinlock, shared by every hart. */
+#ifndef KERNEL_SCHED_RUNQUEUE_H
+#define KERNEL_SCHED_RUNQUEUE_H
+
+#include <stdbool.h>
+
+struct thread;
+
+/* Appends t (state READY). Then wakes one idle hart, if any, with an IPI,
+ * after dropping the queue lock. */
+void rq_push(struct thread *t);
+/* NULL when empty. */
+struct thread *rq_pop(void);
+bool rq_empty(void);
+unsigned long rq_lock_wait_time(void);
+
+#endif

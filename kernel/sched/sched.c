@@ -1,0 +1,173 @@
+/* Per-hart scheduler loop, switching, time slices and idle.
+ *
+ * Switch protocol: a thread leaves the CPU only through sched_switch(),
+ * holding its own lock with its new state set. The scheduler loop on that
+ * hart, now on its own stack, puts a READY thread back on the ready queue and
+ * only then releases the lock. A thread picked from the queue is locked by
+ * the picking hart before it is switched to, and the thread releases that
+ * lock itself. So a thread's lock is held for the whole time its registers
+ * are in flight, and no other hart can run or wake it meanwhile. */
+#include "kernel/sched/sched.h"
+#include "kernel/sched/processor.h"
+#include "kernel/sched/runqueue.h"
+#include "kernel/sched/sleep.h"
+#include "kernel/proc/thread.h"
+#include "kernel/proc/process.h"
+#include "kernel/panic.h"
+#include "kernel/trace/trace.h"
+
+struct processor processors[CONFIG_MAX_HARTS];
+unsigned processor_count;
+
+struct thread *current_thread(void)
+{
+	return this_processor()->current;
+}
+
+void irq_save(void)
+{
+	bool on = arch_irq_enabled();
+	arch_irq_disable();
+	struct processor *cpu = this_processor();
+	if (cpu->irq_depth++ == 0)
+		cpu->irq_was_on = on;
+}
+
+void irq_restore(void)
+{
+	struct processor *cpu = this_processor();
+	if (arch_irq_enabled())
+		panic("irq_restore: interrupts are on inside a spinlock section");
+	if (cpu->irq_depth <= 0)
+		panic("irq_restore without irq_save on hart %u", cpu->hart);
+	if (--cpu->irq_depth == 0 && cpu->irq_was_on)
+		arch_irq_enable();
+}
+
+unsigned long sched_slice_ticks(void)
+{
+	return arch_time_hz / 1000 * CONFIG_TIME_SLICE_MS;
+}
+
+static unsigned long trace_id(const struct thread *t)
+{
+	return t ? ((unsigned long)t->proc->pid << 16 | (unsigned)t->tid) : 0;
+}
+
+void sched_switch(void)
+{
+	struct processor *cpu = this_processor();
+	struct thread *t = cpu->current;
+	if (!spin_held(&t->lock) || spin_held_count() != 1)
+		panic("sched_switch: thread %d:%d holds %d spinlocks (must hold exactly its own)",
+		      t->proc->pid, t->tid, spin_held_count());
+	if (t->state == THREAD_RUNNING)
+		panic("sched_switch: thread %d:%d is still marked running", t->proc->pid, t->tid);
+	bool was_on = cpu->irq_was_on;
+	arch_switch(&t->ctx, &cpu->sched_ctx);
+	this_processor()->irq_was_on = was_on;
+}
+
+void sched_yield(void)
+{
+	struct thread *t = current_thread();
+	spin_lock(&t->lock);
+	t->state = THREAD_READY;
+	sched_switch();
+	spin_unlock(&t->lock);
+}
+
+/* Runs t on this hart until it switches back. Called with t->lock held. */
+static void run_thread(struct processor *cpu, struct thread *t)
+{
+	unsigned long now = arch_time();
+	t->state = THREAD_RUNNING;
+	t->hart = (int)cpu->hart;
+	t->switches++;
+	t->run_start = now;
+	t->need_resched = false;
+	cpu->current = t;
+	cpu->slice_end = now + sched_slice_ticks();
+	cpu->switches++;
+	trace_event(TRACE_SWITCH, 0, trace_id(t));
+	arch_switch(&cpu->sched_ctx, &t->ctx);
+	/* Back on this hart's scheduler stack, t->lock held by t. */
+	cpu = this_processor();
+	now = arch_time();
+	t->run_time += now - t->run_start;
+	cpu->current = NULL;
+	trace_event(TRACE_SWITCH, trace_id(t), 0);
+	if (t->state == THREAD_READY)
+		rq_push(t);
+}
+
+/* Publish "idle", re-check the queue, then wait for an interrupt. Interrupts
+ * are off here; wfi still wakes on a pending one, which we then take. */
+static void idle(struct processor *cpu)
+{
+	__atomic_store_n(&cpu->idle, true, __ATOMIC_SEQ_CST);
+	arch_fence();
+	if (rq_empty()) {
+		trace_event(TRACE_IDLE_ENTER, 0, 0);
+		sleep_arm_timer_idle();
+		unsigned long t0 = arch_time();
+		arch_wait_for_interrupt();
+		cpu->idle_time += arch_time() - t0;
+		trace_event(TRACE_IDLE_EXIT, 0, 0);
+	}
+	__atomic_store_n(&cpu->idle, false, __ATOMIC_SEQ_CST);
+	arch_irq_enable();
+	arch_irq_disable();
+}
+
+void sched_loop(void)
+{
+	struct processor *cpu = this_processor();
+	arch_irq_disable();
+	for (;;) {
+		cpu->watchdog_mark = arch_time();
+		struct thread *t = rq_pop();
+		if (!t) {
+			idle(cpu);
+			continue;
+		}
+		spin_lock(&t->lock);
+		if (t->state != THREAD_READY)
+			panic("sched: thread %d:%d on the ready queue in state %d",
+			      t->proc->pid, t->tid, t->state);
+		run_thread(cpu, t);
+		spin_unlock(&t->lock);
+	}
+}
+
+void sched_timer_interrupt(void)
+{
+	struct processor *cpu = this_processor();
+	cpu->ticks++;
+	sleep_wake_expired(arch_time());
+	struct thread *t = cpu->current;
+	if (t && arch_time() >= cpu->slice_end && !rq_empty())
+		t->need_resched = true;
+	sleep_arm_timer(cpu->current != NULL);
+}
+
+void sched_ipi(void)
+{
+	if (panic_in_progress())
+		arch_halt();
+	/* Nothing else to do here: the interrupted thread checks its kill flag
+	 * and the ready queue on its way back to user mode, and an idle hart
+	 * looks at the queue after wfi. */
+}
+
+void sched_kick(unsigned hart)
+{
+	arch_send_ipi(hart);
+}
+
+void sched_stop_other_harts(void)
+{
+	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
+		if (processors[h].online && this_processor() != &processors[h])
+			arch_send_ipi(h);
+}

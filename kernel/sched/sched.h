@@ -1,0 +1,28 @@
+/* The scheduler: each hart runs sched_loop(), which takes threads from the
+ * global ready queue, runs each until it yields, blocks, exits or uses up
+ * its time slice, and sleeps in wfi when there is nothing to run. */
+#ifndef KERNEL_SCHED_SCHED_H
+#define KERNEL_SCHED_SCHED_H
+
+#include <stdbool.h>
+
+struct thread;
+
+__attribute__((noreturn)) void sched_loop(void);
+/* Switches away from the current thread. Caller holds exactly one spinlock,
+ * the current thread's own, and has set its state; returns (on whatever
+ * hart) with that lock held again once the thread is scheduled. */
+void sched_switch(void);
+void sched_yield(void);
+struct thread *current_thread(void);
+/* Timer interrupt on this hart. */
+void sched_timer_interrupt(void);
+/* Software interrupt on this hart. */
+void sched_ipi(void);
+/* Asks every other hart to stop (panic). */
+void sched_stop_other_harts(void);
+/* Interrupts `hart` so it notices a kill or new work. */
+void sched_kick(unsigned hart);
+unsigned long sched_slice_ticks(void);
+
+#endif

@@ -1,0 +1,89 @@
+/* Wait queues. See waitqueue.h for the protocol; the lock order is object
+ * lock, then sleep-queue lock, then thread lock, then ready queue. */
+#include "kernel/sync/waitqueue.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sched/sleep.h"
+#include "kernel/proc/thread.h"
+#include "kernel/proc/process.h"
+#include "kernel/trace/trace.h"
+#include "arch/riscv/arch.h"
+#include <dakota/syscall.h>
+
+void wq_init(struct waitqueue *wq)
+{
+	list_init(&wq->waiters);
+}
+
+bool wq_empty(const struct waitqueue *wq)
+{
+	return list_empty(&wq->waiters);
+}
+
+static int sleep_on(struct waitqueue *wq, struct spinlock *lock, unsigned long deadline,
+		    bool interruptible)
+{
+	struct thread *t = current_thread();
+	bool killed = interruptible && thread_killed(t);
+	if (killed)
+		return -EINTR;
+	list_push_back(&wq->waiters, &t->wait_link);
+	if (deadline)
+		sleep_queue_add(t, deadline);
+	spin_lock(&t->lock);
+	t->waiting_on = wq;
+	if ((interruptible && thread_killed(t)) || (deadline && arch_time() >= deadline)) {
+		/* A killer or the sleep-queue timer that ran before we took
+		 * t->lock saw us not yet blocked: do not block now. */
+		t->state = THREAD_RUNNING;
+	} else {
+		t->state = THREAD_BLOCKED;
+		trace_event(TRACE_BLOCK, (unsigned long)t->proc->pid << 16 | (unsigned)t->tid, 0);
+		spin_unlock(lock);
+		sched_switch();
+		spin_unlock(&t->lock);
+		spin_lock(lock);
+		spin_lock(&t->lock);
+	}
+	t->waiting_on = NULL;
+	spin_unlock(&t->lock);
+	/* Woken by a kill or a timeout, we may still be queued. */
+	if (list_linked(&t->wait_link))
+		list_remove(&t->wait_link);
+	if (deadline)
+		sleep_queue_remove(t);
+	return interruptible && thread_killed(t) ? -EINTR : 0;
+}
+
+int wq_sleep(struct waitqueue *wq, struct spinlock *lock)
+{
+	return sleep_on(wq, lock, 0, true);
+}
+
+int wq_sleep_until(struct waitqueue *wq, struct spinlock *lock, unsigned long deadline)
+{
+	return sleep_on(wq, lock, deadline ? deadline : 1, true);
+}
+
+void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lock)
+{
+	sleep_on(wq, lock, 0, false);
+}
+
+int wq_wake_one(struct waitqueue *wq)
+{
+	while (!list_empty(&wq->waiters)) {
+		struct list_node *n = list_pop_front(&wq->waiters);
+		if (thread_wake(list_entry(n, struct thread, wait_link)))
+			return 1;
+	}
+	return 0;
+}
+
+int wq_wake_all(struct waitqueue *wq)
+{
+	int woken = 0;
+	while (!list_empty(&wq->waiters))
+		woken += thread_wake(list_entry(list_pop_front(&wq->waiters),
+						struct thread, wait_link));
+	return woken;
+}

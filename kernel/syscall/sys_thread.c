@@ -1,0 +1,153 @@
+/* Thread calls: create, gettid, waittid, join, and the ts snapshot. */
+#include "kernel/syscall/syscall.h"
+#include "kernel/proc/process.h"
+#include "kernel/proc/thread.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sched/runqueue.h"
+#include "kernel/mm/addrspace.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/layout.h"
+#include "kernel/lib/string.h"
+#include "kernel/trace/trace.h"
+#include <dakota/syscall.h>
+
+long sys_thread_create(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	struct thread *self = current_thread();
+	struct process *p = self->proc;
+	struct thread *t;
+	spin_lock(&p->lock);
+	long err = thread_alloc(p, &t);
+	spin_unlock(&p->lock);
+	if (err)
+		return err;
+	err = as_add_thread_stack(p->as, t->tid);
+	if (err) {
+		as_remove_thread(p->as, t->tid);
+		spin_lock(&p->lock);
+		p->live_threads--;
+		thread_free(t);
+		spin_unlock(&p->lock);
+		return err;
+	}
+	trap_context_init(t->tc, a0, USTACK_TOP(t->tid), a1, EXIT_STUB);
+	t->tc->regs[3] = self->tc->regs[3];      /* gp: the program's global pointer */
+	trace_event(TRACE_CREATE, (unsigned long)p->pid << 16 | (unsigned)t->tid,
+		    (unsigned long)p->pid << 16 | (unsigned)self->tid);
+	long tid = t->tid;
+	spin_lock(&t->lock);
+	t->state = THREAD_READY;
+	rq_push(t);
+	spin_unlock(&t->lock);
+	return tid;
+}
+
+long sys_gettid(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	return current_thread()->tid;
+}
+
+/* Reaps tid if it has exited; -1 no such thread or the caller, -2 running,
+ * -3 running and `block` set (the caller then sleeps and retries). */
+static long reap(struct process *p, long tid, bool block)
+{
+	struct thread *self = current_thread();
+	if (tid < 0 || tid >= CONFIG_MAX_THREADS || tid == self->tid)
+		return -1;
+	spin_lock(&p->lock);
+	for (;;) {
+		struct thread *t = p->threads[tid];
+		if (!t) {
+			spin_unlock(&p->lock);
+			return -1;
+		}
+		if (t->state == THREAD_EXITED) {
+			long code = t->exit_code;
+			thread_wait_off_hart(t);
+			thread_free(t);
+			spin_unlock(&p->lock);
+			return code;
+		}
+		if (!block) {
+			spin_unlock(&p->lock);
+			return -2;
+		}
+		if (wq_sleep(&p->thread_exited, &p->lock)) {
+			spin_unlock(&p->lock);
+			return -EINTR;
+		}
+	}
+}
+
+long sys_waittid(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	return reap(current_process(), (long)a0, false);
+}
+
+long sys_thread_join(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	return reap(current_process(), (long)a0, true);
+}
+
+static int info_state(enum thread_state s)
+{
+	switch (s) {
+	case THREAD_READY: return THREAD_INFO_READY;
+	case THREAD_RUNNING: return THREAD_INFO_RUNNING;
+	case THREAD_BLOCKED: return THREAD_INFO_BLOCKED;
+	default: return THREAD_INFO_EXITED;
+	}
+}
+
+static unsigned long ticks_to_ns(unsigned long t)
+{
+	return t / arch_time_hz * 1000000000UL + t % arch_time_hz * 1000000000UL / arch_time_hz;
+}
+
+/* Called with p->lock held. */
+static void describe(struct thread_info *ti, struct process *p, struct thread *t)
+{
+	ti->pid = p->pid;
+	ti->tid = t->tid;
+	ti->uid = p->uid;
+	ti->state = info_state(t->state);
+	ti->hart = t->hart;
+	memcpy(ti->name, p->name, sizeof ti->name);
+	unsigned long run = t->run_time;
+	if (t->state == THREAD_RUNNING)
+		run += arch_time() - t->run_start;
+	ti->run_ns = ticks_to_ns(run);
+	ti->switches = t->switches;
+}
+
+long sys_thread_list(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	long max = (long)a1;
+	if (max < 0)
+		return -EINVAL;
+	if (max > CONFIG_SYSTEM_THREADS)
+		max = CONFIG_SYSTEM_THREADS;
+	struct thread_info *snap = kmalloc((unsigned long)(max ? max : 1) * sizeof *snap);
+	if (!snap)
+		return -ENOMEM;
+	long n = 0;
+	spin_lock(&proc_tree_lock);
+	struct list_node *pos;
+	list_for_each(pos, &all_processes) {
+		struct process *p = list_entry(pos, struct process, all_link);
+		spin_lock(&p->lock);
+		for (int i = 0; i < CONFIG_MAX_THREADS && n < max; i++)
+			if (p->threads[i])
+				describe(&snap[n++], p, p->threads[i]);
+		spin_unlock(&p->lock);
+	}
+	spin_unlock(&proc_tree_lock);
+	long err = copy_to_user(current_process()->as, a0, snap, (unsigned long)n * sizeof *snap);
+	kfree(snap);
+	return err ? err : n;
+}

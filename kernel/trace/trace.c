@@ -1,0 +1,92 @@
+/* Trace buffers: one per hart, appended only by that hart with interrupts
+ * off, so recording takes no lock. trace_stop() drains them over the UART as
+ * framed text lines that a host decoder can pick out of the console output:
+ *
+ *   #TRB harts=N hz=HZ records=R
+ *   #TR hart seq time type a b check        (all hex; check = sum of fields)
+ *   #TRE hart=H recorded=N dropped=D
+ *
+ * A record that does not parse, or whose check or sequence number does not
+ * follow, is counted as corrupt by the decoder, which resynchronises at the
+ * next "#TR" line. */
+#include "kernel/trace/trace.h"
+#include "kernel/dev/console.h"
+#include "kernel/mm/frame.h"
+#include "kernel/sched/processor.h"
+#include "kernel/sync/spinlock.h"
+#include "arch/riscv/arch.h"
+
+struct trace_record {
+	unsigned long time;
+	unsigned long type;
+	unsigned long a, b;
+};
+
+struct trace_buffer {
+	struct trace_record *records;   /* its hart only while tracing */
+	unsigned long count, dropped;
+};
+
+bool trace_enabled;
+static struct trace_buffer buffers[CONFIG_MAX_HARTS];
+static struct spinlock control = SPINLOCK_INIT("trace-control", LOCK_OBJECT);
+
+#define BUFFER_PAGES ((CONFIG_TRACE_RECORDS * sizeof(struct trace_record) + PAGE_SIZE - 1) / PAGE_SIZE)
+#define CHUNK_PAGES 64
+#define RECORDS_PER_CHUNK (CHUNK_PAGES * PAGE_SIZE / sizeof(struct trace_record))
+
+void trace_record(enum trace_event_type type, unsigned long a, unsigned long b)
+{
+	irq_save();
+	struct trace_buffer *buf = &buffers[this_processor()->hart];
+	if (buf->records && buf->count < CONFIG_TRACE_RECORDS)
+		buf->records[buf->count++] = (struct trace_record){ arch_time(), type, a, b };
+	else
+		buf->dropped++;
+	irq_restore();
+}
+
+void trace_start(void)
+{
+	spin_lock(&control);
+	if (!trace_enabled) {
+		for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++) {
+			buffers[h].count = buffers[h].dropped = 0;
+			if (!buffers[h].records && processors[h].online)
+				buffers[h].records = frame_alloc_run(BUFFER_PAGES > 255 ? 255 : BUFFER_PAGES);
+		}
+		__atomic_store_n(&trace_enabled, true, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&control);
+}
+
+static void drain(unsigned hart)
+{
+	struct trace_buffer *buf = &buffers[hart];
+	for (unsigned long i = 0; i < buf->count; i++) {
+		struct trace_record *r = &buf->records[i];
+		unsigned long check = hart + i + r->time + r->type + r->a + r->b;
+		kprintf("#TR %x %lx %lx %lx %lx %lx %lx\n", hart, i, r->time, r->type, r->a, r->b,
+			check);
+	}
+	kprintf("#TRE hart=%u recorded=%lu dropped=%lu\n", hart, buf->count, buf->dropped);
+}
+
+void trace_stop(void)
+{
+	spin_lock(&control);
+	bool was = trace_enabled;
+	__atomic_store_n(&trace_enabled, false, __ATOMIC_RELEASE);
+	spin_unlock(&control);
+	if (!was)
+		return;
+	kprintf("#TRB harts=%u hz=%lu records=%d\n", processor_count, arch_time_hz,
+		CONFIG_TRACE_RECORDS);
+	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++) {
+		if (!buffers[h].records)
+			continue;
+		drain(h);
+		frame_free_run(buffers[h].records);
+		buffers[h].records = NULL;
+	}
+}

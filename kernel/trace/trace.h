@@ -1,0 +1,37 @@
+/* Scheduler event tracing into per-hart buffers (no lock on the recording
+ * path: each hart appends only to its own buffer, with interrupts off). */
+#ifndef KERNEL_TRACE_TRACE_H
+#define KERNEL_TRACE_TRACE_H
+
+#include <stdbool.h>
+#include "config.h"
+
+enum trace_event_type {
+	TRACE_SWITCH = 1,     /* a: prev (pid<<16|tid, 0 idle), b: next */
+	TRACE_WAKE,           /* a: woken, b: waker */
+	TRACE_BLOCK,          /* a: thread */
+	TRACE_CREATE,         /* a: new thread, b: creator */
+	TRACE_EXIT,           /* a: thread, b: exit code */
+	TRACE_SYSCALL_ENTER,  /* a: number */
+	TRACE_SYSCALL_EXIT,   /* a: number, b: result */
+	TRACE_IRQ,            /* a: cause */
+	TRACE_IDLE_ENTER,
+	TRACE_IDLE_EXIT,
+	TRACE_RQ_WAIT,        /* a: time spent waiting for the ready-queue lock */
+	TRACE_NAME,           /* a: thread id, b: packed name characters */
+};
+
+extern bool trace_enabled;
+
+void trace_record(enum trace_event_type type, unsigned long a, unsigned long b);
+void trace_start(void);
+/* Stops recording and drains every hart's buffer over the UART. */
+void trace_stop(void);
+
+static inline void trace_event(enum trace_event_type type, unsigned long a, unsigned long b)
+{
+	if (CONFIG_TRACE && __atomic_load_n(&trace_enabled, __ATOMIC_RELAXED))
+		trace_record(type, a, b);
+}
+
+#endif
