@@ -86,6 +86,12 @@ extern unsigned long arch_time_hz;
 void arch_wait_for_interrupt(void);
 void arch_send_ipi(unsigned hart);
 void arch_timer_set(unsigned long when);
+/* Invalidate this hart's translations of [va, va+size). */
+static inline void arch_tlb_flush_local(unsigned long va, unsigned long size)
+{
+	for (unsigned long a = va; a < va + size; a += PAGE_SIZE)
+		__asm__ volatile("sfence.vma %0, zero" :: "r"(a) : "memory");
+}
 /* Invalidate translations of [va, va+size) on every hart (size 0: all). */
 void arch_tlb_flush_all_harts(unsigned long va, unsigned long size);
 __attribute__((noreturn)) void arch_poweroff(int status);

@@ -8,7 +8,7 @@
 #include "kernel/panic.h"
 #include "arch/riscv/arch.h"
 
-static struct spinlock lock = SPINLOCK_INIT("frames", LOCK_ALLOC);
+static struct spinlock lock = SPINLOCK_INIT("frames", LOCK_FRAMES);
 /* All guarded by `lock`. */
 static unsigned long base, frames, free_count, hint;
 static unsigned long *used;          /* bitmap */

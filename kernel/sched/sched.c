@@ -15,6 +15,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/panic.h"
 #include "kernel/trace/trace.h"
+#include "kernel/mm/layout.h"
 
 struct processor processors[CONFIG_MAX_HARTS];
 unsigned processor_count;
@@ -90,6 +91,9 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	cpu->slice_end = now + sched_slice_ticks();
 	cpu->switches++;
 	trace_event(TRACE_SWITCH, 0, trace_id(t));
+	/* Kernel-stack slots are reused with new frames; a translation of this
+	 * slot cached on this hart from an earlier owner must not survive. */
+	arch_tlb_flush_local(t->kstack_top - KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES * PAGE_SIZE);
 	arch_switch(&cpu->sched_ctx, &t->ctx);
 	/* Back on this hart's scheduler stack, t->lock held by t. */
 	cpu = this_processor();

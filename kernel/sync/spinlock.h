@@ -15,7 +15,8 @@
  *   LOCK_THREAD      one thread: state, on-hart mark, wait link; held across
  *                    the context switch (the one lock a switch hands over)
  *   LOCK_RUNQUEUE    the global ready queue
- *   LOCK_ALLOC       frame allocator, kmalloc, id allocators of the system
+ *   LOCK_ALLOC       kmalloc, kernel-stack slots
+ *   LOCK_FRAMES      the frame allocator (kmalloc takes it for new slabs)
  *   LOCK_CONSOLE     console output
  */
 #ifndef KERNEL_SYNC_SPINLOCK_H
@@ -33,6 +34,7 @@ enum lock_level {
 	LOCK_THREAD,
 	LOCK_RUNQUEUE,
 	LOCK_ALLOC,
+	LOCK_FRAMES,
 	LOCK_CONSOLE,
 	LOCK_LEVELS
 };

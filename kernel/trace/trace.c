@@ -5,6 +5,7 @@
  *   #TRB harts=N hz=HZ records=R
  *   #TR hart seq time type a b check        (all hex; check = sum of fields)
  *   #TRE hart=H recorded=N dropped=D
+ *   #TRN pid name                           (process names, at the end)
  *
  * A record that does not parse, or whose check or sequence number does not
  * follow, is counted as corrupt by the decoder, which resynchronises at the
@@ -14,6 +15,7 @@
 #include "kernel/mm/frame.h"
 #include "kernel/sched/processor.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/proc/process.h"
 #include "arch/riscv/arch.h"
 
 struct trace_record {
@@ -89,4 +91,11 @@ void trace_stop(void)
 		frame_free_run(buffers[h].records);
 		buffers[h].records = NULL;
 	}
+	spin_lock(&proc_tree_lock);
+	struct list_node *pos;
+	list_for_each(pos, &all_processes) {
+		struct process *p = list_entry(pos, struct process, all_link);
+		kprintf("#TRN %d %s\n", p->pid, p->name);
+	}
+	spin_unlock(&proc_tree_lock);
 }
