@@ -1,0 +1,5 @@
+/* false: fails with status 1. */
+int main(void)
+{
+	return 1;
+}
