@@ -8,6 +8,8 @@
 #ifndef DAKOTA_SYSCALL_H
 #define DAKOTA_SYSCALL_H
 
+#define SYS_dup             23
+#define SYS_dup3            24
 #define SYS_close           57
 #define SYS_pipe2           59
 #define SYS_read            63

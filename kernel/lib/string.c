@@ -184,6 +184,18 @@ char *strchr(const char *s, int c)
 	}
 }
 
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+	char ch = (char)c;
+	for (;; s++) {
+		if (*s == ch)
+			last = s;
+		if (!*s)
+			return (char *)last;
+	}
+}
+
 size_t strlcpy(char *restrict dst, const char *restrict src, size_t size)
 {
 	size_t len = strlen(src);

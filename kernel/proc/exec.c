@@ -14,6 +14,7 @@
 #include "kernel/mm/layout.h"
 #include "kernel/lib/string.h"
 #include "kernel/trace/trace.h"
+#include "kernel/sync/objects.h"
 #include <dakota/syscall.h>
 
 static const void *initramfs;

@@ -295,3 +295,35 @@ long file_pipe(unsigned long fds_uaddr, int flags)
 	}
 	return 0;
 }
+
+long file_dup(int fd)
+{
+	struct file *f = file_get(fd);
+	if (!f)
+		return -EBADF;
+	int newfd = fd_install(current_process(), f);
+	if (newfd < 0)
+		file_put(f);
+	return newfd;
+}
+
+#define O_CLOEXEC 02000000
+
+long file_dup3(int oldfd, int newfd, int flags)
+{
+	struct process *p = current_process();
+	if (newfd < 0 || newfd >= MAX_FDS)
+		return -EBADF;
+	if (oldfd == newfd || (flags & ~O_CLOEXEC))
+		return -EINVAL;
+	struct file *f = file_get(oldfd);
+	if (!f)
+		return -EBADF;
+	spin_lock(&p->lock);
+	struct file *old = p->files[newfd];
+	p->files[newfd] = f;
+	spin_unlock(&p->lock);
+	if (old)
+		file_put(old);
+	return newfd;
+}

@@ -17,7 +17,7 @@ struct processor {
 	struct context sched_ctx;    /* the scheduler loop's saved registers */
 	int irq_depth;               /* nesting of irq_save(); 0: none */
 	bool irq_was_on;             /* state to restore when irq_depth returns to 0 */
-	_Atomic bool idle;           /* about to wfi or in it: wants an IPI for work */
+	_Atomic int idle;            /* about to wfi or in it: wants an IPI for work */
 	struct thread *fp_owner;     /* whose FP registers this hart's FP file holds */
 	unsigned long held_levels;   /* lock-order levels held (bit per level), debug */
 	unsigned long slice_end;     /* time at which the current thread is preempted */

@@ -37,7 +37,7 @@ static void wake_idle_hart(void)
 		struct processor *p = &processors[h];
 		if (h == self || !p->online)
 			continue;
-		if (__atomic_exchange_n(&p->idle, false, __ATOMIC_SEQ_CST)) {
+		if (__atomic_exchange_n(&p->idle, 0, __ATOMIC_SEQ_CST)) {
 			next_idle_probe = h + 1;
 			sched_kick(h);
 			return;

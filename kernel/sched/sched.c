@@ -109,7 +109,7 @@ static void run_thread(struct processor *cpu, struct thread *t)
  * are off here; wfi still wakes on a pending one, which we then take. */
 static void idle(struct processor *cpu)
 {
-	__atomic_store_n(&cpu->idle, true, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&cpu->idle, 1, __ATOMIC_SEQ_CST);
 	arch_fence();
 	if (rq_empty()) {
 		trace_event(TRACE_IDLE_ENTER, 0, 0);
@@ -119,7 +119,7 @@ static void idle(struct processor *cpu)
 		cpu->idle_time += arch_time() - t0;
 		trace_event(TRACE_IDLE_EXIT, 0, 0);
 	}
-	__atomic_store_n(&cpu->idle, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&cpu->idle, 0, __ATOMIC_SEQ_CST);
 	arch_irq_enable();
 	arch_irq_disable();
 }

@@ -53,5 +53,9 @@ void spin_unlock(struct spinlock *l)
 
 int spin_held_count(void)
 {
-	return __builtin_popcountl(this_processor()->held_levels);
+	/* Counted by hand: libgcc's popcount is built for the hard-float ABI. */
+	int n = 0;
+	for (unsigned long levels = this_processor()->held_levels; levels; levels &= levels - 1)
+		n++;
+	return n;
 }

@@ -25,3 +25,15 @@ long sys_pipe2(SYSCALL_ARGS)
 	SYSCALL_UNUSED;
 	return file_pipe(a0, (int)a1);
 }
+
+long sys_dup(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	return file_dup((int)a0);
+}
+
+long sys_dup3(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	return file_dup3((int)a0, (int)a1, (int)a2);
+}

@@ -1,0 +1,80 @@
+/* cpio newc: a 110-byte ASCII header ("070701" or "070702", then thirteen
+ * 8-digit hex fields), the name with its NUL, padding to 4 bytes, the data,
+ * padding to 4 bytes. The archive ends at the entry "TRAILER!!!". */
+#include "kernel/proc/cpio.h"
+#include "kernel/lib/string.h"
+#include <dakota/syscall.h>
+
+#define CPIO_HEADER_LEN 110
+#define FIELD_MODE      1    /* field indexes after the 6-byte magic */
+#define FIELD_FILESIZE  6
+#define FIELD_NAMESIZE  11
+
+/* Field i as a number, or -1 if it holds a non-hex digit. */
+static long header_field(const char *header, int i)
+{
+	const char *p = header + 6 + 8 * i;
+	long v = 0;
+	for (int k = 0; k < 8; k++) {
+		char c = p[k];
+		int digit;
+		if (c >= '0' && c <= '9')
+			digit = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			digit = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			digit = c - 'A' + 10;
+		else
+			return -1;
+		v = v * 16 + digit;
+	}
+	return v;
+}
+
+static unsigned long align4(unsigned long x)
+{
+	return (x + 3) & ~3UL;
+}
+
+int cpio_next(const void *archive, unsigned long len, unsigned long *cursor,
+	      struct cpio_file *f)
+{
+	const char *base = archive;
+	unsigned long off = *cursor;
+	if (!archive || off >= len)
+		return 0;
+	if (len - off < CPIO_HEADER_LEN)
+		return -EINVAL;
+	const char *h = base + off;
+	if (memcmp(h, "070701", 6) && memcmp(h, "070702", 6))
+		return -EINVAL;
+	long mode = header_field(h, FIELD_MODE), size = header_field(h, FIELD_FILESIZE);
+	long namesize = header_field(h, FIELD_NAMESIZE);
+	if (mode < 0 || size < 0 || namesize < 1)
+		return -EINVAL;
+	unsigned long name_off = off + CPIO_HEADER_LEN;
+	if ((unsigned long)namesize > len - name_off || base[name_off + namesize - 1] != 0)
+		return -EINVAL;
+	unsigned long data_off = align4(name_off + (unsigned long)namesize);
+	if (data_off > len || (unsigned long)size > len - data_off)
+		return -EINVAL;
+	f->name = base + name_off;
+	f->name_len = (unsigned long)namesize - 1;
+	if (!strcmp(f->name, "TRAILER!!!"))
+		return 0;
+	f->data = base + data_off;
+	f->size = (unsigned long)size;
+	f->mode = (unsigned)mode;
+	*cursor = align4(data_off + (unsigned long)size);
+	return 1;
+}
+
+int cpio_find(const void *archive, unsigned long len, const char *name, struct cpio_file *f)
+{
+	unsigned long cursor = 0;
+	int r;
+	while ((r = cpio_next(archive, len, &cursor, f)) == 1)
+		if (!strcmp(f->name, name))
+			return 0;
+	return r < 0 ? r : -ENOENT;
+}

@@ -1,0 +1,24 @@
+/* Reader of cpio "newc" archives (the initramfs): the files in order, or
+ * one by name. Pure code over a byte range; every field is bounds-checked. */
+#ifndef KERNEL_PROC_CPIO_H
+#define KERNEL_PROC_CPIO_H
+
+struct cpio_file {
+	const char *name;          /* inside the archive, NUL-terminated there */
+	unsigned long name_len;    /* without the NUL */
+	const void *data;
+	unsigned long size;
+	unsigned mode;             /* st_mode: type and permission bits */
+};
+
+/* Reads the entry at *cursor (start with 0) into *f and moves *cursor to
+ * the next one. 1: an entry; 0: the trailer or the end; -EINVAL: a broken
+ * header or an entry running past len. */
+int cpio_next(const void *archive, unsigned long len, unsigned long *cursor,
+	      struct cpio_file *f);
+
+/* 0 and *f for the entry called name, -ENOENT if none, -EINVAL if the
+ * archive breaks before it is found. */
+int cpio_find(const void *archive, unsigned long len, const char *name, struct cpio_file *f);
+
+#endif
