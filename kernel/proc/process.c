@@ -3,6 +3,7 @@
  * Lock order here: proc_tree_lock, then a process lock, then its address
  * space lock, then thread locks (see kernel/sync/spinlock.h). */
 #include "kernel/proc/process.h"
+#include "kernel/trace/trace.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/exec.h"
 #include "kernel/proc/file.h"
@@ -214,12 +215,13 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	as_destroy(p->as);
 	p->as = NULL;
 
-	spin_lock(&proc_tree_lock);
 	if (p == init_process) {
+		trace_stop();   /* the trace leaves over the UART before power-off */
 		kprintf("dakota: init (pid %d) exited with status %d, powering off\n",
 			p->pid, status_for_poweroff(status));
 		arch_poweroff(status_for_poweroff(status));
 	}
+	spin_lock(&proc_tree_lock);
 	reparent_children(p);
 	p->state = PROC_ZOMBIE;
 	p->last_thread = self;

@@ -57,5 +57,6 @@ long sys_poweroff(SYSCALL_ARGS)
 	SYSCALL_UNUSED;
 	if (current_process()->pid != 1)
 		return -EPERM;
+	trace_stop();
 	arch_poweroff((int)(a0 & 0xff));
 }

@@ -27,6 +27,9 @@ struct trace_record {
 struct trace_buffer {
 	struct trace_record *records;   /* its hart only while tracing */
 	unsigned long count, dropped;
+	/* 1 while its hart is inside trace_record: trace_stop waits for 0
+	 * before it reads or frees records. */
+	int recording;
 };
 
 bool trace_enabled;
@@ -41,10 +44,16 @@ void trace_record(enum trace_event_type type, unsigned long a, unsigned long b)
 {
 	irq_save();
 	struct trace_buffer *buf = &buffers[this_processor()->hart];
-	if (buf->records && buf->count < CONFIG_TRACE_RECORDS)
-		buf->records[buf->count++] = (struct trace_record){ arch_time(), type, a, b };
-	else
-		buf->dropped++;
+	/* Announce, then re-check: either trace_stop sees recording == 1 and
+	 * waits, or this hart sees trace_enabled == false and leaves. */
+	__atomic_store_n(&buf->recording, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&trace_enabled, __ATOMIC_SEQ_CST)) {
+		if (buf->records && buf->count < CONFIG_TRACE_RECORDS)
+			buf->records[buf->count++] = (struct trace_record){ arch_time(), type, a, b };
+		else
+			buf->dropped++;
+	}
+	__atomic_store_n(&buf->recording, 0, __ATOMIC_RELEASE);
 	irq_restore();
 }
 
@@ -78,10 +87,13 @@ void trace_stop(void)
 {
 	spin_lock(&control);
 	bool was = trace_enabled;
-	__atomic_store_n(&trace_enabled, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&trace_enabled, false, __ATOMIC_SEQ_CST);
 	spin_unlock(&control);
 	if (!was)
 		return;
+	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
+		while (__atomic_load_n(&buffers[h].recording, __ATOMIC_ACQUIRE))
+			arch_relax();
 	kprintf("#TRB harts=%u hz=%lu records=%d\n", processor_count, arch_time_hz,
 		CONFIG_TRACE_RECORDS);
 	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++) {
