@@ -29,6 +29,7 @@ static void hart_init(unsigned hart)
 	mmu_kernel_enable();
 	trap_init_hart();
 	plic_init_hart(hart);
+	processors[hart].watchdog_mark = arch_time() | 1;   /* 0 means "not watched" */
 	processors[hart].online = true;
 	__atomic_fetch_add(&harts_up, 1, __ATOMIC_SEQ_CST);
 }

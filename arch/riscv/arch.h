@@ -32,6 +32,16 @@ struct trap_context {
 };
 
 void arch_switch(struct context *save, struct context *load);
+__attribute__((noreturn)) void arch_run_on_stack(void (*fn)(void), unsigned long sp);
+
+/* The first member of every struct processor (at offset 0 from tp), for
+ * kernelvec: two registers' worth of scratch, and the top of a per-hart
+ * emergency stack that a trap moves to when the interrupted kernel stack
+ * ran into its guard page (offsets in layout_asm.h). */
+struct arch_processor {
+	unsigned long scratch[2];
+	unsigned long emergency_sp;
+};
 
 static inline void *arch_cpu_pointer(void)
 {

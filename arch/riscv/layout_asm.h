@@ -13,4 +13,11 @@
 #define TC_KERNEL_SP   272
 #define TC_HANDLER     280
 #define TC_KERNEL_TP   288
+
+/* struct arch_processor offsets (arch.h), from tp. */
+#define CPU_SCRATCH0     0
+#define CPU_SCRATCH1     8
+#define CPU_EMERGENCY_SP 16
+#define KERNELVEC_FRAME  144
+#define PAGE_SIZE_ASM    4096
 #endif

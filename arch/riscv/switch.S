@@ -1,5 +1,7 @@
 # arch_switch(save, load): save the callee-saved registers of the running
 # kernel thread into *save and resume the one saved in *load.
+#include "arch/riscv/layout_asm.h"
+
 	.text
 	.globl arch_switch
 arch_switch:
@@ -35,10 +37,36 @@ arch_switch:
 
 # Kernel-mode trap vector: save the caller-saved registers on the current
 # kernel stack, run kernel_trap(), and return to the interrupted code.
+# arch_run_on_stack(fn, sp): calls fn() with the stack pointer at sp; fn
+# must not return (the kernel self-tests use it to overflow a stack).
+	.globl arch_run_on_stack
+arch_run_on_stack:
+	mv sp, a1
+	li s0, 0
+	jr a0
+
 	.globl kernelvec
 	.align 4
 kernelvec:
-	addi sp, sp, -144
+	# If the frame below would land in a kernel stack's guard page, the
+	# stack has overflowed: take the trap on this hart's emergency stack,
+	# where kernel_trap can still report it (else each store would fault
+	# again, and the next trap would write further down into a neighbour).
+	sd t0, CPU_SCRATCH0(tp)
+	sd t1, CPU_SCRATCH1(tp)
+	addi t0, sp, -KERNELVEC_FRAME
+	ld t1, kstack_guard_base
+	sub t0, t0, t1
+	ld t1, kstack_guard_span
+	bgeu t0, t1, 1f
+	ld t1, kstack_slot_mask
+	and t0, t0, t1
+	li t1, PAGE_SIZE_ASM
+	bgeu t0, t1, 1f
+	ld sp, CPU_EMERGENCY_SP(tp)
+1:	ld t0, CPU_SCRATCH0(tp)
+	ld t1, CPU_SCRATCH1(tp)
+	addi sp, sp, -KERNELVEC_FRAME
 	sd ra, 0(sp)
 	sd t0, 8(sp)
 	sd t1, 16(sp)
@@ -75,5 +103,5 @@ kernelvec:
 	ld t5, 112(sp)
 	ld t6, 120(sp)
 	ld s0, 128(sp)
-	addi sp, sp, 144
+	addi sp, sp, KERNELVEC_FRAME
 	sret

@@ -3,6 +3,7 @@
 #include "arch/riscv/arch.h"
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/sbi.h"
+#include "arch/riscv/layout_asm.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/sched/processor.h"
@@ -21,8 +22,22 @@ extern char uservec[], userret[], __trampoline[], kernelvec[];
 unsigned long arch_time_hz = 10000000;
 bool arch_has_sstc;
 
+/* Read by kernelvec to tell a kernel-stack overflow (layout.h). */
+const unsigned long kstack_guard_base = KSTACK_BASE;
+const unsigned long kstack_guard_span = KSTACK_END - KSTACK_BASE;
+const unsigned long kstack_slot_mask = KSTACK_SLOT - 1;
+_Static_assert((KSTACK_SLOT & (KSTACK_SLOT - 1)) == 0 && KSTACK_BASE % KSTACK_SLOT == 0,
+	       "kernelvec's guard test needs power-of-two, aligned kernel-stack slots");
+_Static_assert(PAGE_SIZE == PAGE_SIZE_ASM, "layout_asm.h page size");
+
+#define EMERGENCY_STACK_SIZE 4096
+static char emergency_stacks[CONFIG_MAX_HARTS][EMERGENCY_STACK_SIZE] __attribute__((aligned(16)));
+
 void trap_init_hart(void)
 {
+	struct processor *cpu = this_processor();
+	cpu->arch.emergency_sp = (unsigned long)emergency_stacks[cpu->hart] +
+				 EMERGENCY_STACK_SIZE;
 	csr_write(stvec, kernelvec);
 	csr_write(scounteren, 7);          /* user may read cycle, time, instret */
 	csr_write(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
@@ -141,9 +156,10 @@ void kernel_trap(void)
 		struct thread *t = this_processor()->current;
 		bool guard = stval >= KSTACK_BASE && stval < KSTACK_END &&
 			     ((stval - KSTACK_BASE) % KSTACK_SLOT) < PAGE_SIZE;
-		if (guard && t)
-			panic("kernel stack overflow in thread %d:%d (guard page %lx hit at pc %lx)",
-			      t->proc->pid, t->tid, stval, sepc);
+		if (guard)
+			panic("kernel stack overflow in thread %d:%d%s%s (guard page %lx hit at pc %lx)",
+			      t ? t->proc->pid : -1, t ? t->tid : -1, t ? " " : "",
+			      t ? t->proc->name : "", stval, sepc);
 		panic("kernel trap: scause %lx sepc %lx stval %lx (thread %d:%d)", scause, sepc,
 		      stval, t ? t->proc->pid : -1, t ? t->tid : -1);
 	}

@@ -8,6 +8,8 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/sched/processor.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/proc/thread.h"
+#include "kernel/panic.h"
 #include "arch/riscv/arch.h"
 
 static int checks, failures;
@@ -84,7 +86,7 @@ static void test_kmalloc(void)
 	check(kmalloc_bytes_in_use() == bytes, "kmalloc bytes back after kfree");
 	check(frame_free_count() == frames, "kmalloc returns empty slabs' frames");
 
-	void *many[300];
+	static void *many[300];   /* static: too big for a 12 KiB kernel stack frame */
 	for (int i = 0; i < 300; i++)
 		many[i] = kmalloc(48);
 	bool distinct = true;
@@ -163,10 +165,52 @@ static void test_counter(void)
 	kprintf("# %lu increments from %u harts\n", counter, processor_count);
 }
 
+/* Each call takes a frame of its own until the guard page stops it. */
+static volatile unsigned long recursion_limit = ~0UL;
+
+__attribute__((noinline)) static unsigned long recurse(unsigned long depth)
+{
+	volatile char frame[256];
+	frame[0] = (char)depth;
+	if (depth == recursion_limit)
+		return 0;
+	return recurse(depth + 1) + frame[0];
+}
+
+static void overflow_now(void)
+{
+	recurse(0);
+	panic("ktest: recursion came back");
+}
+
+/* `init=ktest overflow`: must end in the kernel-stack overflow panic (the
+ * test expects status 255 and the panic's message). */
+static void test_stack_overflow(void)
+{
+	unsigned long top;
+	if (thread_kstack_borrow(&top))
+		panic("ktest: no kernel stack to overflow");
+	kprintf("ktest: overflowing the kernel stack below %lx\n", top);
+	arch_run_on_stack(overflow_now, top);
+}
+
+/* `init=ktest hang` (2 harts or more): this hart spins with interrupts
+ * off, as in a deadlock; another hart's watchdog must report it. */
+static void test_watchdog(void)
+{
+	kprintf("ktest: hart %u spins with interrupts off\n", this_processor()->hart);
+	__atomic_store_n(&counter_go, 1, __ATOMIC_RELEASE);   /* free the other harts */
+	arch_irq_disable();
+	for (;;)
+		arch_relax();
+}
+
 void ktest_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && !strcmp(argv[1], "overflow"))
+		test_stack_overflow();
+	if (argc > 1 && !strcmp(argv[1], "hang"))
+		test_watchdog();
 	kprintf("TAP version 13\n");
 	test_frames();
 	test_kmalloc();

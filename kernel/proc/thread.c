@@ -61,6 +61,19 @@ static int kstack_map(int slot)
 	return 0;
 }
 
+long thread_kstack_borrow(unsigned long *top)
+{
+	int slot = slot_get();
+	if (slot < 0)
+		return -EAGAIN;
+	if (kstack_map(slot)) {
+		slot_put(slot);
+		return -ENOMEM;
+	}
+	*top = KSTACK_TOP(slot);
+	return 0;
+}
+
 long thread_alloc(struct process *p, struct thread **out)
 {
 	if (p->exiting)

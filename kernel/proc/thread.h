@@ -57,6 +57,9 @@ struct thread {
 /* Allocates a thread of `p` with a free tid, its kernel stack and its
  * trap-context page mapped at TRAP_CONTEXT(tid). Caller holds p->lock.
  * -EAGAIN over the per-process or system bound, -ENOMEM. */
+/* A mapped kernel stack (with its guard page) that belongs to no thread,
+ * never returned: for the kernel self-test that overflows one. */
+long thread_kstack_borrow(unsigned long *top);
 long thread_alloc(struct process *p, struct thread **out);
 /* Frees what thread_alloc made. Caller holds p->lock; the thread is not on
  * any hart (its lock handover is complete). */

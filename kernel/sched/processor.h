@@ -11,6 +11,7 @@ struct thread;
 /* Only its own hart writes a processor's fields, except `idle` (read by
  * harts that push work, to pick an IPI target) and `online`. */
 struct processor {
+	struct arch_processor arch;  /* must stay first: kernelvec finds it at tp */
 	unsigned hart;
 	bool online;
 	struct thread *current;      /* NULL while in the scheduler loop */

@@ -11,6 +11,7 @@
 #include "kernel/sched/processor.h"
 #include "kernel/sched/runqueue.h"
 #include "kernel/sched/sleep.h"
+#include "kernel/sched/watchdog.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/process.h"
 #include "kernel/panic.h"
@@ -148,6 +149,7 @@ void sched_timer_interrupt(void)
 {
 	struct processor *cpu = this_processor();
 	cpu->ticks++;
+	watchdog_tick(cpu, arch_time());
 	sleep_wake_expired(arch_time());
 	struct thread *t = cpu->current;
 	if (t && arch_time() >= cpu->slice_end && !rq_empty())

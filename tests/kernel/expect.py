@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Boot Dakota and require an exact exit status and console lines.
+
+    expect.py --status N --line REGEX [--line REGEX ...] -- QEMU.PY-ARGS...
+
+For boots that must end badly on purpose (a kernel panic is status 255):
+passes when tools/qemu.py exits with status N and every REGEX matches some
+console line (re.search), in the order given. Prints the console log on
+failure."""
+import argparse
+import re
+import subprocess
+import sys
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--status", type=int, required=True)
+    ap.add_argument("--line", action="append", default=[], metavar="REGEX")
+    ap.add_argument("qemu", nargs=argparse.REMAINDER)
+    args = ap.parse_args()
+    cmd = args.qemu[1:] if args.qemu[:1] == ["--"] else args.qemu
+    proc = subprocess.run([sys.executable] + cmd, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors="replace")
+    lines = proc.stdout.splitlines()
+    problems = []
+    if proc.returncode != args.status:
+        problems.append(f"exit status {proc.returncode}, expected {args.status}")
+    at = 0
+    for pattern in args.line:
+        rx = re.compile(pattern)
+        while at < len(lines) and not rx.search(lines[at]):
+            at += 1
+        if at == len(lines):
+            problems.append(f"no console line matches {pattern!r} (in order)")
+            break
+        at += 1
+    if problems:
+        sys.stdout.write(proc.stdout)
+        for p in problems:
+            print(f"expect.py: {p}")
+        return 1
+    print(f"expect.py: status {proc.returncode} and {len(args.line)} expected lines")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
