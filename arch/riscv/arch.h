@@ -130,7 +130,12 @@ unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm);
 /* Frees every page-table page; `free_leaf` is called for each mapped user
  * page (PERM_U) so the caller can release the frame. */
 void mmu_destroy(pagetable_t pt, void (*free_leaf)(unsigned long pa));
-unsigned long mmu_satp(pagetable_t pt);
+/* The satp value that selects pt (Sv39, no ASIDs). Inline: on every
+ * return to user mode. */
+static inline unsigned long mmu_satp(pagetable_t pt)
+{
+	return (8UL << 60) | ((unsigned long)pt >> 12);
+}
 /* Kernel page table: identity-mapped RAM with section permissions, MMIO, the
  * trampoline, and page-table pages ready for the kernel-stack area. */
 void mmu_kernel_init(unsigned long ram_start, unsigned long ram_end);

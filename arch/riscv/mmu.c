@@ -147,11 +147,6 @@ void mmu_for_each_user_page(pagetable_t pt, void (*fn)(void *, unsigned long,
 	visit_level(pt, 2, 0, fn, arg);
 }
 
-unsigned long mmu_satp(pagetable_t pt)
-{
-	return SATP_SV39 | ((unsigned long)pt >> 12);
-}
-
 /* Maps [start, end) identity with `perm`, using 2 MiB pages where aligned. */
 static void map_identity(unsigned long start, unsigned long end, unsigned perm)
 {

@@ -348,15 +348,6 @@ struct addrspace *as_clone(struct addrspace *as)
 	return child;
 }
 
-void as_activate(struct addrspace *as, unsigned hart)
-{
-	__atomic_fetch_or(&as->active_harts, 1UL << hart, __ATOMIC_SEQ_CST);
-}
-
-void as_deactivate(struct addrspace *as, unsigned hart)
-{
-	__atomic_fetch_and(&as->active_harts, ~(1UL << hart), __ATOMIC_RELAXED);
-}
 
 /* Copies n bytes between kernel buffer k and user address u, page by page.
  * `to_user` selects the direction. */

@@ -59,7 +59,16 @@ int copy_from_user(struct addrspace *as, void *dst, unsigned long src, size_t n)
 long copy_string_from_user(struct addrspace *as, char *dst, unsigned long src, size_t max);
 
 /* Harts running this address space in user mode, flushing stale entries. */
-void as_activate(struct addrspace *as, unsigned hart);
-void as_deactivate(struct addrspace *as, unsigned hart);
+/* Marks hart as (not) possibly holding as's translations; inline, as
+ * they run on every trap from user mode. */
+static inline void as_activate(struct addrspace *as, unsigned hart)
+{
+	__atomic_fetch_or(&as->active_harts, 1UL << hart, __ATOMIC_SEQ_CST);
+}
+
+static inline void as_deactivate(struct addrspace *as, unsigned hart)
+{
+	__atomic_fetch_and(&as->active_harts, ~(1UL << hart), __ATOMIC_RELAXED);
+}
 
 #endif

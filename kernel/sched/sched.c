@@ -21,11 +21,6 @@
 struct processor processors[CONFIG_MAX_HARTS];
 unsigned processor_count;
 
-struct thread *current_thread(void)
-{
-	return this_processor()->current;
-}
-
 void irq_save(void)
 {
 	bool on = arch_irq_enabled();

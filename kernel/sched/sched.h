@@ -5,6 +5,7 @@
 #define KERNEL_SCHED_SCHED_H
 
 #include <stdbool.h>
+#include "kernel/sched/processor.h"
 
 struct thread;
 
@@ -14,7 +15,11 @@ __attribute__((noreturn)) void sched_loop(void);
  * hart) with that lock held again once the thread is scheduled. */
 void sched_switch(void);
 void sched_yield(void);
-struct thread *current_thread(void);
+/* The thread running on this hart; NULL in the scheduler loop. */
+static inline struct thread *current_thread(void)
+{
+	return this_processor()->current;
+}
 /* Timer interrupt on this hart. */
 void sched_timer_interrupt(void);
 /* Software interrupt on this hart. */
