@@ -105,7 +105,9 @@ void kmain(unsigned long hart, unsigned long dtb)
 	if (fdt_parse((const void *)dtb, &boot_info))
 		arch_poweroff(254);
 	console_init(boot_info.uart_base);
-	kprintf("\ndakota: booting on hart %lu of %d\n", hart, boot_info.hart_count);
+	unsigned long boot_us = arch_time() / (boot_info.timebase_hz ? boot_info.timebase_hz / 1000000 : 10);
+	kprintf("\ndakota: booting on hart %lu of %d at %lu.%03lu ms after reset\n", hart,
+		boot_info.hart_count, boot_us / 1000, boot_us % 1000);
 	if (boot_info.timebase_hz)
 		arch_time_hz = boot_info.timebase_hz;
 	setup_memory();
