@@ -272,12 +272,16 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	if (err)
 		return err;
 	struct trap_context *tc = as_map_trap_context(as, 0);
-	if (!tc) {
+	/* The new image starts with no mutexes, semaphores or condvars. */
+	struct sync_objects *sync = tc ? sync_objects_create() : NULL;
+	if (!sync) {
 		as_destroy(as);
 		return -ENOMEM;
 	}
 	/* Point of no return: end the other threads, then swap images. */
 	process_reduce_to_current_thread();
+	sync_objects_destroy(p->sync);
+	p->sync = sync;
 	struct addrspace *old = p->as;
 	as_remove_thread(old, self->tid);
 	spin_lock(&p->lock);
