@@ -307,7 +307,6 @@ long file_dup(int fd)
 	return newfd;
 }
 
-#define O_CLOEXEC 02000000
 
 long file_dup3(int oldfd, int newfd, int flags)
 {
