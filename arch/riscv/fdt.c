@@ -132,7 +132,7 @@ static void parse_reg(struct walker *w, struct node *n, const unsigned char *v, 
 {
 	const struct node *p = parent_of_current(w);
 	u32 ac = p->address_cells, sc = p->size_cells;
-	if (ac > 2 || sc > 2 || len < 4 * (ac + sc))
+	if (ac > 2 || sc > 2 || ac + sc == 0 || len < 4 * (ac + sc))
 		return;
 	n->has_reg = true;
 	n->reg_base = read_cells(v, ac);
@@ -247,7 +247,7 @@ static int step(struct walker *w, u32 *off)
 static int parse_reservation_block(struct walker *w, u32 off)
 {
 	for (;;) {
-		if (off + 16 > w->size)
+		if (off > w->size || w->size - off < 16)
 			return -EINVAL_CODE;
 		u64 base = read_cells(w->blob + off, 2), size = read_cells(w->blob + off + 8, 2);
 		if (base == 0 && size == 0)
