@@ -34,8 +34,13 @@ static void hart_init(unsigned hart)
 	__atomic_fetch_add(&harts_up, 1, __ATOMIC_SEQ_CST);
 }
 
+/* In .data, not .bss: a hart arriving through _start late (entry.S)
+ * reads it before or while the boot hart zeroes .bss. */
+static _Atomic int late_harts_wait = 1;
+
 static void start_secondaries(unsigned boot_hart)
 {
+	__atomic_store_n(&late_harts_wait, 0, __ATOMIC_RELEASE);
 	for (int i = 0; i < boot_info.hart_count; i++) {
 		unsigned h = boot_info.hart_ids[i];
 		if (h == boot_hart)
@@ -47,7 +52,9 @@ static void start_secondaries(unsigned boot_hart)
 		processors[h].hart = h;
 		long err = sbi_hart_start(h, (unsigned long)_secondary_start,
 					  (unsigned long)&processors[h]);
-		if (err)
+		if (err == SBI_ERR_ALREADY_AVAILABLE)
+			kprintf("dakota: hart %u left OpenSBI early; it joins from _start\n", h);
+		else if (err)
 			kprintf("dakota: hart %u did not start (SBI error %ld)\n", h, err);
 	}
 }
@@ -133,6 +140,21 @@ void kmain(unsigned long hart, unsigned long dtb)
 	start_first_process();
 	sleep_arm_timer(false);
 	sched_loop();
+}
+
+void kmain_secondary(unsigned long hart);
+
+/* A hart that came through _start after the boot hart (entry.S): it waits
+ * until the kernel is ready for secondaries, then is one. */
+void kmain_late_secondary(unsigned long hart)
+{
+	while (__atomic_load_n(&late_harts_wait, __ATOMIC_ACQUIRE))
+		arch_relax();
+	if (hart >= CONFIG_MAX_HARTS)
+		arch_halt();
+	processors[hart].hart = (unsigned)hart;
+	__asm__ volatile("mv tp, %0" :: "r"(&processors[hart]));
+	kmain_secondary(hart);
 }
 
 void kmain_secondary(unsigned long hart)

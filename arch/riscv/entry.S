@@ -6,6 +6,14 @@
 	.section .text.entry
 	.globl _start
 _start:
+	# Only the first hart here is the boot hart. Debian's OpenSBI 1.1 has
+	# been seen (about 1 boot in 80, host under load) to send a second hart
+	# through this cold-boot entry instead of _secondary_start; it must not
+	# zero .bss or boot again, so it joins as a secondary.
+	la t0, boot_hart_claimed
+	li t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez t1, _start_late
 	# Zero .bss before any C runs (the boot stacks live outside it).
 	la t0, __bss_start
 	la t1, __bss_end
@@ -16,6 +24,12 @@ _start:
 2:	call set_boot_stack
 	mv tp, zero
 	call kmain
+	j arch_halt
+
+_start_late:
+	call set_boot_stack
+	mv tp, zero
+	call kmain_late_secondary
 	j arch_halt
 
 	.globl _secondary_start
@@ -33,6 +47,11 @@ set_boot_stack:
 	la sp, __boot_stacks
 	add sp, sp, t0
 	ret
+
+	.data
+	.align 2
+boot_hart_claimed:
+	.word 0
 
 	.section .boot_stacks, "aw", @nobits
 	.space BOOT_STACK_SLOT * CONFIG_MAX_HARTS

@@ -27,4 +27,7 @@ void sbi_console_putchar(int c);
 #define SBI_EXT_SRST 0x53525354
 #define SBI_EXT_BASE 0x10
 
+/* SBI error codes (returned negative). */
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
+
 #endif

@@ -44,7 +44,8 @@ int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access);
 /* Per-thread pages. */
 struct trap_context *as_map_trap_context(struct addrspace *as, int tid);
 int as_add_thread_stack(struct addrspace *as, int tid);
-void as_remove_thread(struct addrspace *as, int tid);
+/* Frees thread tid's trap-context page and the user stack in stack_slot. */
+void as_remove_thread(struct addrspace *as, int tid, int stack_slot);
 
 long as_brk(struct addrspace *as, unsigned long new_brk);
 long as_mmap(struct addrspace *as, unsigned long len, unsigned perm);

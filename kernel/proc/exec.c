@@ -283,9 +283,12 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	sync_objects_destroy(p->sync);
 	p->sync = sync;
 	struct addrspace *old = p->as;
-	as_remove_thread(old, self->tid);
+	as_remove_thread(old, self->tid, self->stack_slot);
 	spin_lock(&p->lock);
 	p->as = as;
+	if (self->stack_slot != self->tid)
+		idalloc_put(&p->tids, self->stack_slot);   /* the reservation ends */
+	self->stack_slot = 0;
 	if (self->tid != 0) {
 		p->threads[self->tid] = NULL;
 		idalloc_put(&p->tids, self->tid);

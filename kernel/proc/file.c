@@ -130,6 +130,8 @@ static long pipe_read(struct pipe *pp, unsigned long ubuf, unsigned long n)
 {
 	struct addrspace *as = current_process()->as;
 	char chunk[256];
+	if (n == 0)
+		return 0;
 	spin_lock(&pp->lock);
 	while (pp->read_pos == pp->write_pos && pp->writers > 0) {
 		if (wq_sleep(&pp->can_read, &pp->lock)) {
@@ -154,37 +156,68 @@ static long pipe_read(struct pipe *pp, unsigned long ubuf, unsigned long n)
 	return (long)n;
 }
 
+/* Copies buf[0, n) into the ring. A write of at most PIPE_SIZE bytes in
+ * all (POSIX's PIPE_BUF) goes in whole once there is room for all of it,
+ * so concurrent writers' records never interleave; a longer one goes in
+ * piece by piece as room appears. 0 or -EPIPE/-EINTR; *put counts bytes in. */
+static long pipe_put(struct pipe *pp, const char *buf, unsigned long n, bool whole,
+		     unsigned long *put)
+{
+	unsigned long need = whole ? n : 1;
+	*put = 0;
+	spin_lock(&pp->lock);
+	while (*put < n) {
+		if (pp->readers == 0) {
+			spin_unlock(&pp->lock);
+			return -EPIPE;
+		}
+		unsigned long room = PIPE_SIZE - (pp->write_pos - pp->read_pos);
+		if (room < need) {
+			wq_wake_all(&pp->can_read);
+			if (wq_sleep(&pp->can_write, &pp->lock)) {
+				spin_unlock(&pp->lock);
+				return -EINTR;
+			}
+			continue;
+		}
+		unsigned long k = n - *put < room ? n - *put : room;
+		for (unsigned long i = 0; i < k; i++)
+			pp->buf[pp->write_pos++ % PIPE_SIZE] = buf[(*put)++];
+		need = 1;
+	}
+	wq_wake_all(&pp->can_read);
+	spin_unlock(&pp->lock);
+	return 0;
+}
+
 static long pipe_write(struct pipe *pp, unsigned long ubuf, unsigned long n)
 {
 	struct addrspace *as = current_process()->as;
-	char chunk[256];
+	char small[256];
+	char *buf = small;
+	unsigned long cap = sizeof small;
+	if (n > sizeof small) {
+		/* The user bytes are copied in before the pipe lock is taken (a
+		 * fault-in may allocate), and a PIPE_BUF write needs them all. */
+		buf = kmalloc(PIPE_SIZE);
+		if (!buf)
+			return -ENOMEM;
+		cap = PIPE_SIZE;
+	}
 	unsigned long done = 0;
-	while (done < n) {
-		unsigned long want = n - done < sizeof chunk ? n - done : sizeof chunk;
-		if (copy_from_user(as, chunk, ubuf + done, want))
-			return done ? (long)done : -EFAULT;
-		unsigned long put = 0;
-		spin_lock(&pp->lock);
-		while (put < want) {
-			if (pp->readers == 0) {
-				spin_unlock(&pp->lock);
-				return done + put ? (long)(done + put) : -EPIPE;
-			}
-			if (pp->write_pos - pp->read_pos == PIPE_SIZE) {
-				wq_wake_all(&pp->can_read);
-				if (wq_sleep(&pp->can_write, &pp->lock)) {
-					spin_unlock(&pp->lock);
-					return -EINTR;
-				}
-				continue;
-			}
-			pp->buf[pp->write_pos++ % PIPE_SIZE] = chunk[put++];
+	long err = 0;
+	while (done < n && !err) {
+		unsigned long want = n - done < cap ? n - done : cap, put = 0;
+		if (copy_from_user(as, buf, ubuf + done, want)) {
+			err = -EFAULT;
+			break;
 		}
-		wq_wake_all(&pp->can_read);
-		spin_unlock(&pp->lock);
+		err = pipe_put(pp, buf, want, n <= PIPE_SIZE, &put);
 		done += put;
 	}
-	return (long)done;
+	if (buf != small)
+		kfree(buf);
+	return done ? (long)done : err;
 }
 
 static long console_write_user(unsigned long ubuf, unsigned long n)

@@ -118,6 +118,13 @@ long process_fork(void)
 		goto free_sync;
 	memcpy(t->tc, self->tc, sizeof *t->tc);
 	tc_set_return(t->tc, 0);
+	if (self->stack_slot != 0) {
+		/* The child's tid 0 runs on the forker's stack (see stack_slot). */
+		spin_lock(&child->lock);
+		idalloc_get_at(&child->tids, self->stack_slot);
+		t->stack_slot = self->stack_slot;
+		spin_unlock(&child->lock);
+	}
 	spin_lock(&parent->lock);
 	file_copy_table(child, parent);
 	spin_unlock(&parent->lock);
@@ -211,7 +218,7 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	spin_unlock(&p->lock);
 	file_close_all(p);
 	sync_objects_destroy(p->sync);
-	as_remove_thread(p->as, self->tid);
+	as_remove_thread(p->as, self->tid, self->stack_slot);
 	as_destroy(p->as);
 	p->as = NULL;
 

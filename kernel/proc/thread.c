@@ -100,6 +100,7 @@ long thread_alloc(struct process *p, struct thread **out)
 	list_init(&t->sleep_link);
 	t->state = THREAD_BLOCKED;          /* not runnable until rq_push */
 	t->tid = tid;
+	t->stack_slot = tid;
 	t->slot = slot;
 	t->proc = p;
 	t->hart = -1;
@@ -147,7 +148,7 @@ void thread_exit(int code)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
-	as_remove_thread(p->as, t->tid);
+	as_remove_thread(p->as, t->tid, t->stack_slot);
 	spin_lock(&p->lock);
 	t->exit_code = code;
 	p->live_threads--;

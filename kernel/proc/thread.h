@@ -35,6 +35,12 @@ struct thread {
 	/* Set at creation, then read-only. */
 	int tid;
 	int slot;                       /* kernel-stack slot, system-wide */
+	/* User stack at USTACK_TOP(stack_slot): the tid, except in a child
+	 * forked from thread k > 0, whose tid 0 keeps running on slot k. Then
+	 * tid k stays reserved in proc->tids (never given to a new thread, so
+	 * no stack is mapped over this one) until exec or the process ends.
+	 * Changed only by exec, on the thread itself. */
+	int stack_slot;
 	struct process *proc;
 	struct trap_context *tc;        /* kernel address of the trap-context page */
 	unsigned long kstack_top;

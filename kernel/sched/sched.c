@@ -85,6 +85,8 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	t->need_resched = false;
 	cpu->current = t;
 	cpu->slice_end = now + sched_slice_ticks();
+	/* The timer may be a whole idle period away: arm the slice's end. */
+	sleep_arm_timer(true);
 	cpu->switches++;
 	trace_event(TRACE_SWITCH, 0, trace_id(t));
 	/* Kernel-stack slots are reused with new frames; a translation of this

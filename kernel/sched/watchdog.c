@@ -34,7 +34,9 @@ void watchdog_tick(struct processor *cpu, unsigned long now)
 	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++) {
 		struct processor *p = &processors[h];
 		unsigned long mark = __atomic_load_n(&p->watchdog_mark, __ATOMIC_RELAXED);
-		if (p == cpu || !p->online || !mark || now - mark < WATCHDOG_SECONDS * arch_time_hz)
+		/* mark may be newer than now (that hart ticked since now was read). */
+		if (p == cpu || !p->online || !mark || mark >= now ||
+		    now - mark < WATCHDOG_SECONDS * arch_time_hz)
 			continue;
 		if (__atomic_exchange_n(&watchdog_reported[h], 1, __ATOMIC_RELAXED) || panic_in_progress())
 			continue;

@@ -22,16 +22,16 @@ long sys_thread_create(SYSCALL_ARGS)
 	spin_unlock(&p->lock);
 	if (err)
 		return err;
-	err = as_add_thread_stack(p->as, t->tid);
+	err = as_add_thread_stack(p->as, t->stack_slot);
 	if (err) {
-		as_remove_thread(p->as, t->tid);
+		as_remove_thread(p->as, t->tid, t->stack_slot);
 		spin_lock(&p->lock);
 		p->live_threads--;
 		thread_free(t);
 		spin_unlock(&p->lock);
 		return err;
 	}
-	trap_context_init(t->tc, a0, USTACK_TOP(t->tid), a1, EXIT_STUB);
+	trap_context_init(t->tc, a0, USTACK_TOP(t->stack_slot), a1, EXIT_STUB);
 	t->tc->regs[3] = self->tc->regs[3];      /* gp: the program's global pointer */
 	trace_event(TRACE_CREATE, (unsigned long)p->pid << 16 | (unsigned)t->tid,
 		    (unsigned long)p->pid << 16 | (unsigned)self->tid);
