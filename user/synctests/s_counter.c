@@ -1,0 +1,126 @@
+/* s_counter: 8 threads increment one shared counter.
+ *
+ * Without a lock the read-modify-write races (at several harts updates get
+ * lost; the total can only be lower, never higher). With a blocking mutex and
+ * with a spinning mutex the total is exact and no two threads are ever inside
+ * the critical section together.
+ *
+ * usage: s_counter [ITERATIONS_PER_THREAD] */
+#include <stdio.h>
+#include <sync.h>
+#include <test.h>
+#include <thread.h>
+#include <time.h>
+#include "testutil.h"
+
+#define THREADS 8
+
+static volatile long counter;
+static int inside;            /* threads in the critical section right now */
+static long overlaps;         /* entries that found someone else inside */
+static long lock_errors;      /* non-zero results from lock or unlock */
+static long iterations;
+static mutex_t lock;
+static int ready;             /* threads started; they begin when all are */
+
+/* Start line: no thread begins before all have been created, so that they
+ * really run at the same time. */
+static void start_together(void)
+{
+	__atomic_add_fetch(&ready, 1, __ATOMIC_ACQ_REL);
+	wait_for_value(&ready, THREADS);
+}
+
+static long add_unlocked(void *arg)
+{
+	(void)arg;
+	start_together();
+	for (long i = 0; i < iterations; i++) {
+		long v = counter;
+		counter = v + 1;
+	}
+	return 0;
+}
+
+/* The critical section: checks exclusion and, now and then, yields while
+ * holding the lock so that the others queue up on it. */
+static void critical_section(long i)
+{
+	if (__atomic_exchange_n(&inside, 1, __ATOMIC_ACQ_REL))
+		__atomic_add_fetch(&overlaps, 1, __ATOMIC_RELAXED);
+	long v = counter;
+	if (i % 64 == 0)
+		sched_yield();
+	counter = v + 1;
+	__atomic_store_n(&inside, 0, __ATOMIC_RELEASE);
+}
+
+static long add_locked(void *arg)
+{
+	(void)arg;
+	start_together();
+	for (long i = 0; i < iterations; i++) {
+		if (mutex_acquire(&lock)) {
+			__atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		critical_section(i);
+		if (mutex_release(&lock))
+			__atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+/* Starts THREADS threads at fn and joins them; the number that were
+ * started and returned 0. */
+static int run_threads(long (*fn)(void *))
+{
+	thread_t t[THREADS];
+	int started = 0, clean = 0;
+	ready = 0;
+	for (int i = 0; i < THREADS; i++)
+		if (thread_spawn(&t[i], fn, NULL) == 0)
+			started++;
+	for (int i = 0; i < started; i++)
+		if (thread_wait(t[i]) == 0)
+			clean++;
+	return clean;
+}
+
+static void locked_case(int blocking, const char *kind)
+{
+	counter = 0;
+	overlaps = 0;
+	lock_errors = 0;
+	long err = mutex_init(&lock, blocking);
+	if (!CHECK_EQ(err, 0, "mutex_create succeeds"))
+		return;
+	long t0 = time_ns();
+	CHECK_EQ(run_threads(add_locked), THREADS, "all threads ran and returned 0");
+	test_note("%s mutex: %ld ms", kind, (time_ns() - t0) / 1000000);
+	CHECK_EQ(lock_errors, 0, "every lock and unlock returned 0");
+	CHECK_EQ(overlaps, 0, "never two threads inside the critical section");
+	CHECK(counter == THREADS * iterations, "%s mutex: total is exactly %ld (got %ld)",
+	      kind, THREADS * iterations, counter);
+}
+
+int main(int argc, char **argv)
+{
+	iterations = arg_long(argc, argv, 1, 1000);
+	TEST_PLAN();
+
+	/* The racy pass runs longer, so that lost updates have a chance to show. */
+	long locked_iterations = iterations;
+	iterations *= 10;
+	counter = 0;
+	CHECK_EQ(run_threads(add_unlocked), THREADS, "unlocked: all threads ran");
+	test_note("unlocked: total %ld of %ld (%ld updates lost)", counter,
+		  THREADS * iterations, THREADS * iterations - counter);
+	CHECK(counter <= THREADS * iterations, "unlocked: total never exceeds %ld",
+	      THREADS * iterations);
+	iterations = locked_iterations;
+
+	locked_case(1, "blocking");
+	locked_case(0, "spinning");
+	return test_done();
+}

@@ -1,0 +1,152 @@
+/* Helpers shared by the synchronisation tests (s_*) and the stress programs
+ * (x_*): argument parsing, a deterministic random generator, kernel-counter
+ * leak checks, and running a piece of work in a child process.
+ *
+ * Header-only: user/meson.build builds one .c file per program. */
+#ifndef SYNCTESTS_TESTUTIL_H
+#define SYNCTESTS_TESTUTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syscall.h>
+#include <test.h>
+
+/* argv[i] as a number, or `def` when absent. A malformed number is a usage
+ * error: the program exits with 2 so that a typo in meson.build is loud. */
+static inline long arg_long(int argc, char **argv, int i, long def)
+{
+	if (i >= argc)
+		return def;
+	char *end;
+	long v = strtol(argv[i], &end, 0);
+	if (*argv[i] == '\0' || *end != '\0') {
+		printf("Bail out! bad numeric argument '%s'\n", argv[i]);
+		exit(2);
+	}
+	return v;
+}
+
+/* xorshift64*: small, fast, and the same sequence for the same seed. */
+static inline unsigned long rng_next(unsigned long *state)
+{
+	unsigned long x = *state ? *state : 0x9e3779b97f4a7c15UL;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545f4914f6cdd1dUL;
+}
+
+/* A number in [0, n). */
+static inline unsigned long rng_below(unsigned long *state, unsigned long n)
+{
+	return n ? rng_next(state) % n : 0;
+}
+
+/* Touches a generous stretch of stack once, so that later, deeper calls
+ * (printf, test_check) fault in no new stack page between two kstat
+ * snapshots and show up as a leak that is not one. */
+static inline void warm_stack(void)
+{
+	volatile char buf[24 * 1024];
+	for (unsigned long i = 0; i < sizeof buf; i += 512)
+		buf[i] = (char)i;
+	(void)buf[0];
+}
+
+/* The kernel's counters; bails out if the call itself fails, since every
+ * leak check after it would be meaningless. */
+static inline struct kstat kstat_now(void)
+{
+	struct kstat k;
+	memset(&k, 0, sizeof k);
+	long r = kstat(&k);
+	if (r < 0) {
+		printf("Bail out! kstat failed: %ld\n", r);
+		exit(3);
+	}
+	return k;
+}
+
+/* One TAP result per counter: the counter is back to where it started.
+ * Names say what leaked when one is not. `what` names the case. */
+static inline int kstat_check_same(const struct kstat *before, const char *what)
+{
+	struct kstat after = kstat_now();
+	int ok = 1;
+	ok &= CHECK_EQ(after.free_frames, before->free_frames,
+		       "no physical frames leaked");
+	ok &= CHECK_EQ(after.live_threads, before->live_threads,
+		       "no threads leaked (live thread count back)");
+	ok &= CHECK_EQ(after.live_procs, before->live_procs,
+		       "no processes leaked (live process count back)");
+	ok &= CHECK_EQ(after.kmalloc_bytes, before->kmalloc_bytes,
+		       "no kmalloc bytes leaked");
+	if (!ok)
+		test_note("%s: leaked frames %ld, threads %ld, procs %ld, kmalloc bytes %ld",
+			  what,
+			  (long)before->free_frames - (long)after.free_frames,
+			  (long)after.live_threads - (long)before->live_threads,
+			  (long)after.live_procs - (long)before->live_procs,
+			  (long)after.kmalloc_bytes - (long)before->kmalloc_bytes);
+	return ok;
+}
+
+/* Runs fn(arg) in a forked child, which exits with its return value, and
+ * returns the raw wait status (or a negative errno from fork / wait4). */
+static inline long run_in_child(int (*fn)(void *), void *arg)
+{
+	long pid = fork();
+	if (pid < 0)
+		return pid;
+	if (pid == 0) {
+		int code = fn(arg);
+		fflush_stdout();
+		exit(code);
+	}
+	int status = 0;
+	long r = waitpid((int)pid, &status, 0);
+	if (r < 0)
+		return r;
+	if (r != pid)
+		return -ECHILD;
+	return status;
+}
+
+/* Spins until *flag holds `value`, yielding the hart, so that at one hart
+ * the thread that will set it can run. */
+static inline void wait_for_value(const int *flag, int value)
+{
+	while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) != value)
+		sched_yield();
+}
+
+/* Threads of process `pid` in state `state` (enum thread_info_state), from
+ * the kernel's thread list; a negative errno if the list call fails. */
+static inline long count_threads_in_state(long pid, int state)
+{
+	static struct thread_info list[640];
+	static int list_lock;
+	while (__atomic_exchange_n(&list_lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+	long n = thread_list(list, (long)(sizeof list / sizeof list[0]));
+	long count = n;
+	if (n >= 0) {
+		count = 0;
+		for (long i = 0; i < n; i++)
+			if (list[i].pid == pid && list[i].state == state)
+				count++;
+	}
+	__atomic_store_n(&list_lock, 0, __ATOMIC_RELEASE);
+	return count;
+}
+
+/* Sleeps `ms` milliseconds. */
+static inline void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, 0);
+}
+
+#endif

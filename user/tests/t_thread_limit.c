@@ -1,0 +1,120 @@
+/* t_thread_limit: a process can have 128 threads, counting the main thread.
+ *
+ * 128 is the build's default `max_threads` (meson_options.txt); kstat does
+ * not report it, so it is fixed here. In a child: create threads (each
+ * blocks on a semaphore) until thread_create fails; exactly 127 succeed and
+ * the failure is -EAGAIN. Then all are released and joined with their
+ * codes, creating works again, and a second round gets exactly as far. The
+ * parent checks that threads, processes and frames all come back. */
+#include "tcommon.h"
+#include <sync.h>
+
+#define MAX_THREADS 128          /* per process, counting the main thread */
+#define SLOTS 1024
+
+static long sem;
+static long tids[SLOTS];
+
+static long wait_then_return(void *arg)
+{
+	semaphore_down(sem);
+	return (long)arg;
+}
+
+static long return_5(void *arg)
+{
+	(void)arg;
+	return 5;
+}
+
+static long threads_of(long pid)
+{
+	static struct thread_info ti[1024];
+	long n = thread_list(ti, 1024), mine = 0;
+	for (long i = 0; i < n; i++)
+		mine += ti[i].pid == pid;
+	return mine;
+}
+
+struct round {
+	long created, error, listed, live, joined_ok;
+};
+
+static void fill_and_drain(struct round *r)
+{
+	memset(r, 0, sizeof *r);
+	for (;;) {
+		long t = thread_create(wait_then_return, (void *)(r->created & 0xff));
+		if (t < 0) {
+			r->error = t;
+			break;
+		}
+		if (r->created == SLOTS)
+			break;
+		tids[r->created++] = t;
+	}
+	r->listed = threads_of(getpid());
+	r->live = (long)kstat_now().live_threads;
+	for (long i = 0; i < r->created; i++)
+		semaphore_up(sem);
+	for (long i = 0; i < r->created; i++)
+		r->joined_ok += thread_join(tids[i]) == (i & 0xff);
+}
+
+static long limit_child(long *v, void *arg)
+{
+	(void)arg;
+	sem = semaphore_create(0);
+	if (sem < 0)
+		return 0;
+	struct round a, b;
+	fill_and_drain(&a);
+	long again = thread_create(return_5, NULL);
+	long again_code = again > 0 ? thread_join(again) : again;
+	fill_and_drain(&b);
+	long n = 0;
+	v[n++] = a.created;
+	v[n++] = a.error;
+	v[n++] = a.listed;
+	v[n++] = a.live;
+	v[n++] = a.joined_ok;
+	v[n++] = again_code;
+	v[n++] = b.created;
+	v[n++] = b.error;
+	v[n++] = b.joined_ok;
+	v[n++] = threads_of(getpid());
+	return n;
+}
+
+int main(void)
+{
+	TEST_PLAN();
+	long warm = fork();
+	if (warm == 0)
+		exit(0);
+	wait_status(warm);
+	struct kstat start = kstat_now();
+
+	struct report r;
+	run_reporting(limit_child, NULL, &r);
+	EXPECT_EQ(r.status, W_EXIT(0), "the child exits normally");
+	EXPECT_EQ(r.count, 10, "the child reported");
+	EXPECT_EQ(r.v[0], MAX_THREADS - 1, "exactly 127 threads besides the main one");
+	EXPECT_EQ(r.v[1], -EAGAIN, "the 128th thread_create fails with -EAGAIN");
+	EXPECT_EQ(r.v[2], MAX_THREADS, "thread_list shows 128 threads of the process");
+	EXPECT_EQ(r.v[3], (long)start.live_threads + MAX_THREADS,
+		  "kstat counts them (plus ours)");
+	EXPECT_EQ(r.v[4], MAX_THREADS - 1, "all 127 joined with their codes");
+	EXPECT_EQ(r.v[5], 5, "after joining, thread_create works again");
+	EXPECT_EQ(r.v[6], MAX_THREADS - 1, "a second round creates 127 again");
+	EXPECT_EQ(r.v[7], -EAGAIN, "and fails with -EAGAIN again");
+	EXPECT_EQ(r.v[8], MAX_THREADS - 1, "and joins all 127");
+	EXPECT_EQ(r.v[9], 1, "at the end only the main thread is left");
+
+	struct kstat end = kstat_now();
+	EXPECT_EQ(end.live_threads, start.live_threads, "thread count back");
+	EXPECT_EQ(end.live_procs, start.live_procs, "process count back");
+	EXPECT_EQ(end.free_frames, start.free_frames, "free frames back exactly");
+	EXPECT_EQ(end.kmalloc_bytes, start.kmalloc_bytes, "kmalloc bytes back exactly");
+	return test_done();
+}
