@@ -105,6 +105,32 @@ static void start_first_process(void)
 	}
 }
 
+/* Waits until `expected` harts are online, or HART_WAIT_MS have passed;
+ * returns how many are. Between looks the boot hart sleeps in wfi with a
+ * 1 ms timer: under QEMU's single-threaded icount mode a spinning hart
+ * keeps the others from running until its time budget runs out. A hart that
+ * never arrives is named and left out; the kernel runs on the others. */
+#define HART_WAIT_MS 2000
+
+static unsigned wait_for_harts(unsigned expected)
+{
+	unsigned long ms = arch_time_hz / 1000;
+	unsigned long deadline = arch_time() + HART_WAIT_MS * ms;
+	while (__atomic_load_n(&harts_up, __ATOMIC_ACQUIRE) < expected && arch_time() < deadline) {
+		arch_timer_set(arch_time() + ms);
+		arch_wait_for_interrupt();
+	}
+	arch_timer_set(~0UL);   /* no timer until the scheduler arms one */
+	unsigned up = __atomic_load_n(&harts_up, __ATOMIC_ACQUIRE);
+	for (int i = 0; up < expected && i < boot_info.hart_count; i++) {
+		unsigned h = boot_info.hart_ids[i];
+		if (h < CONFIG_MAX_HARTS && !__atomic_load_n(&processors[h].online, __ATOMIC_ACQUIRE))
+			kprintf("dakota: hart %u did not come online within %d ms; running without it\n",
+				h, HART_WAIT_MS);
+	}
+	return up;
+}
+
 void kmain(unsigned long hart, unsigned long dtb)
 {
 	processors[hart].hart = (unsigned)hart;
@@ -132,10 +158,8 @@ void kmain(unsigned long hart, unsigned long dtb)
 	unsigned expected = 0;
 	for (int i = 0; i < boot_info.hart_count; i++)
 		expected += boot_info.hart_ids[i] < CONFIG_MAX_HARTS;
-	while (__atomic_load_n(&harts_up, __ATOMIC_ACQUIRE) < expected)
-		arch_relax();
-	processor_count = expected;
-	kprintf("dakota: %u harts online, timer %s at %lu Hz, time slice %d ms\n", expected,
+	processor_count = wait_for_harts(expected);
+	kprintf("dakota: %u harts online, timer %s at %lu Hz, time slice %d ms\n", processor_count,
 		arch_has_sstc ? "sstc" : "sbi", arch_time_hz, CONFIG_TIME_SLICE_MS);
 	start_first_process();
 	sleep_arm_timer(false);

@@ -159,7 +159,7 @@ def boot_once(args, kernel, initrd, smp, index):
     words += args.ops
     cmd = [sys.executable, QEMU_PY, "--kernel", kernel, "--initrd", initrd,
            "--smp", str(smp), "--timeout", str(args.timeout),
-           "--append", "init=" + " ".join(words)]
+           "--append", " ".join(args.cmdline + ["init=" + " ".join(words)])]
     if args.mode == "icount":
         cmd.append("--icount")
     t0 = time.monotonic()
@@ -733,6 +733,8 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="bench --quick: fewer iterations")
     p.add_argument("--ops", default="", help="operations to run, comma-separated (default all)")
     p.add_argument("--timeout", type=float, default=900, help="seconds per boot")
+    p.add_argument("--cmdline", action="append", default=[], metavar="WORD",
+                   help="extra kernel command-line word before init= (e.g. trace=1); repeatable")
     p.add_argument("--logs", metavar="DIR", help="save each boot's console log in DIR")
     p.add_argument("--merge", action="store_true",
                    help="keep other modes and hart counts already in the output file")

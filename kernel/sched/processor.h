@@ -20,6 +20,7 @@ struct processor {
 	bool irq_was_on;             /* state to restore when irq_depth returns to 0 */
 	_Atomic int idle;            /* about to wfi or in it: wants an IPI for work */
 	struct thread *fp_owner;     /* whose FP registers this hart's FP file holds */
+	unsigned long kick_pending;  /* harts to IPI once this hart holds no spinlock */
 	unsigned long held_levels;   /* lock-order levels held (bit per level), debug */
 	unsigned long slice_end;     /* time at which the current thread is preempted */
 	unsigned long last_switch;   /* time of the last switch on this hart */

@@ -21,6 +21,19 @@
 struct processor processors[CONFIG_MAX_HARTS];
 unsigned processor_count;
 
+/* IPIs asked for while this hart held spinlocks go out when it holds none.
+ * A kicked hart usually wants a lock the kicker still holds (the woken
+ * thread's, an object's); kicked early it would only spin on it, and on a
+ * host with fewer cores than harts it may take the core the holder needs. */
+__attribute__((noinline)) static void send_pending_kicks(struct processor *cpu)
+{
+	unsigned long harts = cpu->kick_pending;
+	cpu->kick_pending = 0;
+	for (unsigned h = 0; harts; h++, harts >>= 1)
+		if (harts & 1)
+			arch_send_ipi(h);
+}
+
 void irq_save(void)
 {
 	bool on = arch_irq_enabled();
@@ -37,7 +50,11 @@ void irq_restore(void)
 		panic("irq_restore: interrupts are on inside a spinlock section");
 	if (cpu->irq_depth <= 0)
 		panic("irq_restore without irq_save on hart %u", cpu->hart);
-	if (--cpu->irq_depth == 0 && cpu->irq_was_on)
+	if (--cpu->irq_depth > 0)
+		return;
+	if (cpu->kick_pending)
+		send_pending_kicks(cpu);
+	if (cpu->irq_was_on)
 		arch_irq_enable();
 }
 
@@ -87,7 +104,7 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	cpu->slice_end = now + sched_slice_ticks();
 	/* The timer may be a whole idle period away: arm the slice's end. */
 	sleep_arm_timer(true);
-	cpu->switches++;
+	__atomic_store_n(&cpu->switches, cpu->switches + 1, __ATOMIC_RELAXED);   /* read by thread_list */
 	trace_event(TRACE_SWITCH, 0, trace_id(t));
 	/* Kernel-stack slots are reused with new frames; a translation of this
 	 * slot cached on this hart from an earlier owner must not survive. */
@@ -165,7 +182,11 @@ void sched_ipi(void)
 
 void sched_kick(unsigned hart)
 {
-	arch_send_ipi(hart);
+	struct processor *cpu = this_processor();
+	if (cpu->irq_depth > 0)
+		cpu->kick_pending |= 1UL << hart;
+	else
+		arch_send_ipi(hart);
 }
 
 void sched_stop_other_harts(void)

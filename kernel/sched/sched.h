@@ -26,7 +26,8 @@ void sched_timer_interrupt(void);
 void sched_ipi(void);
 /* Asks every other hart to stop (panic). */
 void sched_stop_other_harts(void);
-/* Interrupts `hart` so it notices a kill or new work. */
+/* Interrupts `hart` so it notices a kill or new work; while this hart holds
+ * spinlocks, the IPI waits until it holds none. */
 void sched_kick(unsigned hart);
 unsigned long sched_slice_ticks(void);
 

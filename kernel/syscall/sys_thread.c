@@ -108,7 +108,8 @@ static unsigned long ticks_to_ns(unsigned long t)
 	return t / arch_time_hz * 1000000000UL + t % arch_time_hz * 1000000000UL / arch_time_hz;
 }
 
-/* Called with p->lock held. */
+/* Called with p->lock and t->lock held: the thread's fields are read
+ * together, not across one of its switches. */
 static void describe(struct thread_info *ti, struct process *p, struct thread *t)
 {
 	ti->pid = p->pid;
@@ -124,6 +125,47 @@ static void describe(struct thread_info *ti, struct process *p, struct thread *t
 	ti->switches = t->switches;
 }
 
+/* Sum of every hart's switch-in count. run_thread bumps its hart's count
+ * with the incoming thread's lock held, before that thread can release it,
+ * so a snapshot that read that thread as RUNNING also sees the new count. */
+static unsigned long switch_ins(void)
+{
+	unsigned long sum = 0;
+	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
+		sum += __atomic_load_n(&processors[h].switches, __ATOMIC_ACQUIRE);
+	return sum;
+}
+
+/* Fills snap[0..max) with every thread of the system; returns the count. */
+static long snapshot_threads(struct thread_info *snap, long max)
+{
+	long n = 0;
+	spin_lock(&proc_tree_lock);
+	struct list_node *pos;
+	list_for_each(pos, &all_processes) {
+		struct process *p = list_entry(pos, struct process, all_link);
+		spin_lock(&p->lock);
+		for (int i = 0; i < CONFIG_MAX_THREADS && n < max; i++) {
+			struct thread *t = p->threads[i];
+			if (!t)
+				continue;
+			spin_lock(&t->lock);
+			describe(&snap[n++], p, t);
+			spin_unlock(&t->lock);
+		}
+		spin_unlock(&p->lock);
+	}
+	spin_unlock(&proc_tree_lock);
+	return n;
+}
+
+/* A snapshot is consistent when no hart switched a thread in while it was
+ * taken: then the RUNNING threads were all on their harts at one moment (at
+ * most one per hart). Switches are rare next to a snapshot's length, so a
+ * few attempts suffice; under a switch storm the call gives up with -EAGAIN
+ * rather than return a picture that never existed. */
+#define SNAPSHOT_ATTEMPTS 64
+
 long sys_thread_list(SYSCALL_ARGS)
 {
 	SYSCALL_UNUSED;
@@ -135,18 +177,18 @@ long sys_thread_list(SYSCALL_ARGS)
 	struct thread_info *snap = kmalloc((unsigned long)(max ? max : 1) * sizeof *snap);
 	if (!snap)
 		return -ENOMEM;
-	long n = 0;
-	spin_lock(&proc_tree_lock);
-	struct list_node *pos;
-	list_for_each(pos, &all_processes) {
-		struct process *p = list_entry(pos, struct process, all_link);
-		spin_lock(&p->lock);
-		for (int i = 0; i < CONFIG_MAX_THREADS && n < max; i++)
-			if (p->threads[i])
-				describe(&snap[n++], p, p->threads[i]);
-		spin_unlock(&p->lock);
+	long n = -EAGAIN;
+	for (int attempt = 0; attempt < SNAPSHOT_ATTEMPTS && n == -EAGAIN; attempt++) {
+		unsigned long before = switch_ins();
+		long count = snapshot_threads(snap, max);
+		arch_fence();
+		if (switch_ins() == before)
+			n = count;
 	}
-	spin_unlock(&proc_tree_lock);
+	if (n < 0) {
+		kfree(snap);
+		return n;
+	}
 	long err = copy_to_user(current_process()->as, a0, snap, (unsigned long)n * sizeof *snap);
 	kfree(snap);
 	return err ? err : n;

@@ -25,7 +25,14 @@ int main(void)
 			dprintf(2, "ts: out of memory\n");
 			return 1;
 		}
-		n = thread_list(info, max);
+		/* -EAGAIN: harts kept switching while the kernel took the
+		 * snapshot; a later moment is likely quieter. */
+		for (int tries = 0; tries < 10; tries++) {
+			n = thread_list(info, max);
+			if (n != -EAGAIN)
+				break;
+			sched_yield();
+		}
 		if (n < max || max >= 65536)
 			break;
 		free(info);
