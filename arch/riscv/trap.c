@@ -236,6 +236,14 @@ void user_trap_entry(void)
 			user_fault(FAULT_FETCH, t->tc->sepc, stval);
 			break;
 		case EXC_ILLEGAL_INST:
+			/* The FP unit is off until first use (thread.h, fp_used):
+			 * turn it on and retry the instruction. If it was not an
+			 * FP instruction it traps again, now as a real fault. */
+			if (!t->fp_used && (sstatus & SSTATUS_FS) == 0) {
+				t->fp_used = true;
+				break;
+			}
+			/* fall through */
 		case EXC_BREAKPOINT:
 			arch_irq_enable();
 			user_fault(FAULT_ILLEGAL, t->tc->sepc, stval);
@@ -277,13 +285,15 @@ void user_return(void)
 	unsigned long sstatus = csr_read(sstatus);
 	sstatus &= ~(SSTATUS_SPP | SSTATUS_FS);
 	sstatus |= SSTATUS_SPIE;
-	if (cpu->fp_owner != t || t->fp_hart != (int)cpu->hart) {
-		csr_set(sstatus, SSTATUS_FS_CLEAN);
-		load_fp(tc);
-		cpu->fp_owner = t;
-		t->fp_hart = (int)cpu->hart;
+	if (t->fp_used) {
+		if (cpu->fp_owner != t || t->fp_hart != (int)cpu->hart) {
+			csr_set(sstatus, SSTATUS_FS_CLEAN);
+			load_fp(tc);
+			cpu->fp_owner = t;
+			t->fp_hart = (int)cpu->hart;
+		}
+		sstatus |= SSTATUS_FS_CLEAN;
 	}
-	sstatus |= SSTATUS_FS_CLEAN;
 	csr_write(sstatus, sstatus);
 	csr_write(sepc, tc->sepc);
 	struct addrspace *as = t->proc->as;

@@ -105,6 +105,7 @@ long thread_alloc(struct process *p, struct thread **out)
 	t->proc = p;
 	t->hart = -1;
 	t->fp_hart = -1;
+	t->fp_used = false;
 	t->kstack_top = KSTACK_TOP(slot);
 	t->ctx.ra = (unsigned long)thread_first_run;
 	t->ctx.sp = t->kstack_top;

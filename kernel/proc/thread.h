@@ -49,6 +49,10 @@ struct thread {
 	int exit_code;                  /* process lock; valid once EXITED */
 	int hart;                       /* hart it runs on or last ran on, -1 never */
 	int fp_hart;                    /* hart whose FP file holds its registers */
+	/* False until the thread's first FP instruction: until then it runs with
+	 * the FP unit off and a switch to it neither loads nor saves FP state.
+	 * Its own hart only. */
+	bool fp_used;
 
 	/* Accounting, written by the hart running it. */
 	unsigned long run_time;         /* arch_time units */

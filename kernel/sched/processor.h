@@ -38,9 +38,33 @@ static inline struct processor *this_processor(void)
 	return arch_cpu_pointer();
 }
 
+/* Out-of-line halves of irq_restore (sched.c). */
+__attribute__((noreturn)) void irq_restore_broken(struct processor *cpu);
+void irq_send_pending_kicks(struct processor *cpu);
+
 /* irq_save/irq_restore nest: interrupts come back on only when the outermost
- * irq_restore runs, and only if they were on at the outermost irq_save. */
-void irq_save(void);
-void irq_restore(void);
+ * irq_restore runs, and only if they were on at the outermost irq_save.
+ * Inline: every spinlock goes through them. */
+static inline void irq_save(void)
+{
+	bool on = arch_irq_enabled();
+	arch_irq_disable();
+	struct processor *cpu = this_processor();
+	if (cpu->irq_depth++ == 0)
+		cpu->irq_was_on = on;
+}
+
+static inline void irq_restore(void)
+{
+	struct processor *cpu = this_processor();
+	if (arch_irq_enabled() || cpu->irq_depth <= 0)
+		irq_restore_broken(cpu);
+	if (--cpu->irq_depth > 0)
+		return;
+	if (cpu->kick_pending)
+		irq_send_pending_kicks(cpu);
+	if (cpu->irq_was_on)
+		arch_irq_enable();
+}
 
 #endif

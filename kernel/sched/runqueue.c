@@ -32,10 +32,13 @@ static void wake_idle_hart(void)
 {
 	arch_fence();
 	unsigned self = this_processor()->hart;
-	for (unsigned i = 0; i < CONFIG_MAX_HARTS; i++) {
-		unsigned h = (next_idle_probe + i) % CONFIG_MAX_HARTS;
+	unsigned h = next_idle_probe;
+	for (unsigned i = 0; i < CONFIG_MAX_HARTS; i++, h++) {
+		if (h >= CONFIG_MAX_HARTS)
+			h = 0;
 		struct processor *p = &processors[h];
-		if (h == self || !p->online)
+		/* A plain look first: the exchange only for a hart that is idle. */
+		if (h == self || !__atomic_load_n(&p->idle, __ATOMIC_RELAXED))
 			continue;
 		if (__atomic_exchange_n(&p->idle, 0, __ATOMIC_SEQ_CST)) {
 			next_idle_probe = h + 1;

@@ -25,7 +25,7 @@ unsigned processor_count;
  * A kicked hart usually wants a lock the kicker still holds (the woken
  * thread's, an object's); kicked early it would only spin on it, and on a
  * host with fewer cores than harts it may take the core the holder needs. */
-__attribute__((noinline)) static void send_pending_kicks(struct processor *cpu)
+void irq_send_pending_kicks(struct processor *cpu)
 {
 	unsigned long harts = cpu->kick_pending;
 	cpu->kick_pending = 0;
@@ -34,33 +34,21 @@ __attribute__((noinline)) static void send_pending_kicks(struct processor *cpu)
 			arch_send_ipi(h);
 }
 
-void irq_save(void)
+void irq_restore_broken(struct processor *cpu)
 {
-	bool on = arch_irq_enabled();
-	arch_irq_disable();
-	struct processor *cpu = this_processor();
-	if (cpu->irq_depth++ == 0)
-		cpu->irq_was_on = on;
-}
-
-void irq_restore(void)
-{
-	struct processor *cpu = this_processor();
 	if (arch_irq_enabled())
 		panic("irq_restore: interrupts are on inside a spinlock section");
-	if (cpu->irq_depth <= 0)
-		panic("irq_restore without irq_save on hart %u", cpu->hart);
-	if (--cpu->irq_depth > 0)
-		return;
-	if (cpu->kick_pending)
-		send_pending_kicks(cpu);
-	if (cpu->irq_was_on)
-		arch_irq_enable();
+	panic("irq_restore without irq_save on hart %u", cpu->hart);
 }
 
 unsigned long sched_slice_ticks(void)
 {
-	return arch_time_hz / 1000 * CONFIG_TIME_SLICE_MS;
+	/* arch_time_hz is final before any hart schedules; a race between
+	 * harts writes the same value. */
+	static unsigned long ticks;
+	if (!ticks)
+		ticks = arch_time_hz / 1000 * CONFIG_TIME_SLICE_MS;
+	return ticks;
 }
 
 static unsigned long trace_id(const struct thread *t)

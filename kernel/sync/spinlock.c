@@ -16,36 +16,46 @@ bool spin_held(const struct spinlock *l)
 	return l->locked && l->owner == (int)this_processor()->hart;
 }
 
-static void check_order(struct spinlock *l)
+/* The checks' panics, out of line so the lock paths stay short. */
+__attribute__((noreturn, noinline, cold)) static void recursion_panic(struct spinlock *l)
 {
-	struct processor *cpu = this_processor();
-	if (cpu->held_levels >> l->level)
-		panic("lock order: taking %s (level %d) while holding a lock of level >= %d (held mask %lx)",
-		      l->name, l->level, l->level, cpu->held_levels);
+	panic("spinlock %s: recursive acquire on hart %u", l->name, this_processor()->hart);
+}
+
+__attribute__((noreturn, noinline, cold)) static void order_panic(struct spinlock *l)
+{
+	panic("lock order: taking %s (level %d) while holding a lock of level >= %d (held mask %lx)",
+	      l->name, l->level, l->level, this_processor()->held_levels);
+}
+
+__attribute__((noreturn, noinline, cold)) static void not_held_panic(struct spinlock *l)
+{
+	panic("spinlock %s: released by hart %u, which does not hold it", l->name,
+	      this_processor()->hart);
 }
 
 void spin_lock(struct spinlock *l)
 {
 	irq_save();
-	if (spin_held(l))
-		panic("spinlock %s: recursive acquire on hart %u", l->name,
-		      this_processor()->hart);
-	if (CONFIG_LOCK_DEBUG)
-		check_order(l);
+	struct processor *cpu = this_processor();
+	if (l->owner == (int)cpu->hart && __atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+		recursion_panic(l);
+	if (CONFIG_LOCK_DEBUG && cpu->held_levels >> l->level)
+		order_panic(l);
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
 			arch_relax();
 	}
-	l->owner = this_processor()->hart;
-	this_processor()->held_levels |= 1UL << l->level;
+	l->owner = (int)cpu->hart;
+	cpu->held_levels |= 1UL << l->level;
 }
 
 void spin_unlock(struct spinlock *l)
 {
-	if (!spin_held(l))
-		panic("spinlock %s: released by hart %u, which does not hold it",
-		      l->name, this_processor()->hart);
-	this_processor()->held_levels &= ~(1UL << l->level);
+	struct processor *cpu = this_processor();
+	if (l->owner != (int)cpu->hart || !__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+		not_held_panic(l);
+	cpu->held_levels &= ~(1UL << l->level);
 	l->owner = -1;
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 	irq_restore();
