@@ -106,6 +106,7 @@ long thread_alloc(struct process *p, struct thread **out)
 	t->hart = -1;
 	t->fp_hart = -1;
 	t->fp_used = false;
+	t->kstack_unflushed_harts = ~0UL;
 	t->kstack_top = KSTACK_TOP(slot);
 	t->ctx.ra = (unsigned long)thread_first_run;
 	t->ctx.sp = t->kstack_top;

@@ -49,6 +49,9 @@ struct thread {
 	int exit_code;                  /* process lock; valid once EXITED */
 	int hart;                       /* hart it runs on or last ran on, -1 never */
 	int fp_hart;                    /* hart whose FP file holds its registers */
+	/* Harts that have not yet flushed their TLB for this thread's reused
+	 * kernel-stack slot (sched.c, run_thread). Thread lock. */
+	unsigned long kstack_unflushed_harts;
 	/* False until the thread's first FP instruction: until then it runs with
 	 * the FP unit off and a switch to it neither loads nor saves FP state.
 	 * Its own hart only. */

@@ -57,6 +57,18 @@ void rq_push(struct thread *t)
 	wake_idle_hart();
 }
 
+struct thread *rq_push_pop(struct thread *t)
+{
+	rq_lock_acquire();
+	list_push_back(&ready, &t->rq_link);
+	struct list_node *n = list_pop_front(&ready);
+	long left = ready_count;
+	spin_unlock(&rq_lock);
+	if (left)
+		wake_idle_hart();
+	return list_entry(n, struct thread, rq_link);
+}
+
 struct thread *rq_pop(void)
 {
 	if (!__atomic_load_n(&ready_count, __ATOMIC_ACQUIRE))

@@ -9,6 +9,10 @@ struct thread;
 /* Appends t (state READY). Then wakes one idle hart, if any, with an IPI,
  * after dropping the queue lock. */
 void rq_push(struct thread *t);
+/* Appends t (state READY, its lock held) and takes the head off, in one
+ * critical section; the head is t when the queue was empty. Wakes an idle
+ * hart only if work is left over. */
+struct thread *rq_push_pop(struct thread *t);
 /* NULL when empty. */
 struct thread *rq_pop(void);
 bool rq_empty(void);

@@ -95,8 +95,13 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	__atomic_store_n(&cpu->switches, cpu->switches + 1, __ATOMIC_RELAXED);   /* read by thread_list */
 	trace_event(TRACE_SWITCH, 0, trace_id(t));
 	/* Kernel-stack slots are reused with new frames; a translation of this
-	 * slot cached on this hart from an earlier owner must not survive. */
-	arch_tlb_flush_local(t->kstack_top - KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES * PAGE_SIZE);
+	 * slot cached on this hart from an earlier owner must not survive the
+	 * new owner's first run here. */
+	unsigned long hart_bit = 1UL << cpu->hart;
+	if (t->kstack_unflushed_harts & hart_bit) {
+		t->kstack_unflushed_harts &= ~hart_bit;
+		arch_tlb_flush_local(t->kstack_top - KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES * PAGE_SIZE);
+	}
 	arch_switch(&cpu->sched_ctx, &t->ctx);
 	/* Back on this hart's scheduler stack, t->lock held by t. */
 	cpu = this_processor();
@@ -104,8 +109,6 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	t->run_time += now - t->run_start;
 	cpu->current = NULL;
 	trace_event(TRACE_SWITCH, trace_id(t), 0);
-	if (t->state == THREAD_READY)
-		rq_push(t);
 }
 
 /* Publish "idle", re-check the queue, then wait for an interrupt. Interrupts
@@ -127,23 +130,51 @@ static void idle(struct processor *cpu)
 	arch_irq_disable();
 }
 
+/* The next thread for this hart, locked, or NULL when the queue is empty. */
+static struct thread *pick_next(void)
+{
+	struct thread *t = rq_pop();
+	if (t)
+		spin_lock(&t->lock);
+	return t;
+}
+
+/* prev, locked, has just switched out. A READY prev goes back on the queue
+ * and the queue's head comes off in one visit to the queue lock; the head
+ * is prev itself when nothing else was waiting. Returns the next thread,
+ * locked, or NULL; prev is unlocked unless it is the one returned. */
+static struct thread *after_switch(struct thread *prev)
+{
+	if (prev->state != THREAD_READY) {
+		spin_unlock(&prev->lock);
+		return pick_next();
+	}
+	struct thread *next = rq_push_pop(prev);
+	if (next != prev) {
+		spin_unlock(&prev->lock);
+		spin_lock(&next->lock);
+	}
+	return next;
+}
+
 void sched_loop(void)
 {
 	struct processor *cpu = this_processor();
 	arch_irq_disable();
+	struct thread *t = NULL;   /* the thread to run next, its lock held */
 	for (;;) {
 		cpu->watchdog_mark = arch_time();
-		struct thread *t = rq_pop();
+		if (!t)
+			t = pick_next();
 		if (!t) {
 			idle(cpu);
 			continue;
 		}
-		spin_lock(&t->lock);
 		if (t->state != THREAD_READY)
 			panic("sched: thread %d:%d on the ready queue in state %d",
 			      t->proc->pid, t->tid, t->state);
 		run_thread(cpu, t);
-		spin_unlock(&t->lock);
+		t = after_switch(t);
 	}
 }
 
