@@ -59,6 +59,7 @@ static struct process *process_alloc(struct process *parent)
 	list_init(&p->children);
 	list_init(&p->sibling);
 	p->parent = parent;
+	__atomic_store_n(&p->ppid, parent ? parent->pid : 0, __ATOMIC_RELAXED);
 	if (parent) {
 		p->uid = parent->uid;
 		memcpy(p->name, parent->name, sizeof p->name);
@@ -201,6 +202,7 @@ static void reparent_children(struct process *p)
 	while (!list_empty(&p->children)) {
 		struct process *c = list_entry(list_pop_front(&p->children), struct process, sibling);
 		c->parent = init_process;
+		__atomic_store_n(&c->ppid, init_process->pid, __ATOMIC_RELAXED);
 		list_push_back(&init_process->children, &c->sibling);
 		zombie |= c->state == PROC_ZOMBIE;
 	}

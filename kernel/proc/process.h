@@ -42,6 +42,9 @@ struct process {
 	/* Guarded by the process-tree lock. */
 	enum process_state state;
 	struct process *parent;
+	/* parent's pid (0: none), written with parent under the tree lock and
+	 * read without it: getppid needs no lock. */
+	_Atomic int ppid;
 	struct list_node children;
 	struct list_node sibling;
 	struct list_node all_link;                /* every process, for ts */

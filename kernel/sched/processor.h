@@ -8,8 +8,7 @@
 
 struct thread;
 
-/* Only its own hart writes a processor's fields, except `idle` (read by
- * harts that push work, to pick an IPI target) and `online`. */
+/* Only its own hart writes a processor's fields, except `online`. */
 struct processor {
 	struct arch_processor arch;  /* must stay first: kernelvec finds it at tp */
 	unsigned hart;
@@ -18,11 +17,11 @@ struct processor {
 	struct context sched_ctx;    /* the scheduler loop's saved registers */
 	int irq_depth;               /* nesting of irq_save(); 0: none */
 	bool irq_was_on;             /* state to restore when irq_depth returns to 0 */
-	_Atomic int idle;            /* about to wfi or in it: wants an IPI for work */
 	struct thread *fp_owner;     /* whose FP registers this hart's FP file holds */
 	unsigned long kick_pending;  /* harts to IPI once this hart holds no spinlock */
 	unsigned long held_levels;   /* lock-order levels held (bit per level), debug */
 	unsigned long slice_end;     /* time at which the current thread is preempted */
+	unsigned long timer_at;      /* when this hart's timer is programmed to fire */
 	unsigned long last_switch;   /* time of the last switch on this hart */
 	unsigned long idle_time;     /* total time in the idle loop's wfi */
 	unsigned long switches;      /* context switches on this hart */
@@ -32,6 +31,9 @@ struct processor {
 
 extern struct processor processors[CONFIG_MAX_HARTS];
 extern unsigned processor_count;   /* harts online */
+/* Bit h set: hart h is about to wfi or in it and wants an IPI when work
+ * arrives. Set by that hart; cleared by it or by the pusher that claims it. */
+extern _Atomic unsigned long idle_harts;
 
 static inline struct processor *this_processor(void)
 {

@@ -16,6 +16,8 @@ static unsigned next_idle_probe;                      /* racy hint: fine */
 /* Takes the queue lock and accounts the time spent waiting for it. */
 static void rq_lock_acquire(void)
 {
+	if (spin_trylock(&rq_lock))
+		return;
 	unsigned long t0 = arch_time();
 	spin_lock(&rq_lock);
 	unsigned long waited = arch_time() - t0;
@@ -31,20 +33,21 @@ static void rq_lock_acquire(void)
 static void wake_idle_hart(void)
 {
 	arch_fence();
-	unsigned self = this_processor()->hart;
-	unsigned h = next_idle_probe;
-	for (unsigned i = 0; i < CONFIG_MAX_HARTS; i++, h++) {
-		if (h >= CONFIG_MAX_HARTS)
-			h = 0;
-		struct processor *p = &processors[h];
-		/* A plain look first: the exchange only for a hart that is idle. */
-		if (h == self || !__atomic_load_n(&p->idle, __ATOMIC_RELAXED))
-			continue;
-		if (__atomic_exchange_n(&p->idle, 0, __ATOMIC_SEQ_CST)) {
-			next_idle_probe = h + 1;
+	unsigned long others = __atomic_load_n(&idle_harts, __ATOMIC_RELAXED) &
+			       ~(1UL << this_processor()->hart);
+	while (others) {
+		/* Round-robin over idle harts, starting after the last one woken. */
+		unsigned long later = others & (~0UL << next_idle_probe);
+		unsigned long pick = (later ? later : others) & -(later ? later : others);
+		unsigned h = 0;
+		while (!(pick >> h & 1))
+			h++;
+		if (__atomic_fetch_and(&idle_harts, ~pick, __ATOMIC_SEQ_CST) & pick) {
+			next_idle_probe = (h + 1) % CONFIG_MAX_HARTS;
 			sched_kick(h);
 			return;
 		}
+		others &= ~pick;   /* it woke by itself meanwhile: try another */
 	}
 }
 

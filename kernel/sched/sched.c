@@ -20,6 +20,7 @@
 
 struct processor processors[CONFIG_MAX_HARTS];
 unsigned processor_count;
+_Atomic unsigned long idle_harts;
 
 /* IPIs asked for while this hart held spinlocks go out when it holds none.
  * A kicked hart usually wants a lock the kicker still holds (the woken
@@ -41,15 +42,7 @@ void irq_restore_broken(struct processor *cpu)
 	panic("irq_restore without irq_save on hart %u", cpu->hart);
 }
 
-unsigned long sched_slice_ticks(void)
-{
-	/* arch_time_hz is final before any hart schedules; a race between
-	 * harts writes the same value. */
-	static unsigned long ticks;
-	if (!ticks)
-		ticks = arch_time_hz / 1000 * CONFIG_TIME_SLICE_MS;
-	return ticks;
-}
+unsigned long sched_slice;
 
 static unsigned long trace_id(const struct thread *t)
 {
@@ -60,7 +53,9 @@ void sched_switch(void)
 {
 	struct processor *cpu = this_processor();
 	struct thread *t = cpu->current;
-	if (!spin_held(&t->lock) || spin_held_count() != 1)
+	/* Exactly one lock held, and it is t's own (the only thread-level lock
+	 * a switching thread may hold). */
+	if (t->lock.owner != (int)cpu->hart || cpu->held_levels != 1UL << LOCK_THREAD)
 		panic("sched_switch: thread %d:%d holds %d spinlocks (must hold exactly its own)",
 		      t->proc->pid, t->tid, spin_held_count());
 	if (t->state == THREAD_RUNNING)
@@ -89,9 +84,9 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	t->run_start = now;
 	t->need_resched = false;
 	cpu->current = t;
-	cpu->slice_end = now + sched_slice_ticks();
+	cpu->slice_end = now + sched_slice;
 	/* The timer may be a whole idle period away: arm the slice's end. */
-	sleep_arm_timer(true);
+	sleep_arm_timer_for_slice();
 	__atomic_store_n(&cpu->switches, cpu->switches + 1, __ATOMIC_RELAXED);   /* read by thread_list */
 	trace_event(TRACE_SWITCH, 0, trace_id(t));
 	/* Kernel-stack slots are reused with new frames; a translation of this
@@ -115,7 +110,8 @@ static void run_thread(struct processor *cpu, struct thread *t)
  * are off here; wfi still wakes on a pending one, which we then take. */
 static void idle(struct processor *cpu)
 {
-	__atomic_store_n(&cpu->idle, 1, __ATOMIC_SEQ_CST);
+	unsigned long bit = 1UL << cpu->hart;
+	__atomic_fetch_or(&idle_harts, bit, __ATOMIC_SEQ_CST);
 	arch_fence();
 	if (rq_empty()) {
 		trace_event(TRACE_IDLE_ENTER, 0, 0);
@@ -125,7 +121,7 @@ static void idle(struct processor *cpu)
 		cpu->idle_time += arch_time() - t0;
 		trace_event(TRACE_IDLE_EXIT, 0, 0);
 	}
-	__atomic_store_n(&cpu->idle, 0, __ATOMIC_SEQ_CST);
+	__atomic_fetch_and(&idle_harts, ~bit, __ATOMIC_SEQ_CST);
 	arch_irq_enable();
 	arch_irq_disable();
 }
@@ -161,6 +157,9 @@ void sched_loop(void)
 {
 	struct processor *cpu = this_processor();
 	arch_irq_disable();
+	/* arch_time_hz is final before any hart gets here; harts that race
+	 * write the same value. */
+	sched_slice = arch_time_hz / 1000 * CONFIG_TIME_SLICE_MS;
 	struct thread *t = NULL;   /* the thread to run next, its lock held */
 	for (;;) {
 		cpu->watchdog_mark = arch_time();

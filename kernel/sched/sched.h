@@ -29,6 +29,7 @@ void sched_stop_other_harts(void);
 /* Interrupts `hart` so it notices a kill or new work; while this hart holds
  * spinlocks, the IPI waits until it holds none. */
 void sched_kick(unsigned hart);
-unsigned long sched_slice_ticks(void);
+/* The time slice in arch_time units; set as the first hart starts scheduling. */
+extern unsigned long sched_slice;
 
 #endif

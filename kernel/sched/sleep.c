@@ -60,14 +60,32 @@ void sleep_wake_expired(unsigned long now)
 	spin_unlock(&lock);
 }
 
+static void program(struct processor *cpu, unsigned long when)
+{
+	arch_timer_set(when);
+	cpu->timer_at = when;
+}
+
 void sleep_arm_timer(bool busy)
 {
+	struct processor *cpu = this_processor();
 	unsigned long now = arch_time();
-	unsigned long next = busy ? now + sched_slice_ticks() : now + arch_time_hz;
+	unsigned long next = now + arch_time_hz;     /* idle: a heartbeat for the watchdog */
+	if (busy)
+		next = cpu->slice_end > now ? cpu->slice_end : now + sched_slice;
 	unsigned long e = __atomic_load_n(&earliest, __ATOMIC_ACQUIRE);
-	if (e < next)
-		next = e;
-	arch_timer_set(next);
+	program(cpu, e < next ? e : next);
+}
+
+void sleep_arm_timer_for_slice(void)
+{
+	struct processor *cpu = this_processor();
+	unsigned long want = cpu->slice_end;
+	unsigned long e = __atomic_load_n(&earliest, __ATOMIC_ACQUIRE);
+	if (e < want)
+		want = e;
+	if (cpu->timer_at > want)
+		program(cpu, want);
 }
 
 void sleep_arm_timer_idle(void)

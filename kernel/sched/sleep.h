@@ -16,6 +16,11 @@ void sleep_wake_expired(unsigned long now);
  * earliest sleeper (or a one-second heartbeat). */
 void sleep_arm_timer(bool busy);
 void sleep_arm_timer_idle(void);
+/* At switch-in, with the new slice_end set: makes sure the timer fires by the
+ * slice's end and the earliest sleeper. A timer already due sooner is left
+ * alone (its interrupt arms the rest), so back-to-back switches rarely touch
+ * the timer at all. */
+void sleep_arm_timer_for_slice(void);
 /* Blocks the calling thread until `deadline`; -EINTR if killed first. */
 int sleep_until(unsigned long deadline);
 

@@ -24,7 +24,7 @@ static void watchdog_describe(unsigned h, unsigned long now)
 			p->held_levels, p->irq_depth, quiet_ms);
 	else
 		kprintf("watchdog:   hart %u: %s, lock levels %lx, last tick %lu ms ago\n", h,
-			p->idle ? "idle" : "scheduler", p->held_levels, quiet_ms);
+			(__atomic_load_n(&idle_harts, __ATOMIC_RELAXED) >> h & 1) ? "idle" : "scheduler", p->held_levels, quiet_ms);
 }
 
 void watchdog_tick(struct processor *cpu, unsigned long now)

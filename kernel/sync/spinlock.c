@@ -34,7 +34,8 @@ __attribute__((noreturn, noinline, cold)) static void not_held_panic(struct spin
 	      this_processor()->hart);
 }
 
-void spin_lock(struct spinlock *l)
+/* Interrupts off and the debug checks done: the common start of an acquire. */
+static inline __attribute__((always_inline)) struct processor *acquire_prepare(struct spinlock *l)
 {
 	irq_save();
 	struct processor *cpu = this_processor();
@@ -42,12 +43,34 @@ void spin_lock(struct spinlock *l)
 		recursion_panic(l);
 	if (CONFIG_LOCK_DEBUG && cpu->held_levels >> l->level)
 		order_panic(l);
+	return cpu;
+}
+
+static inline __attribute__((always_inline)) void acquired(struct spinlock *l, struct processor *cpu)
+{
+	l->owner = (int)cpu->hart;
+	cpu->held_levels |= 1UL << l->level;
+}
+
+void spin_lock(struct spinlock *l)
+{
+	struct processor *cpu = acquire_prepare(l);
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
 			arch_relax();
 	}
-	l->owner = (int)cpu->hart;
-	cpu->held_levels |= 1UL << l->level;
+	acquired(l, cpu);
+}
+
+bool spin_trylock(struct spinlock *l)
+{
+	struct processor *cpu = acquire_prepare(l);
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+		irq_restore();
+		return false;
+	}
+	acquired(l, cpu);
+	return true;
 }
 
 void spin_unlock(struct spinlock *l)

@@ -51,6 +51,8 @@ struct spinlock {
 void spin_init(struct spinlock *l, const char *name, enum lock_level level);
 void spin_lock(struct spinlock *l);
 void spin_unlock(struct spinlock *l);
+/* Takes l if it is free at once; false (and nothing held) if not. */
+bool spin_trylock(struct spinlock *l);
 bool spin_held(const struct spinlock *l);   /* by this hart */
 /* Count of spinlocks this hart holds; the scheduler requires exactly one
  * (the switching thread's own lock) at a switch. */

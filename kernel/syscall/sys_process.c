@@ -29,11 +29,7 @@ long sys_getpid(SYSCALL_ARGS)
 long sys_getppid(SYSCALL_ARGS)
 {
 	SYSCALL_UNUSED;
-	struct process *p = current_process();
-	spin_lock(&proc_tree_lock);
-	long ppid = p->parent ? p->parent->pid : 0;
-	spin_unlock(&proc_tree_lock);
-	return ppid;
+	return __atomic_load_n(&current_process()->ppid, __ATOMIC_RELAXED);
 }
 
 long sys_getuid(SYSCALL_ARGS)
