@@ -25,11 +25,6 @@ static struct idalloc pids = { .bits = pid_bits, .size = CONFIG_MAX_PROCS + 1 };
 static struct process *init_process;          /* proc_tree_lock */
 static long live_processes;                   /* proc_tree_lock */
 
-struct process *current_process(void)
-{
-	return current_thread()->proc;
-}
-
 long process_count(void)
 {
 	return __atomic_load_n(&live_processes, __ATOMIC_RELAXED);

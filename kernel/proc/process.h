@@ -8,6 +8,8 @@
 #include "kernel/lib/idalloc.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/sync/waitqueue.h"
+#include "kernel/sched/sched.h"
+#include "kernel/proc/thread.h"
 
 struct thread;
 struct addrspace;
@@ -57,7 +59,10 @@ extern struct list_node all_processes;        /* proc_tree_lock */
 
 /* Creates the first process from program `path` with `argv`. */
 long process_spawn_init(const char *path, char *const argv[]);
-struct process *current_process(void);
+static inline struct process *current_process(void)
+{
+	return current_thread()->proc;
+}
 /* fork: a copy of the calling process with one thread; returns the child pid. */
 long process_fork(void);
 /* Starts the end of the process with status `status` (wait4 encoding):

@@ -1,8 +1,9 @@
 /* Mutexes, semaphores and condition variables built on wait queues.
  *
- * The id tables are guarded by the process lock; an object, once created,
- * stays until the process is torn down (after all its other threads are
- * gone), so a pointer looked up under the process lock stays valid.
+ * The id tables are written under the process lock and read without it: a
+ * slot, once filled, never changes until the process is torn down (after all
+ * its other threads are gone), so a lookup needs only an acquire load that
+ * pairs with the release store that filled the slot.
  * Lock order: condvar lock, then mutex lock (a condvar waiter releases its
  * mutex while holding the condvar lock so no signal can slip between). */
 #include "kernel/sync/objects.h"
@@ -64,7 +65,8 @@ static long table_add(void **table, void *obj)
 	spin_lock(&p->lock);
 	for (int i = 0; i < MAX_OBJECTS; i++) {
 		if (!table[i]) {
-			table[i] = obj;
+			/* Release: table_get reads the slot without the lock. */
+			__atomic_store_n(&table[i], obj, __ATOMIC_RELEASE);
 			id = i;
 			break;
 		}
@@ -77,13 +79,9 @@ static long table_add(void **table, void *obj)
 
 static void *table_get(void **table, long id)
 {
-	struct process *p = current_process();
 	if (id < 0 || id >= MAX_OBJECTS)
 		return NULL;
-	spin_lock(&p->lock);
-	void *obj = table[id];
-	spin_unlock(&p->lock);
-	return obj;
+	return __atomic_load_n(&table[id], __ATOMIC_ACQUIRE);
 }
 
 #define TABLE(field) ((void **)current_process()->sync->field)

@@ -30,22 +30,21 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lock, unsigned long d
 	if (deadline)
 		sleep_queue_add(t, deadline);
 	spin_lock(&t->lock);
-	t->waiting_on = wq;
-	if ((interruptible && thread_killed(t)) || (deadline && arch_time() >= deadline)) {
-		/* A killer or the sleep-queue timer that ran before we took
-		 * t->lock saw us not yet blocked: do not block now. */
-		t->state = THREAD_RUNNING;
-	} else {
+	/* A killer or the sleep-queue timer that ran before we took t->lock
+	 * saw us not yet blocked: then do not block now. */
+	bool block = !(interruptible && thread_killed(t)) && !(deadline && arch_time() >= deadline);
+	if (block) {
+		t->waiting_on = wq;
 		t->state = THREAD_BLOCKED;
 		trace_event(TRACE_BLOCK, (unsigned long)t->proc->pid << 16 | (unsigned)t->tid, 0);
 		spin_unlock(lock);
 		sched_switch();
-		spin_unlock(&t->lock);
-		spin_lock(lock);
-		spin_lock(&t->lock);
+		/* Running again: whoever woke us is done with waiting_on. */
+		t->waiting_on = NULL;
 	}
-	t->waiting_on = NULL;
 	spin_unlock(&t->lock);
+	if (block)
+		spin_lock(lock);
 	/* Woken by a kill or a timeout, we may still be queued. */
 	if (list_linked(&t->wait_link))
 		list_remove(&t->wait_link);
