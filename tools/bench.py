@@ -57,6 +57,7 @@ TARGETS = {
     "fork_exit_wait": 120000,
     "mutex_blocking": 400,
     "mutex_spinning": 400,
+    "mutex_fast": 400,
     "sem_pingpong": 3000,
 }
 # xv6-riscv reference figures (guest instructions).
@@ -80,6 +81,8 @@ OPERATIONS = [
     ("mutex_spinning", "uncontended mutex, spinning"),
     ("mutex_contended", "contended mutex, blocking (4 threads)"),
     ("mutex_contended_spin", "contended mutex, spinning (4 threads)"),
+    ("mutex_fast", "uncontended mutex, user-space fast path (fmutex)"),
+    ("mutex_fast_contended", "contended fmutex, futex slow path (4 threads)"),
     ("sem_pingpong", "semaphore round trip"),
     ("wake_latency", "wake-to-run latency"),
     ("parallel", "parallel workload (total)"),

@@ -22,8 +22,19 @@ ordinary console output; a marker may follow other text on the same line:
     #TR hart seq time type a b check      one record, lowercase hex fields;
                                           seq counts 0, 1, 2... per hart and
                                           check = (hart+seq+time+type+a+b) mod 2**64
+    #TRF hart=H recorded=N dropped=D      hart H drained its buffer while
+                                          tracing ran (decimal running totals)
     #TRE hart=H recorded=N dropped=D      end of hart H's records (decimal)
     #TRN pid name                         a process name (decimal pid)
+
+#TRB is printed when tracing starts. A hart drains its buffer whenever it
+fills, so one dump may hold several runs of #TR lines per hart, each ended
+by #TRF, interleaved with other harts' runs and console output; seq keeps
+counting across them. In #TRF and #TRE, recorded is the next seq and
+dropped the records that found the buffer full so far: those dropped since
+the previous #TRF fell between seq recorded-1 and recorded, and leave a
+"no data" hole in that hart's timeline (after the last #TRF: the timeline
+ends early).
 
 A marker segment that does not parse, or whose check fails, is a corrupt
 record; a sequence number that skips ahead leaves missing records; one that
@@ -36,7 +47,10 @@ SWITCH(X, 0), is idle from IDLE_ENTER to IDLE_EXIT, and is in the scheduler
 that thread when tracing started. The trace's wall time runs from its
 earliest record to its latest; a thread still running at the end runs until
 then, except on a hart whose records stop early (dropped or cut off), whose
-timeline ends at its own last record. Busy time is time running threads;
+timeline ends at its own last record. Records dropped mid-dump leave a hole
+from the last record before them to the first after; the hole counts as
+neither busy nor idle nor wall time, and the hart's state after it is read
+from its next records as at the start. Busy time is time running threads;
 utilisation is busy time over the hart's wall time. Wake-to-run latency is
 the time from WAKE to the woken thread's next switch-in; percentiles are
 nearest-rank. Syscall latency runs from SYSCALL_ENTER to the same thread's
@@ -121,7 +135,7 @@ def printable(text):
 # ---------------------------------------------------------------------------
 # Framing: find dumps and records in a console log.
 
-MARKER = re.compile(r"#TR([BEN]?)(?=[ \t]|$)")
+MARKER = re.compile(r"#TR([BEFN]?)(?=[ \t]|$)")
 HEX_FIELD = re.compile(r"[0-9a-f]{1,16}\Z")
 TRB_BODY = re.compile(r"harts=(\d+)[ \t]+hz=(\d+)[ \t]+records=(\d+)\Z")
 TRE_BODY = re.compile(r"hart=(\d+)[ \t]+recorded=(\d+)[ \t]+dropped=(\d+)\Z")
@@ -157,6 +171,8 @@ class Dump:
         self.next_seq = {}           # hart -> seq expected next
         self.gaps = {}               # hart -> [(first, last)] missing seqs
         self.ends = {}               # hart -> (recorded, dropped) from #TRE
+        self.drops_seen = {}         # hart -> dropped total at its last #TRF
+        self.holes = {}              # hart -> {seq: records dropped before it}
         self.pnames = {}             # pid -> process name
         self.corrupt = 0
         self.samples = []            # (line, reason, text) of the first few
@@ -178,6 +194,27 @@ class Dump:
         self.records.setdefault(r.hart, []).append(r)
         self.next_seq[r.hart] = r.seq + 1
 
+    def _caught_up(self, line, hart, recorded, what):
+        """A #TRF or #TRE says `recorded` records came before it."""
+        expect = self.next_seq.get(hart, 0)
+        if recorded > expect:
+            self.gaps.setdefault(hart, []).append((expect, recorded - 1))
+            self.next_seq[hart] = recorded
+        elif recorded < expect:
+            self.notes.append("line %d: hart %d %s says %d recorded, saw seq up to %d"
+                              % (line, hart, what, recorded, expect - 1))
+
+    def flush(self, line, hart, recorded, dropped):
+        self._caught_up(line, hart, recorded, "#TRF")
+        new = dropped - self.drops_seen.get(hart, 0)
+        if new > 0:
+            holes = self.holes.setdefault(hart, {})
+            holes[recorded] = holes.get(recorded, 0) + new
+        if new >= 0:
+            self.drops_seen[hart] = dropped
+        else:
+            self.notes.append("line %d: hart %d #TRF dropped count went back" % (line, hart))
+
     def end(self, line, hart, recorded, dropped):
         if hart in self.ends:
             self.notes.append("line %d: second #TRE for hart %d" % (line, hart))
@@ -197,10 +234,15 @@ class Dump:
         return sum(self.missing(h) for h in self.gaps)
 
     def dropped(self, hart):
-        return self.ends.get(hart, (0, 0))[1]
+        """Records that found hart's buffer full, anywhere in the dump."""
+        return max(self.ends.get(hart, (0, 0))[1], self.drops_seen.get(hart, 0))
+
+    def dropped_at_end(self, hart):
+        """Those dropped after the hart's last drain: its timeline ends early."""
+        return max(0, self.ends.get(hart, (0, 0))[1] - self.drops_seen.get(hart, 0))
 
     def total_dropped(self):
-        return sum(d for _, d in self.ends.values())
+        return sum(self.dropped(h) for h in set(self.ends) | set(self.drops_seen))
 
     def record_count(self):
         return sum(len(rs) for rs in self.records.values())
@@ -273,6 +315,16 @@ class Log:
             else:
                 self._bad(dump, lineno, "bad #TRE", text)
             return dump
+        if kind == "F":
+            m = TRE_BODY.match(body)
+            if not m:
+                self._bad(dump, lineno, "bad #TRF", text)
+                return dump
+            hart, recorded, dropped = (int(g) for g in m.groups())
+            if dump is None or hart in dump.ends:
+                dump = self._new_dump(lineno, "missing")
+            dump.flush(lineno, hart, recorded, dropped)
+            return dump
         if kind == "N":
             m = TRN_BODY.match(body)
             if m and dump is not None:
@@ -314,7 +366,7 @@ def read_log(path):
 # ---------------------------------------------------------------------------
 # Analysis: per-hart timelines, per-thread accounting, latencies, invariants.
 
-RUN, IDLE, SCHED = "run", "idle", "sched"
+RUN, IDLE, SCHED, NODATA = "run", "idle", "sched", "nodata"
 
 
 class Segment:
@@ -344,7 +396,8 @@ class HartStats:
         self.rq_waits = 0
         self.rq_wait_total = 0
         self.rq_wait_max = 0
-        self.wall = 0
+        self.wall = 0                # excludes holes left by dropped records
+        self.nodata = 0              # time in those holes
 
     @property
     def sched(self):
@@ -469,8 +522,8 @@ class Analysis:
                 if r.time < prev.time:
                     self.violation("hart %d: time goes back at seq %d (log line %d)"
                                    % (h, r.seq, r.line))
-            if recs and d.dropped(h):
-                hs.ends_early = "%d records dropped" % d.dropped(h)
+            if recs and d.dropped_at_end(h):
+                hs.ends_early = "%d records dropped" % d.dropped_at_end(h)
             elif recs and h not in d.ends:
                 hs.ends_early = "dump cut off"
             elif not recs and h not in d.ends:
@@ -492,8 +545,14 @@ class Analysis:
 
         streams = [[((r.time, r.hart, r.seq), r) for r in d.records[h]]
                    for h in sorted(d.records)]
+        self.last_time = {}          # hart -> time of its latest record
+        self.hole_index = {h: {r.seq: i for i, r in enumerate(d.records[h])
+                               if r.seq in d.holes.get(h, {})} for h in d.records}
         for _, r in heapq.merge(*streams):
+            if r.seq in self.hole_index.get(r.hart, {}):
+                self._hole(r)
             self._event(r)
+            self.last_time[r.hart] = r.time
         for h, hs in self.harts.items():
             self._close(h, hs.end, "still running" if not hs.ends_early else "no data")
             self._end_syscall_part(h, hs.end, None)
@@ -515,6 +574,21 @@ class Analysis:
                 return RUN, r.b
         return SCHED, None
 
+    def _hole(self, r):
+        """Records were dropped just before r: what the hart did since its
+        previous record is unknown; after r, read it afresh."""
+        h = r.hart
+        start = self.last_time.get(h, self.t0)
+        lost = self.dump.holes[h][r.seq]
+        self._close(h, start, "records dropped")
+        self._open(h, start, NODATA, began="%d records dropped" % lost)
+        self._close(h, r.time, "")
+        recs = self.dump.records[h][self.hole_index[h][r.seq]:]
+        kind, tid = self._initial(recs)
+        self._open(h, r.time, kind, tid, "records dropped")
+        if kind == RUN:
+            self.thread(tid).harts.add(h)
+
     def _open(self, h, t, kind, tid=None, began="switch"):
         self.state[h] = Segment(h, t, kind, tid, began)
 
@@ -530,6 +604,9 @@ class Analysis:
             self._end_syscall_part(h, seg.end, None)
         elif seg.kind == IDLE:
             hs.idle += seg.dur
+        elif seg.kind == NODATA:
+            hs.wall -= seg.dur
+            hs.nodata += seg.dur
         return seg
 
     def _current(self, h):
@@ -723,10 +800,16 @@ class Analysis:
             if hs.busy > hs.wall:
                 self.violation("hart %d: busy %d ticks exceeds wall time %d"
                                % (h, hs.busy, hs.wall))
-            if hs.ends_early and d.dropped(h):
+            holes = d.holes.get(h, {})
+            if holes:
+                self.warnings.append("hart %d: %d record(s) dropped (buffer full) before "
+                                     "%d drain(s); %.1f us of its timeline has no data"
+                                     % (h, sum(holes.values()), len(holes),
+                                        self.ticks_us(hs.nodata)))
+            if hs.ends_early and d.dropped_at_end(h):
                 self.warnings.append("hart %d: %d record(s) dropped (buffer full); "
                                      "its timeline ends at %s"
-                                     % (h, d.dropped(h), self.at(hs.end)))
+                                     % (h, d.dropped_at_end(h), self.at(hs.end)))
         busy = sum(hs.busy for hs in self.harts.values())
         run = sum(ts.run for ts in self.threads.values())
         if busy != run:
@@ -922,6 +1005,8 @@ def chrome_trace(an):
             cat = "run"
         elif seg.kind == IDLE:
             name, cat, args = "idle", "idle", {"hart": seg.hart}
+        elif seg.kind == NODATA:
+            name, cat, args = "no data", "nodata", {"hart": seg.hart, "why": seg.began}
         else:
             name, cat, args = "sched", "sched", {"hart": seg.hart}
         if seg.dur == 0 and seg.kind != RUN:
@@ -1113,6 +1198,11 @@ def render_svg(an, dump_count=1):
             if seg.kind == IDLE:
                 w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="url(#idle)">'
                   '<title>idle %s</title></rect>' % (x0, y, max(x1 - x0, 0.3), row_h, span))
+                continue
+            if seg.kind == NODATA:
+                w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="url(#nodata)">'
+                  '<title>no data %s: %s</title></rect>'
+                  % (x0, y, max(x1 - x0, 0.3), row_h, span, xml_escape(seg.began)))
                 continue
             if x1 - x0 < 1:              # too thin to point at: no tooltip
                 w('<rect x="%.2f" y="%d" width="%.2f" height="%d" fill="%s"/>'

@@ -67,6 +67,21 @@ static inline void arch_irq_disable(void)
 	__asm__ volatile("csrci sstatus, 2" ::: "memory");
 }
 
+/* Disable interrupts and return the previous state for arch_irq_restore:
+ * one csrrci, for paths too hot for irq_save()'s nesting bookkeeping. They
+ * must not block, switch or take a spinlock in between. */
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long s;
+	__asm__ volatile("csrrci %0, sstatus, 2" : "=r"(s) :: "memory");
+	return s & 2;
+}
+
+static inline void arch_irq_restore(unsigned long saved)
+{
+	__asm__ volatile("csrs sstatus, %0" :: "r"(saved) : "memory");
+}
+
 static inline unsigned long arch_time(void)
 {
 	unsigned long t;

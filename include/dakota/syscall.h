@@ -16,6 +16,7 @@
 #define SYS_write           64
 #define SYS_exit            93
 #define SYS_exit_group      94
+#define SYS_futex           98   /* (u32 *uaddr, op, val, timeout): WAIT, WAKE */
 #define SYS_nanosleep       101
 #define SYS_clock_gettime   113
 #define SYS_sched_yield     124
@@ -71,6 +72,7 @@
 #define EDEADLK 35
 #define ENAMETOOLONG 36
 #define ENOSYS  38
+#define ETIMEDOUT 110
 #define ENOENT   2
 #define EPERM    1
 
@@ -92,6 +94,12 @@
 #define MAP_ANONYMOUS 0x20
 
 #define O_CLOEXEC 02000000
+
+/* futex ops (Linux values); every futex is process-private, so the flag is
+ * accepted and changes nothing. */
+#define FUTEX_WAIT          0
+#define FUTEX_WAKE          1
+#define FUTEX_PRIVATE_FLAG  128
 
 #define TRACE_START 1
 #define TRACE_STOP  2

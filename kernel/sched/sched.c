@@ -162,6 +162,7 @@ void sched_loop(void)
 	sched_slice = arch_time_hz / 1000 * CONFIG_TIME_SLICE_MS;
 	struct thread *t = NULL;   /* the thread to run next, its lock held */
 	for (;;) {
+		trace_drain_if_full();
 		cpu->watchdog_mark = arch_time();
 		if (!t)
 			t = pick_next();

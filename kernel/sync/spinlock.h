@@ -10,7 +10,9 @@
  *   LOCK_ADDRSPACE   one address space: regions and page table
  *   LOCK_CONDVAR     a condition variable (a waiter releases its mutex under it)
  *   LOCK_OBJECT      a synchronisation object: pipe, mutex, semaphore,
- *                    condvar, process join queue, console input
+ *                    condvar, process join queue, console input, futex
+ *                    bucket (taken with the address-space lock held, to
+ *                    read the user word while its page stays mapped)
  *   LOCK_SLEEPQ      the timed-sleep queue (a sleeper holds its object lock)
  *   LOCK_THREAD      one thread: state, on-hart mark, wait link; held across
  *                    the context switch (the one lock a switch hands over)

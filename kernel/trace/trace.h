@@ -21,16 +21,30 @@ enum trace_event_type {
 	TRACE_NAME,           /* a: thread id, b: packed name characters */
 };
 
+/* A hint for the inline check below: set after the buffers are live,
+ * cleared before they go. trace_record re-checks under the handshake. */
 extern bool trace_enabled;
 
+/* Out of line and cold: the hot caller pays one load and one branch while
+ * tracing is off, and its register allocation does not plan for the call. */
+__attribute__((cold, noinline))
 void trace_record(enum trace_event_type type, unsigned long a, unsigned long b);
+/* Prints #TRB and starts recording on every online hart. */
 void trace_start(void);
 /* Stops recording and drains every hart's buffer over the UART. */
 void trace_stop(void);
 
+/* Drains this hart's buffer over the UART if it is (nearly) full. Call only
+ * with interrupts off and no spinlock held (the top of sched_loop). */
+#if CONFIG_TRACE
+void trace_drain_if_full(void);
+#else
+static inline void trace_drain_if_full(void) {}
+#endif
+
 static inline void trace_event(enum trace_event_type type, unsigned long a, unsigned long b)
 {
-	if (CONFIG_TRACE && __atomic_load_n(&trace_enabled, __ATOMIC_RELAXED))
+	if (CONFIG_TRACE && __builtin_expect(__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED), 0))
 		trace_record(type, a, b);
 }
 

@@ -624,6 +624,17 @@ class Samples(unittest.TestCase):
         self.assertEqual({h: hs.busy for h, hs in an.harts.items()}, per_hart)
         self.assertEqual(an.violations, [])
 
+    def test_drained_sample(self):
+        """Four harts draining every 50 records; hart 1 dropped 4 records
+        (events 146-149) before its third drain: a hole before seq 146."""
+        log, an = analyse(sample("sample-drains.log"))
+        d = log.dumps[0]
+        self.assertEqual(len(log.dumps), 1)
+        self.assertEqual((d.corrupt, d.total_missing(), d.total_dropped()), (0, 0, 4))
+        self.assertEqual(d.holes, {1: {146: 4}})
+        self.assertEqual(an.violations, [])
+        self.assertIn("dump complete: yes", trace.summary(an))
+
     def test_damaged_sample(self):
         log, an = analyse(sample("sample-damaged.log"))
         d = log.dumps[0]
@@ -634,6 +645,153 @@ class Samples(unittest.TestCase):
         self.assertIn("corrupt records: 3", text)
         self.assertIn("missing records: 4 (hart 0: 1, hart 1: 1, hart 2: 2, hart 3: 0)", text)
         self.assertIn("dump complete: NO, cut off (no #TRE for hart 3)", text)
+
+
+def session_lines(log, cuts, dropped=None, noise=True):
+    """The log as a session with mid-run drains prints it: #TRB first; hart
+    h drains before each event index in cuts[h] (a run of #TR lines ended by
+    #TRF), the harts' runs interleaved round-robin with console output; the
+    events whose indices are in dropped[h] found the buffer full (no line,
+    no seq); then the last runs with #TRE, and the names."""
+    dropped = dropped or {}
+    out = ["#TRB harts=%d hz=%d records=%d" % (log.harts, log.hz, log.capacity)]
+    blocks, tails = {}, {}
+    for h in range(log.harts):
+        seq, lost, block = 0, 0, []
+        blocks[h] = []
+        for i, e in enumerate(log.events[h]):
+            if i in cuts.get(h, ()):
+                block.append("#TRF hart=%d recorded=%d dropped=%d" % (h, seq, lost))
+                blocks[h].append(block)
+                block = []
+            if i in dropped.get(h, ()):
+                lost += 1
+                continue
+            block.append(record_line(h, seq, *e))
+            seq += 1
+        block.append("#TRE hart=%d recorded=%d dropped=%d" % (h, seq, lost + log.dropped[h]))
+        tails[h] = block
+    n = 0
+    while any(blocks.values()):
+        for h in range(log.harts):
+            if blocks[h]:
+                out += blocks[h].pop(0)
+                if noise:
+                    n += 1
+                    out.append("worker: output between drains %d" % n)
+    for h in range(log.harts):
+        out += tails[h]
+    out += ["#TRN %d %s" % (pid, name) for pid, name in sorted(log.names.items())]
+    return out
+
+
+class MultiDrain(unittest.TestCase):
+    """A hart drains its buffer each time it fills: several #TR runs per
+    hart, ended by #TRF, seq carrying on across them."""
+
+    def setUp(self):
+        self.tl, self.runs = simulate(harts=4, seed=21, until=30000)
+        self.cuts = {h: set(range(40, len(self.tl.events[h]), 40)) for h in range(4)}
+
+    def test_drained_session_decodes_like_one_dump(self):
+        lines = session_lines(self.tl, self.cuts)
+        self.assertGreater(sum(ln.startswith("#TRF") for ln in lines), 8)
+        log, an = analyse("\n".join(lines))
+        self.assertEqual(len(log.dumps), 1)
+        _, whole = analyse(self.tl.text())
+        self.assertEqual(trace.summary(an), trace.summary(whole))
+        per_thread, per_hart, _, _ = sim_totals(self.tl, self.runs)
+        self.assertEqual({h: hs.busy for h, hs in an.harts.items()}, per_hart)
+        self.assertEqual(an.violations, [])
+
+    def test_lost_line_inside_an_early_drain_is_a_gap(self):
+        lines = session_lines(self.tl, self.cuts)
+        victim = record_line(2, 45, *self.tl.events[2][45])
+        lines.remove(victim)
+        log, an = analyse("\n".join(lines))
+        d = log.dumps[0]
+        self.assertEqual(d.gaps, {2: [(45, 45)]})
+        self.assertIn("hart 2: 1 missing record(s) (seq 45)", an.violations)
+
+    def test_lost_lines_at_the_end_of_a_drain_are_counted_from_trf(self):
+        lines = session_lines(self.tl, self.cuts)
+        for s in (78, 79):
+            lines.remove(record_line(1, s, *self.tl.events[1][s]))
+        upto = lines.index("#TRF hart=1 recorded=80 dropped=0") + 1
+        log, _ = analyse("\n".join(lines[:upto]))
+        self.assertEqual(log.dumps[0].gaps, {1: [(78, 79)]})
+
+    def test_a_lost_trf_line_loses_nothing(self):
+        lines = session_lines(self.tl, self.cuts)
+        lines.remove("#TRF hart=1 recorded=120 dropped=0")
+        log, an = analyse("\n".join(lines))
+        self.assertEqual((log.dumps[0].gaps, an.violations), ({}, []))
+
+    def test_garbage_inside_a_drain_resynchronises(self):
+        lines = session_lines(self.tl, self.cuts)
+        i = lines.index(record_line(0, 50, *self.tl.events[0][50]))
+        lines[i] = lines[i][:12] + "\x00\ufffd noise"
+        lines.insert(i + 3, "#TRF hart=zz")
+        log, an = analyse("\n".join(lines))
+        d = log.dumps[0]
+        self.assertEqual((d.corrupt, d.gaps), (2, {0: [(50, 50)]}))
+        self.assertFalse(d.cut_off())
+
+    def test_cut_off_after_some_drains(self):
+        lines = session_lines(self.tl, self.cuts)
+        cut = lines.index("#TRE hart=0 recorded=%d dropped=0" % len(self.tl.events[0]))
+        log, an = analyse("\n".join(lines[:cut - 5]))
+        d = log.dumps[0]
+        self.assertTrue(d.cut_off())
+        self.assertEqual(d.unended(), [0, 1, 2, 3])
+        self.assertTrue(any("cut off" in v for v in an.violations))
+
+    def test_records_dropped_before_a_drain_leave_a_hole(self):
+        log = small_trace()
+        # Events 7-9 (idle exit, timer irq, wake of 1:1 at 1800) found the
+        # buffer full; the hart drained before event 10 (1900: 1:1 in).
+        lines = session_lines(log, {0: {10}}, {0: {7, 8, 9}}, noise=False)
+        self.assertIn("#TRF hart=0 recorded=7 dropped=3", lines)
+        parsed, an = analyse("\n".join(lines))
+        d = parsed.dumps[0]
+        self.assertEqual((d.total_dropped(), d.dropped_at_end(0), d.total_missing()), (3, 0, 0))
+        hs = an.harts[0]
+        self.assertEqual((hs.busy, hs.idle, hs.nodata, hs.wall), (1000, 0, 300, 1700))
+        self.assertIsNone(hs.ends_early)
+        self.assertEqual(sorted(w[0] for w in an.wake_latency), [400, 800])
+        self.assertEqual(an.violations, [])
+        text = trace.summary(an)
+        self.assertIn("dropped records (buffer full): 3 (hart 0: 3)", text)
+        self.assertIn("3 record(s) dropped (buffer full) before 1 drain(s); 30.0 us", text)
+        holes = [s for s in an.segments if s.kind == trace.NODATA]
+        self.assertEqual([(s.start, s.end) for s in holes], [(1600, 1900)])
+        self.assertIn("no data", trace.render_svg(an))
+        doc = json.loads(trace.chrome_trace(an))
+        self.assertTrue(any(e.get("cat") == "nodata" for e in doc["traceEvents"]))
+
+    def test_hole_while_a_thread_ran(self):
+        log = TraceLog(harts=1)
+        log.ev(0, 0, SWITCH, 0, A).ev(0, 10, SYS_IN, 64).ev(0, 20, SYS_OUT, 64, 1)
+        log.ev(0, 30, SYS_IN, 64).ev(0, 40, SYS_OUT, 64, 1).ev(0, 50, SWITCH, A, 0)
+        log.ev(0, 60, SWITCH, 0, B).ev(0, 90, SWITCH, B, 0)
+        lines = session_lines(log, {0: {4}}, {0: {2, 3}}, noise=False)
+        _, an = analyse("\n".join(lines))
+        self.assertEqual(an.threads[A].run, 10 + 10)    # 0-10, then 40-50
+        self.assertEqual(an.threads[B].run, 30)
+        self.assertEqual(an.harts[0].nodata, 30)
+        self.assertEqual(an.violations, [])
+
+    def test_drops_after_the_last_drain_end_the_timeline(self):
+        log = small_trace()
+        lines = session_lines(log, {0: {7}}, {0: {18, 19, 20}}, noise=False)
+        self.assertIn("#TRE hart=0 recorded=18 dropped=3", lines)
+        parsed, an = analyse("\n".join(lines))
+        self.assertEqual(parsed.dumps[0].dropped_at_end(0), 3)
+        self.assertEqual(an.harts[0].ends_early, "3 records dropped")
+        self.assertEqual(an.harts[0].nodata, 0)
+
+    def test_old_decoders_ignore_trf(self):
+        self.assertIsNone(re.match(r"#TR([BEN]?)(?=[ \t]|$)", "#TRF hart=0 recorded=1 dropped=0"))
 
 
 class CommandLine(unittest.TestCase):
@@ -706,6 +864,11 @@ def write_samples():
     tl, _ = simulate(harts=4, seed=42, until=30000)
     with open(os.path.join(HERE, "sample-4harts.log"), "w", newline="") as f:
         f.write(console_noise(tl.lines(), seed=2))
+    tl, _ = simulate(harts=4, seed=9, until=30000)
+    cuts = {h: set(range(50, len(tl.events[h]), 50)) for h in range(4)}
+    lines = session_lines(tl, cuts, {1: {146, 147, 148, 149}})
+    with open(os.path.join(HERE, "sample-drains.log"), "w", newline="") as f:
+        f.write(console_noise(lines, seed=6))
     # Damage: hart 0 seq 5 bad check; hart 1 seq 9 cut short; hart 2 seq 3
     # lost and seq 4 garbled; hart 3 cut off before its #TRE.
     tl, _ = simulate(harts=4, seed=5, until=8000)

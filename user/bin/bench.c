@@ -20,6 +20,7 @@
  * may read instret) and ends with "BENCH-END ok=N failed=M". A benchmark whose
  * system calls fail prints "BENCH name=X error=E" and bench exits 1;
  * tools/bench.py turns the lines into tables and charts. */
+#include <fmutex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,6 +325,25 @@ static long run_mutex_spinning(long n, struct result *r)
 	return uncontended(n, r, 0);
 }
 
+/* ---- fast (futex) mutex ---- */
+
+/* Lock + unlock of an fmutex nobody else wants: no system call at all. */
+static long run_mutex_fast(long n, struct result *r)
+{
+	static fmutex_t m = FMUTEX_INIT;
+	long t0 = time_ns();
+	for (long i = 0; i < n; i++) {
+		long err = fmutex_lock(&m);
+		if (!err)
+			err = fmutex_unlock(&m);
+		if (err)
+			return err;
+	}
+	r->ns = time_ns() - t0;
+	r->ops = n;
+	return 0;
+}
+
 /* ---- contended mutex ---- */
 
 static mutex_t contended_mutex;
@@ -377,6 +397,44 @@ static long run_mutex_contended(long n, struct result *r)
 static long run_mutex_contended_spin(long n, struct result *r)
 {
 	return contended(n, r, 0);
+}
+
+/* The same shape with an fmutex: waiters sleep in FUTEX_WAIT. */
+static fmutex_t contended_fmutex;
+
+static long fast_contender(void *arg)
+{
+	long n = (long)arg;
+	wait_for(&contended_go);
+	for (long i = 0; i < n; i++) {
+		if (fmutex_lock(&contended_fmutex))
+			return 1;
+		contended_counter++;
+		if (fmutex_unlock(&contended_fmutex))
+			return 1;
+	}
+	return 0;
+}
+
+static long run_mutex_fast_contended(long n, struct result *r)
+{
+	fmutex_init(&contended_fmutex);
+	long each = n / CONTENDERS;
+	contended_go = 0;
+	contended_counter = 0;
+	thread_t t[CONTENDERS];
+	long err = spawn_all(t, CONTENDERS, fast_contender, (void *)each, &contended_go);
+	if (err)
+		return err;
+	long t0 = time_ns();
+	__atomic_store_n(&contended_go, 1, __ATOMIC_RELEASE);
+	err = join_all(t, CONTENDERS);
+	r->ns = time_ns() - t0;
+	r->ops = each * CONTENDERS;
+	if (!err && contended_counter != r->ops)
+		err = -ERANGE;
+	snprintf(r->extra, sizeof r->extra, "threads=%d", CONTENDERS);
+	return err;
 }
 
 /* ---- semaphore ping-pong ---- */
@@ -544,6 +602,10 @@ static const struct bench benches[] = {
 	  "4 threads share lock + unlock pairs of one blocking mutex" },
 	{ "mutex_contended_spin", 20000, 2000, run_mutex_contended_spin,
 	  "4 threads share lock + unlock pairs of one spinning mutex" },
+	{ "mutex_fast", 100000, 10000, run_mutex_fast,
+	  "uncontended lock + unlock of a user-space futex mutex (fmutex)" },
+	{ "mutex_fast_contended", 20000, 2000, run_mutex_fast_contended,
+	  "4 threads share lock + unlock pairs of one fmutex (futex slow path)" },
 	{ "sem_pingpong", 10000, 1000, run_sem_pingpong,
 	  "two threads hand a token back and forth with two semaphores" },
 	{ "wake_latency", 2000, 200, run_wake_latency,

@@ -243,6 +243,11 @@ long condvar_wait(long id, long mutex_id)
 	return syscall2(SYS_condvar_wait, id, mutex_id);
 }
 
+long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *timeout)
+{
+	return syscall4(SYS_futex, (long)uaddr, op, (long)val, (long)timeout);
+}
+
 long thread_list(struct thread_info *buf, long max)
 {
 	return syscall2(SYS_thread_list, (long)buf, max);

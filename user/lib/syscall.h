@@ -6,6 +6,7 @@
 #ifndef USER_SYSCALL_H
 #define USER_SYSCALL_H
 
+#include <stdint.h>
 #include <dakota/syscall.h>
 
 /* Linux riscv64 numbers for calls the shared header does not list yet; the
@@ -154,6 +155,12 @@ long semaphore_down(long id);
 long condvar_create(void);
 long condvar_signal(long id);
 long condvar_wait(long id, long mutex_id);
+
+/* Linux futex (98), FUTEX_WAIT and FUTEX_WAKE (| FUTEX_PRIVATE_FLAG): WAIT
+ * sleeps while *uaddr == val (-EAGAIN if not; timeout relative, NULL for
+ * none: -ETIMEDOUT); WAKE wakes up to val waiters and returns how many.
+ * Linux's last two arguments are for ops Dakota does not have. */
+long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *timeout);
 
 /* Dakota system calls. */
 long thread_list(struct thread_info *buf, long max);

@@ -27,7 +27,7 @@
  * Exact checks on the way (counted, must be 0): an unknown call number gives
  * -ENOSYS; clock_gettime / kstat into memory that cannot be written (the
  * text, the trampoline, a trap-context page, below the program, above user
- * space) give -EFAULT; poweroff from a non-init process gives -EPERM.
+ * space), and futex WAIT / WAKE on an aligned word there, give -EFAULT; poweroff from a non-init process gives -EPERM.
  * Then: the master saw CALLS calls, and the kernel's counters are back.
  *
  * A system call added to the kernel must be added to valid_calls (with an
@@ -85,12 +85,13 @@ static const long valid_calls[] = {
 	SYS_thread_create, SYS_gettid, SYS_waittid, SYS_thread_join,
 	SYS_mutex_create, SYS_mutex_lock, SYS_mutex_unlock,
 	SYS_semaphore_create, SYS_semaphore_up, SYS_semaphore_down,
-	SYS_condvar_create, SYS_condvar_signal, SYS_condvar_wait,
+	SYS_condvar_create, SYS_condvar_signal, SYS_condvar_wait, SYS_futex,
 	SYS_thread_list, SYS_kstat, SYS_programs, SYS_poweroff,
 	/* cheap and harmless: more of them */
 	SYS_getpid, SYS_gettid, SYS_sched_yield, SYS_clock_gettime,
 	SYS_mutex_create, SYS_mutex_lock, SYS_mutex_unlock, SYS_semaphore_up,
 	SYS_condvar_signal, SYS_mmap, SYS_munmap, SYS_pipe2, SYS_close, SYS_write,
+	SYS_futex,
 };
 #define VALID_CALLS (long)(sizeof valid_calls / sizeof valid_calls[0])
 
@@ -324,6 +325,26 @@ static void fuzz_one(unsigned long *rng)
 	case SYS_condvar_wait:
 		a[0] = small_id(rng);
 		a[1] = small_id(rng);
+		break;
+	case SYS_futex:
+		if (rng_below(rng, 4) == 0) {
+			/* exact: a word that cannot be written is -EFAULT */
+			a[0] = (long)(unwritable(rng) & ~3UL);
+			a[1] = rng_below(rng, 2) ? FUTEX_WAKE : FUTEX_WAIT | FUTEX_PRIVATE_FLAG;
+			a[3] = 0;
+			if (raw(nr, a) != -EFAULT)
+				count(&fz.rep.efault_wrong);
+			return;
+		}
+		/* Words the fuzz's threads share (so waits meet wakes), or
+		 * anything; mostly real ops; a wait without a timeout may block
+		 * until the supervisor ends the worker. */
+		a[0] = rng_below(rng, 2) ? (long)(fz.arg_area + 4 * rng_below(rng, 32))
+					 : (long)any_pointer(rng);
+		a[1] = rng_below(rng, 4) ? (long)rng_below(rng, 2) |
+				(rng_below(rng, 2) ? FUTEX_PRIVATE_FLAG : 0) : any_int(rng);
+		a[2] = rng_below(rng, 2) ? (long)rng_below(rng, 3) : any_int(rng);
+		a[3] = rng_below(rng, 2) ? 0 : (long)sleep_request(rng);
 		break;
 	case SYS_thread_list:
 	case SYS_programs:
