@@ -229,6 +229,7 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	reparent_children(p);
 	p->state = PROC_ZOMBIE;
 	p->last_thread = self;
+	self->wake_sync = true;
 	wq_wake_all(&p->parent->child_exited);
 	spin_lock(&self->lock);
 	self->state = THREAD_EXITED;

@@ -154,6 +154,7 @@ void thread_exit(int code)
 	spin_lock(&p->lock);
 	t->exit_code = code;
 	p->live_threads--;
+	t->wake_sync = true;
 	wq_wake_all(&p->thread_exited);
 	spin_lock(&t->lock);
 	t->state = THREAD_EXITED;
@@ -172,7 +173,12 @@ bool thread_wake(struct thread *t)
 		struct thread *self = current_thread();
 		trace_event(TRACE_WAKE, (unsigned long)t->proc->pid << 16 | (unsigned)t->tid,
 			    self ? ((unsigned long)self->proc->pid << 16 | (unsigned)self->tid) : 0);
-		rq_push(t);
+		if (self && self->wake_sync) {
+			self->wake_sync = false;
+			rq_push_for_this_hart(t);
+		} else {
+			rq_push(t);
+		}
 	}
 	spin_unlock(&t->lock);
 	return blocked;

@@ -56,6 +56,11 @@ struct thread {
 	 * the FP unit off and a switch to it neither loads nor saves FP state.
 	 * Its own hart only. */
 	bool fp_used;
+	/* Set by an exiting thread before it wakes its joiner or parent: the
+	 * first thread it wakes is left for this hart, which is about to be
+	 * free, instead of kicking an idle hart to race it for the queue (a
+	 * "sync" wakeup). Own hart only. */
+	bool wake_sync;
 
 	/* Accounting, written by the hart running it. */
 	unsigned long run_time;         /* arch_time units */

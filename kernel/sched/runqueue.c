@@ -51,12 +51,17 @@ static void wake_idle_hart(void)
 	}
 }
 
-void rq_push(struct thread *t)
+void rq_push_for_this_hart(struct thread *t)
 {
 	rq_lock_acquire();
 	list_push_back(&ready, &t->rq_link);
 	ready_count++;
 	spin_unlock(&rq_lock);
+}
+
+void rq_push(struct thread *t)
+{
+	rq_push_for_this_hart(t);
 	wake_idle_hart();
 }
 
