@@ -42,9 +42,15 @@ void trace_drain_if_full(void);
 static inline void trace_drain_if_full(void) {}
 #endif
 
+/* A hint (see trace_enabled): for a hot path that has a traced twin. */
+static inline bool trace_on(void)
+{
+	return CONFIG_TRACE && __builtin_expect(__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED), 0);
+}
+
 static inline void trace_event(enum trace_event_type type, unsigned long a, unsigned long b)
 {
-	if (CONFIG_TRACE && __builtin_expect(__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED), 0))
+	if (trace_on())
 		trace_record(type, a, b);
 }
 
