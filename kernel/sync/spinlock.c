@@ -1,4 +1,5 @@
-/* Spinlocks with owner tracking, recursion and lock-order checks. */
+/* Spinlocks with owner tracking, recursion and lock-order checks: the out-of-line
+ * parts (the fast paths are inline in spinlock.h). */
 #include "kernel/sync/spinlock.h"
 #include "kernel/sched/processor.h"
 #include "kernel/panic.h"
@@ -8,6 +9,7 @@ void spin_init(struct spinlock *l, const char *name, enum lock_level level)
 	l->locked = 0;
 	l->owner = -1;
 	l->level = level;
+	l->level_bit = 1UL << level;
 	l->name = name;
 }
 
@@ -16,72 +18,31 @@ bool spin_held(const struct spinlock *l)
 	return l->locked && l->owner == (int)this_processor()->hart;
 }
 
-/* The checks' panics, out of line so the lock paths stay short. */
-__attribute__((noreturn, noinline, cold)) static void recursion_panic(struct spinlock *l)
+void spin_recursion_panic(struct spinlock *l)
 {
 	panic("spinlock %s: recursive acquire on hart %u", l->name, this_processor()->hart);
 }
 
-__attribute__((noreturn, noinline, cold)) static void order_panic(struct spinlock *l)
+void spin_order_panic(struct spinlock *l)
 {
 	panic("lock order: taking %s (level %d) while holding a lock of level >= %d (held mask %lx)",
 	      l->name, l->level, l->level, this_processor()->held_levels);
 }
 
-__attribute__((noreturn, noinline, cold)) static void not_held_panic(struct spinlock *l)
+void spin_not_held_panic(struct spinlock *l)
 {
 	panic("spinlock %s: released by hart %u, which does not hold it", l->name,
 	      this_processor()->hart);
 }
 
-/* Interrupts off and the debug checks done: the common start of an acquire. */
-static inline __attribute__((always_inline)) struct processor *acquire_prepare(struct spinlock *l)
+/* The first exchange failed: spin reading (no stores while it is held, so
+ * the holder's cache line stays put), then try again. */
+void spin_lock_wait(struct spinlock *l)
 {
-	irq_save();
-	struct processor *cpu = this_processor();
-	if (l->owner == (int)cpu->hart && __atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-		recursion_panic(l);
-	if (CONFIG_LOCK_DEBUG && cpu->held_levels >> l->level)
-		order_panic(l);
-	return cpu;
-}
-
-static inline __attribute__((always_inline)) void acquired(struct spinlock *l, struct processor *cpu)
-{
-	l->owner = (int)cpu->hart;
-	cpu->held_levels |= 1UL << l->level;
-}
-
-void spin_lock(struct spinlock *l)
-{
-	struct processor *cpu = acquire_prepare(l);
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+	do {
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
 			arch_relax();
-	}
-	acquired(l, cpu);
-}
-
-bool spin_trylock(struct spinlock *l)
-{
-	struct processor *cpu = acquire_prepare(l);
-	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
-		irq_restore();
-		return false;
-	}
-	acquired(l, cpu);
-	return true;
-}
-
-void spin_unlock(struct spinlock *l)
-{
-	struct processor *cpu = this_processor();
-	if (l->owner != (int)cpu->hart || !__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-		not_held_panic(l);
-	cpu->held_levels &= ~(1UL << l->level);
-	l->owner = -1;
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-	irq_restore();
+	} while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
 }
 
 int spin_held_count(void)

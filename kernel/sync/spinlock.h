@@ -25,6 +25,8 @@
 #define KERNEL_SYNC_SPINLOCK_H
 
 #include <stdbool.h>
+#include "config.h"
+#include "kernel/sched/processor.h"
 
 enum lock_level {
 	LOCK_PROC_TREE = 1,
@@ -45,19 +47,76 @@ struct spinlock {
 	_Atomic int locked;
 	int owner;              /* hart holding it, -1 when free */
 	enum lock_level level;
+	unsigned long level_bit;  /* 1UL << level: its bit in held_levels */
 	const char *name;
 };
 
-#define SPINLOCK_INIT(n, l) { .locked = 0, .owner = -1, .level = (l), .name = (n) }
+#define SPINLOCK_INIT(n, l) \
+	{ .locked = 0, .owner = -1, .level = (l), .level_bit = 1UL << (l), .name = (n) }
 
 void spin_init(struct spinlock *l, const char *name, enum lock_level level);
-void spin_lock(struct spinlock *l);
-void spin_unlock(struct spinlock *l);
-/* Takes l if it is free at once; false (and nothing held) if not. */
-bool spin_trylock(struct spinlock *l);
 bool spin_held(const struct spinlock *l);   /* by this hart */
 /* Count of spinlocks this hart holds; the scheduler requires exactly one
  * (the switching thread's own lock) at a switch. */
 int spin_held_count(void);
+
+/* Out of line (spinlock.c): waiting for a held lock, and the checks' panics. */
+void spin_lock_wait(struct spinlock *l);
+__attribute__((noreturn, cold)) void spin_recursion_panic(struct spinlock *l);
+__attribute__((noreturn, cold)) void spin_order_panic(struct spinlock *l);
+__attribute__((noreturn, cold)) void spin_not_held_panic(struct spinlock *l);
+
+/* Interrupts off and the debug checks done: the common start of an acquire.
+ * A lock may be taken only while every lock held has a lower level: no bit
+ * at or above level_bit in held_levels. */
+static inline struct processor *spin_acquire_prepare(struct spinlock *l)
+{
+	irq_save();
+	struct processor *cpu = this_processor();
+	if (l->owner == (int)cpu->hart && __atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+		spin_recursion_panic(l);
+	if (CONFIG_LOCK_DEBUG && cpu->held_levels >= l->level_bit)
+		spin_order_panic(l);
+	return cpu;
+}
+
+static inline void spin_acquired(struct spinlock *l, struct processor *cpu)
+{
+	l->owner = (int)cpu->hart;
+	cpu->held_levels |= l->level_bit;
+}
+
+/* The acquire and release are inline: they are on every hot path, and a
+ * call would cost a third of them. Only waiting and the panics are calls. */
+static inline void spin_lock(struct spinlock *l)
+{
+	struct processor *cpu = spin_acquire_prepare(l);
+	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0))
+		spin_lock_wait(l);
+	spin_acquired(l, cpu);
+}
+
+/* Takes l if it is free at once; false (and nothing held) if not. */
+static inline bool spin_trylock(struct spinlock *l)
+{
+	struct processor *cpu = spin_acquire_prepare(l);
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+		irq_restore();
+		return false;
+	}
+	spin_acquired(l, cpu);
+	return true;
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+	struct processor *cpu = this_processor();
+	if (l->owner != (int)cpu->hart || !__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+		spin_not_held_panic(l);
+	cpu->held_levels &= ~l->level_bit;
+	l->owner = -1;
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	irq_restore();
+}
 
 #endif
