@@ -149,4 +149,18 @@ static inline void pause_ms(long ms)
 	nanosleep(&ts, 0);
 }
 
+/* Polls the kernel's thread list until `want` threads of pid are BLOCKED;
+ * gives up after about 10 s (a hang guard, not a timing check). */
+static inline long wait_blocked(long pid, long want)
+{
+	long n = 0;
+	for (int i = 0; i < 10000; i++) {
+		n = count_threads_in_state(pid, THREAD_INFO_BLOCKED);
+		if (n == want)
+			return n;
+		pause_ms(1);
+	}
+	return n;
+}
+
 #endif
