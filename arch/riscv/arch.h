@@ -109,6 +109,11 @@ extern unsigned long arch_time_hz;
 
 /* Sleep until an interrupt is pending; interrupts stay as they are. */
 void arch_wait_for_interrupt(void);
+/* With interrupts off: sleep until `ticks` of arch_time() have passed or an
+ * interrupt is pending, and leave this hart's timer as it was. For a hart
+ * whose lock holder is not running. False, without sleeping, where the
+ * timer cannot be read back (no Sstc) or interrupts are on. */
+bool arch_nap(unsigned long ticks);
 void arch_send_ipi(unsigned hart);
 void arch_timer_set(unsigned long when);
 /* Invalidate this hart's translations of [va, va+size). */

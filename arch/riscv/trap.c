@@ -41,6 +41,8 @@ void trap_init_hart(void)
 	csr_write(stvec, kernelvec);
 	csr_write(scounteren, 7);          /* user may read cycle, time, instret */
 	csr_write(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
+	if (arch_has_sstc)
+		arch_timer_set(~0UL);    /* a known start: no timer until one is armed */
 }
 
 void arch_timer_set(unsigned long when)
@@ -54,6 +56,25 @@ void arch_timer_set(unsigned long when)
 void arch_wait_for_interrupt(void)
 {
 	__asm__ volatile("wfi" ::: "memory");
+}
+
+/* The timer is armed earlier for the nap and put back after it. Interrupts
+ * must be off, so no handler on this hart reprograms stimecmp meanwhile;
+ * wfi still wakes on the pending timer (or any other) interrupt, but only
+ * if sie enables it: a hart that has not reached trap_init_hart yet (a
+ * secondary printing its first line) must keep spinning. */
+bool arch_nap(unsigned long ticks)
+{
+	if (!arch_has_sstc || arch_irq_enabled() || !(csr_read(sie) & SIE_STIE))
+		return false;
+	unsigned long armed = csr_read(0x14d);   /* stimecmp */
+	unsigned long wake = arch_time() + ticks;
+	/* Written even when unchanged: QEMU decides whether the timer is
+	 * pending only when stimecmp is written. */
+	csr_write(0x14d, wake < armed ? wake : armed);
+	__asm__ volatile("wfi" ::: "memory");
+	csr_write(0x14d, armed);
+	return true;
 }
 
 void arch_send_ipi(unsigned hart)

@@ -35,13 +35,33 @@ void spin_not_held_panic(struct spinlock *l)
 	      this_processor()->hart);
 }
 
+/* Spins on a held lock before the waiter naps. A lock here is held for a
+ * few hundred instructions at most, so a wait this long means its holder is
+ * not running: on QEMU a hart is a host thread (or, under -icount, a turn in
+ * one thread's round robin), and a descheduled holder would otherwise leave
+ * the waiter spinning through its whole host time slice (measured under
+ * -icount at 4 harts: one wait of 100 million instructions). The nap gives
+ * the host back its CPU; a timer interrupt ends it after SPIN_NAP_NS. */
+#define SPIN_NAP_AFTER 1024
+#define SPIN_NAP_NS 2000
+
+static unsigned long spin_nap_ticks(void)
+{
+	unsigned long ticks = arch_time_hz * SPIN_NAP_NS / 1000000000UL;
+	return ticks ? ticks : 1;
+}
+
 /* The first exchange failed: spin reading (no stores while it is held, so
  * the holder's cache line stays put), then try again. */
 void spin_lock_wait(struct spinlock *l)
 {
+	unsigned spins = 0;
 	do {
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
 			arch_relax();
+			if (++spins % SPIN_NAP_AFTER == 0)
+				arch_nap(spin_nap_ticks());
+		}
 	} while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
 }
 
