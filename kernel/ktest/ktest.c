@@ -144,6 +144,35 @@ static void count_on_this_hart(void)
 	__atomic_fetch_add(&counter_done, 1, __ATOMIC_RELEASE);
 }
 
+/* A lock held far longer than any real critical section: its waiters must
+ * nap (spin_lock_wait) rather than spin throughout, and still get it. The
+ * holder keeps it until every other hart has napped at least once (at most
+ * LONG_HOLD_LIMIT_MS, so that a lost nap fails the check instead of hanging),
+ * which keeps the test independent of how the host schedules the harts. */
+#define LONG_HOLD_LIMIT_MS 2000
+static struct spinlock long_held_lock = SPINLOCK_INIT("ktest-long-hold", LOCK_OBJECT);
+static _Atomic int long_hold_taken, long_hold_done;
+
+static void wait_for_long_held_lock(void)
+{
+	while (!__atomic_load_n(&long_hold_taken, __ATOMIC_ACQUIRE))
+		arch_relax();
+	spin_lock(&long_held_lock);
+	spin_unlock(&long_held_lock);
+	__atomic_fetch_add(&long_hold_done, 1, __ATOMIC_RELEASE);
+}
+
+/* Harts other than this one that have napped more than naps_before says. */
+static unsigned harts_napped_since(const unsigned long *naps_before)
+{
+	unsigned napped = 0, self = this_processor()->hart;
+	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
+		if (h != self && processors[h].online &&
+		    __atomic_load_n(&processors[h].spin_naps, __ATOMIC_RELAXED) > naps_before[h])
+			napped++;
+	return napped;
+}
+
 void ktest_secondary(unsigned hart)
 {
 	(void)hart;
@@ -152,6 +181,28 @@ void ktest_secondary(unsigned hart)
 	while (!__atomic_load_n(&counter_go, __ATOMIC_ACQUIRE))
 		arch_relax();
 	count_on_this_hart();
+	wait_for_long_held_lock();
+}
+
+static void test_long_hold(void)
+{
+	unsigned long naps_before[CONFIG_MAX_HARTS];
+	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
+		naps_before[h] = __atomic_load_n(&processors[h].spin_naps, __ATOMIC_RELAXED);
+	unsigned waiters = processor_count - 1;
+	spin_lock(&long_held_lock);
+	__atomic_store_n(&long_hold_taken, 1, __ATOMIC_RELEASE);
+	unsigned long limit = arch_time() + arch_time_hz / 1000 * LONG_HOLD_LIMIT_MS;
+	while (harts_napped_since(naps_before) < waiters && arch_time() < limit)
+		arch_relax();
+	unsigned napped = harts_napped_since(naps_before);
+	spin_unlock(&long_held_lock);
+	while (__atomic_load_n(&long_hold_done, __ATOMIC_ACQUIRE) < (int)waiters)
+		arch_relax();
+	if (waiters == 0)
+		return;
+	check(napped == waiters, "every hart waiting on a long-held spinlock naps, then gets it");
+	kprintf("# %u of %u waiting harts napped\n", napped, waiters);
 }
 
 static void test_counter(void)
@@ -200,6 +251,7 @@ static void test_watchdog(void)
 {
 	kprintf("ktest: hart %u spins with interrupts off\n", this_processor()->hart);
 	__atomic_store_n(&counter_go, 1, __ATOMIC_RELEASE);   /* free the other harts */
+	__atomic_store_n(&long_hold_taken, 1, __ATOMIC_RELEASE);
 	arch_irq_disable();
 	for (;;)
 		arch_relax();
@@ -217,6 +269,7 @@ void ktest_main(int argc, char **argv)
 	test_pagetable();
 	test_idalloc();
 	test_counter();
+	test_long_hold();
 	kprintf("1..%d\n", checks);
 	arch_poweroff(failures ? 1 : 0);
 }

@@ -26,6 +26,7 @@ struct processor {
 	unsigned long idle_time;     /* total time in the idle loop's wfi */
 	unsigned long switches;      /* context switches on this hart */
 	unsigned long ticks;         /* timer interrupts */
+	unsigned long spin_naps;     /* naps while waiting for a spinlock (spinlock.c) */
 	unsigned long watchdog_mark; /* time this hart last went through the scheduler */
 };
 

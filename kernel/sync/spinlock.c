@@ -59,8 +59,8 @@ void spin_lock_wait(struct spinlock *l)
 	do {
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
 			arch_relax();
-			if (++spins % SPIN_NAP_AFTER == 0)
-				arch_nap(spin_nap_ticks());
+			if (++spins % SPIN_NAP_AFTER == 0 && arch_nap(spin_nap_ticks()))
+				this_processor()->spin_naps++;
 		}
 	} while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
 }
