@@ -86,9 +86,12 @@ OPERATIONS = [
     ("sem_pingpong", "semaphore round trip"),
     ("wake_latency", "wake-to-run latency"),
     ("parallel", "parallel workload (total)"),
+    ("parallel4", "parallel workload, 4 threads (total)"),
 ]
 DESCRIPTIONS = dict(OPERATIONS)
 PARALLEL = "parallel"
+# The parallel workloads: operation name -> threads sharing the work.
+PARALLEL_OPS = {"parallel": 8, "parallel4": 4}
 
 BENCH_LINE = re.compile(r"^BENCH(-INFO|-END)? (.*)$")
 
@@ -337,7 +340,7 @@ def cost_mode(data):
     any besides the parallel workload, else wall."""
     for mode in ("icount", "wall"):
         for entry in data["modes"].get(mode, {}).get("smp", {}).values():
-            if any(name != PARALLEL for name in entry.get("ops", {})):
+            if any(name not in PARALLEL_OPS for name in entry.get("ops", {})):
                 return mode
     return None
 
@@ -368,7 +371,7 @@ def cost_table(data, smp):
     out += ["| Operation | Median | Min – max | Target | Result | xv6-riscv |",
             "| --- | ---: | ---: | ---: | --- | ---: |"]
     for name in ordered_ops(entry["ops"]):
-        if name == PARALLEL:
+        if name in PARALLEL_OPS:
             continue
         op = entry["ops"][name]
         target = TARGETS.get(name)
@@ -405,16 +408,16 @@ def matrix_table(data):
     return "\n".join(out) + "\n"
 
 
-def speedups(data):
-    """[(harts, median ns, speedup, low, high, best)] from wall-mode parallel
-    runs, or None when there is no 1-hart baseline. speedup divides medians;
+def speedups(data, workload=PARALLEL):
+    """[(harts, median ns, speedup, low, high, best)] from wall-mode runs of
+    one parallel workload, or None when there is no 1-hart baseline. speedup divides medians;
     low and high divide the extremes; best divides the fastest runs."""
     m = data["modes"].get("wall")
     if not m:
         return None
     times = {}
     for k, entry in m["smp"].items():
-        op = entry.get("ops", {}).get(PARALLEL)
+        op = entry.get("ops", {}).get(workload)
         if op:
             times[int(k)] = op
     if 1 not in times:
@@ -430,10 +433,17 @@ def speedups(data):
 
 
 def speedup_table(data):
-    rows = speedups(data)
-    out = ["### Parallel speedup (wall clock: 8 threads share fixed integer work)", ""]
+    tables = [speedup_table_of(data, name) for name in PARALLEL_OPS
+              if name == PARALLEL or speedups(data, name)]
+    return "\n".join(tables)
+
+
+def speedup_table_of(data, workload):
+    rows = speedups(data, workload)
+    out = [f"### Parallel speedup (wall clock: {PARALLEL_OPS[workload]} threads share "
+           "fixed integer work)", ""]
     if rows is None:
-        out.append("No wall-mode `parallel` results with a 1-hart baseline "
+        out.append(f"No wall-mode `{workload}` results with a 1-hart baseline "
                    "(`bench.py run --mode wall --smp 1,2,4,8`). Under icount all harts "
                    "share one host thread, so speedup cannot show there.")
         return "\n".join(out) + "\n"
@@ -509,9 +519,11 @@ class Svg:
 
 def draw_speedup(svg, data, x0, y0, w, h):
     svg.text(x0 + w / 2, y0 - 12, "Parallel speedup (wall clock)", 14, "middle", bold=True)
-    rows = speedups(data)
-    max_h = max([8] + [r[0] for r in rows or []])
-    max_s = max([float(max_h)] + [r[4] for r in rows or []])
+    series = [(name, speedups(data, name)) for name in PARALLEL_OPS]
+    series = [(name, rows) for name, rows in series if rows]
+    every = [r for _, rows in series for r in rows]
+    max_h = max([8] + [r[0] for r in every])
+    max_s = max([float(max_h)] + [r[4] for r in every])
     sx = lambda n: x0 + (n - 1) / (max_h - 1) * w
     sy = lambda s: y0 + h - s / max_s * h
     svg.line(x0, y0 + h, x0 + w, y0 + h)
@@ -531,15 +543,19 @@ def draw_speedup(svg, data, x0, y0, w, h):
     for n, target in SPEEDUP_TARGETS.items():
         svg.line(sx(n) - 8, sy(target), sx(n) + 8, sy(target), "#d08000", 2)
         svg.text(sx(n) + 11, sy(target) + 14, f"target ≥ {target}", 10, "start", "#d08000")
-    if not rows:
+    if not series:
         svg.text(x0 + w / 2, y0 + h / 2, "no wall-mode parallel results", 12, "middle", "#a00")
         return
-    pts = " ".join(f"{sx(n):.1f},{sy(s):.1f}" for n, _, s, _, _, _ in rows)
-    svg.add(f'<polyline points="{pts}" fill="none" stroke="#1f5fbf" stroke-width="2"/>')
-    for n, _, s, lo, hi, _ in rows:
-        svg.line(sx(n), sy(lo), sx(n), sy(hi), "#1f5fbf", 1)
-        svg.circle(sx(n), sy(s), 4, "#1f5fbf")
-        svg.text(sx(n) + 6, sy(s) - 6, f"{s:.2f}", 10, "start", "#1f5fbf")
+    colors = ["#1f5fbf", "#2a9d4b"]
+    for i, (name, rows) in enumerate(series):
+        color = colors[i % len(colors)]
+        pts = " ".join(f"{sx(n):.1f},{sy(s):.1f}" for n, _, s, _, _, _ in rows)
+        svg.add(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for n, _, s, lo, hi, _ in rows:
+            svg.line(sx(n), sy(lo), sx(n), sy(hi), color, 1)
+            svg.circle(sx(n), sy(s), 4, color)
+            svg.text(sx(n) + 6, sy(s) - 6 + 14 * i, f"{s:.2f}", 10, "start", color)
+        svg.text(x0 + 8, y0 + 14 + 14 * i, f"{PARALLEL_OPS[name]} threads", 11, "start", color)
 
 
 def draw_costs(svg, data, smp, x0, y0, w, h):
@@ -550,7 +566,7 @@ def draw_costs(svg, data, smp, x0, y0, w, h):
     if not entry or not entry.get("ops"):
         svg.text(x0 + w / 2, y0 + h / 2, "no results", 12, "middle", "#a00")
         return
-    names = [n for n in ordered_ops(entry["ops"]) if n != PARALLEL]
+    names = [n for n in ordered_ops(entry["ops"]) if n not in PARALLEL_OPS]
     vals = [entry["ops"][n]["median"] for n in names] + \
            [TARGETS[n] for n in names if n in TARGETS] + [XV6[n] for n in names if n in XV6]
     import math

@@ -30,7 +30,7 @@
 #include <time.h>
 
 #define CONTENDERS      4     /* threads in the contended mutex benchmarks */
-#define WORKERS         8     /* threads of the parallel workload */
+#define WORKERS         8     /* threads of the parallel workload (the most) */
 #define MAX_INFO        256   /* thread_list snapshot size */
 
 /* What one timed loop measured: its duration and how many operations it did.
@@ -558,25 +558,36 @@ static long worker(void *arg)
 	return 0;
 }
 
-/* WORKERS threads share n rounds of work whatever the hart count, so the
+/* `workers` threads share n rounds of work whatever the hart count, so the
  * same work is timed at every hart count and the host divides the times to
  * get the speedup. The figure is the total time (value) for iters rounds. */
-static long run_parallel(long n, struct result *r)
+static long run_parallel_threads(long n, struct result *r, int workers)
 {
-	long each = n / WORKERS;
+	long each = n / workers;
 	thread_t t[WORKERS];
 	parallel_go = 0;
-	long err = spawn_all(t, WORKERS, worker, (void *)each, &parallel_go);
+	long err = spawn_all(t, workers, worker, (void *)each, &parallel_go);
 	if (err)
 		return err;
 	long t0 = time_ns();
 	__atomic_store_n(&parallel_go, 1, __ATOMIC_RELEASE);
-	err = join_all(t, WORKERS);
+	err = join_all(t, workers);
 	r->ns = time_ns() - t0;
 	r->ops = 1;
 	snprintf(r->extra, sizeof r->extra, "threads=%d harts=%ld rounds=%ld",
-		 WORKERS, harts, each * WORKERS);
+		 workers, harts, each * workers);
 	return err;
+}
+
+static long run_parallel(long n, struct result *r)
+{
+	return run_parallel_threads(n, r, WORKERS);
+}
+
+/* The same work split over 4 threads: the figure the threads issue names. */
+static long run_parallel4(long n, struct result *r)
+{
+	return run_parallel_threads(n, r, 4);
 }
 
 /* ---- the table and the driver ---- */
@@ -612,6 +623,8 @@ static const struct bench benches[] = {
 	  "semaphore_up to the first instruction of the woken thread" },
 	{ "parallel", 240000000, 24000000, run_parallel,
 	  "8 threads share fixed integer work (total time)" },
+	{ "parallel4", 240000000, 24000000, run_parallel4,
+	  "4 threads share the same integer work (total time)" },
 };
 
 #define NBENCH ((int)(sizeof benches / sizeof benches[0]))
