@@ -155,10 +155,11 @@ static void kill_thread(struct thread *t)
 	spin_unlock(&t->lock);
 }
 
-void process_kill(struct process *p, int status)
+bool process_kill(struct process *p, int status)
 {
 	spin_lock(&p->lock);
-	if (!p->exiting) {
+	bool first = !p->exiting;
+	if (first) {
 		p->exiting = true;
 		p->exit_status = status;
 	}
@@ -168,6 +169,7 @@ void process_kill(struct process *p, int status)
 			kill_thread(t);
 	}
 	spin_unlock(&p->lock);
+	return first;
 }
 
 /* Called with p->lock held and every other thread told to exit: wait until

@@ -67,8 +67,9 @@ static inline struct process *current_process(void)
 long process_fork(void);
 /* Starts the end of the process with status `status` (wait4 encoding):
  * every thread is told to exit, blocked ones are woken, running ones are
- * interrupted. Safe to call several times: the first status wins. */
-void process_kill(struct process *p, int status);
+ * interrupted. Safe to call several times: the first status wins, and only
+ * the first call returns true. */
+bool process_kill(struct process *p, int status);
 /* The calling thread must exit: tears the process down if it is being
  * killed and nobody has claimed that yet, else exits just this thread. */
 __attribute__((noreturn)) void process_exit_current(int status);

@@ -24,8 +24,11 @@ void user_fault(enum user_fault_kind kind, unsigned long pc, unsigned long addr)
 	if (kind <= FAULT_FETCH && as_handle_fault(p->as, addr, access[kind]) == 0)
 		return;
 	int sig = kind == FAULT_ILLEGAL ? SIGILL : SIGSEGV;
-	kprintf("dakota: pid %d tid %d (%s): %s at pc %lx addr %lx, killed by signal %d\n",
-		p->pid, t->tid, p->name, fault_names[kind], pc, addr, sig);
+	/* One line per process: when threads fault at the same moment on
+	 * several harts, only the fault that kills the process reports. */
+	if (process_kill(p, W_SIGNALED(sig)))
+		kprintf("dakota: pid %d tid %d (%s): %s at pc %lx addr %lx, killed by signal %d\n",
+			p->pid, t->tid, p->name, fault_names[kind], pc, addr, sig);
 	process_exit_current(W_SIGNALED(sig));
 }
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Boot Dakota and require an exact exit status and console lines.
 
-    expect.py --status N --line REGEX [--line REGEX ...] -- QEMU.PY-ARGS...
+    expect.py --status N [--line REGEX ...] [--count REGEX N ...] -- QEMU.PY-ARGS...
 
 For boots that must end badly on purpose (a kernel panic is status 255):
 passes when tools/qemu.py exits with status N and every REGEX matches some
-console line (re.search), in the order given. Prints the console log on
-failure."""
+console line (re.search), in the order given. --count REGEX N: exactly N
+console lines match REGEX (a message that must appear once per event, not
+once per thread). Prints the console log on failure."""
 import argparse
 import re
 import subprocess
@@ -17,6 +18,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--status", type=int, required=True)
     ap.add_argument("--line", action="append", default=[], metavar="REGEX")
+    ap.add_argument("--count", action="append", nargs=2, default=[], metavar=("REGEX", "N"))
     ap.add_argument("qemu", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     cmd = args.qemu[1:] if args.qemu[:1] == ["--"] else args.qemu
@@ -35,12 +37,18 @@ def main():
             problems.append(f"no console line matches {pattern!r} (in order)")
             break
         at += 1
+    for pattern, want in args.count:
+        rx = re.compile(pattern)
+        got = sum(1 for line in lines if rx.search(line))
+        if got != int(want):
+            problems.append(f"{got} console lines match {pattern!r}, expected {want}")
     if problems:
         sys.stdout.write(proc.stdout)
         for p in problems:
             print(f"expect.py: {p}")
         return 1
-    print(f"expect.py: status {proc.returncode} and {len(args.line)} expected lines")
+    print(f"expect.py: status {proc.returncode}, {len(args.line)} expected lines, "
+          f"{len(args.count)} exact counts")
     return 0
 
 
