@@ -9,15 +9,6 @@
 #include <stdint.h>
 #include <dakota/syscall.h>
 
-/* Linux riscv64 numbers for calls the shared header does not list yet; the
- * shell needs dup3 for pipelines. Until the kernel has them they are -ENOSYS. */
-#ifndef SYS_dup
-#define SYS_dup  23
-#endif
-#ifndef SYS_dup3
-#define SYS_dup3 24
-#endif
-
 static inline long syscall0(long nr)
 {
 	register long a7 __asm__("a7") = nr;
