@@ -31,11 +31,7 @@ void console_init(unsigned long uart_base)
 
 static void put_raw(const char *buf, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (buf[i] == '\n')
-			uart_putc('\r');
-		uart_putc(buf[i]);
-	}
+	uart_write(buf, n);
 }
 
 void console_write(const char *buf, size_t n)

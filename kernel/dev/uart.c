@@ -22,11 +22,21 @@ void uart_init(unsigned long base)
 	uart[IER] = 0x01;   /* interrupt when a byte arrives */
 }
 
-void uart_putc(char c)
+static inline void put_byte(volatile unsigned char *u, unsigned char c)
 {
-	while (!(uart[LSR] & LSR_THR_EMPTY))
+	while (!(u[LSR] & LSR_THR_EMPTY))
 		;
-	uart[THR] = (unsigned char)c;
+	u[THR] = c;
+}
+
+void uart_write(const char *buf, unsigned long n)
+{
+	volatile unsigned char *u = uart;
+	for (unsigned long i = 0; i < n; i++) {
+		if (buf[i] == '\n')
+			put_byte(u, '\r');
+		put_byte(u, (unsigned char)buf[i]);
+	}
 }
 
 int uart_getc(void)

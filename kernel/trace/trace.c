@@ -103,33 +103,51 @@ void trace_record(enum trace_event_type type, unsigned long a, unsigned long b)
 	arch_irq_restore(irq);
 }
 
+/* " " and v in lowercase hex, no leading zeros: counted first, then written
+ * from its last digit back, so no digit is copied twice. */
 static char *put_hex(char *p, unsigned long v)
 {
-	char digits[16];
-	int n = 0;
-	do {
-		digits[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
+	int digits = 1;
+	for (unsigned long rest = v >> 4; rest; rest >>= 4)
+		digits++;
 	*p++ = ' ';
-	while (n)
-		*p++ = digits[--n];
-	return p;
+	for (int i = digits - 1; i >= 0; i--, v >>= 4)
+		p[i] = "0123456789abcdef"[v & 15];
+	return p + digits;
 }
 
-/* One "#TR" line, formatted here rather than by kprintf: a full drain
- * prints thousands of them. */
-static void print_record(unsigned hart, unsigned long seq, const struct trace_record *r)
+#define RECORD_LINE_MAX (3 + 7 * 17 + 1)   /* "#TR", 7 x " " + 16 digits, "\n" */
+
+/* One "#TR" line at p, formatted here rather than by kprintf: a full drain
+ * prints thousands of them. Returns the end of the line. */
+static char *format_record(char *p, unsigned hart, unsigned long seq,
+			   const struct trace_record *r)
 {
-	char line[8 + 7 * 17];
-	char *p = line;
 	*p++ = '#', *p++ = 'T', *p++ = 'R';
 	unsigned long check = hart + seq + r->time + r->type + r->a + r->b;
 	const unsigned long fields[7] = { hart, seq, r->time, r->type, r->a, r->b, check };
 	for (int i = 0; i < 7; i++)
 		p = put_hex(p, fields[i]);
 	*p++ = '\n';
-	console_write(line, (size_t)(p - line));
+	return p;
+}
+
+/* Whole lines, several to a console write: the console lock is taken once
+ * per batch, not once per record, and lines never split between writes. */
+static void print_records(unsigned hart, unsigned long base,
+			  const struct trace_record *records, unsigned long count)
+{
+	char batch[8 * RECORD_LINE_MAX];   /* 1 KiB of a 12 KiB kernel stack */
+	char *p = batch;
+	for (unsigned long i = 0; i < count; i++) {
+		if (p + RECORD_LINE_MAX > batch + sizeof batch) {
+			console_write(batch, (size_t)(p - batch));
+			p = batch;
+		}
+		p = format_record(p, hart, base + i, &records[i]);
+	}
+	if (p > batch)
+		console_write(batch, (size_t)(p - batch));
 }
 
 /* For measuring the recording cost alone (docs/trace.md): build with
@@ -149,8 +167,7 @@ static void drain(unsigned hart, struct trace_buffer *buf, bool running)
 		return;
 	}
 	if (buf->records) {
-		for (unsigned long i = 0; i < buf->count; i++)
-			print_record(hart, buf->base + i, &buf->records[i]);
+		print_records(hart, buf->base, buf->records, buf->count);
 		buf->base += buf->count;
 		buf->count = 0;
 	}
