@@ -29,15 +29,10 @@ void console_init(unsigned long uart_base)
 	wq_init(&in.readers);
 }
 
-static void put_raw(const char *buf, size_t n)
-{
-	uart_write(buf, n);
-}
-
 void console_write(const char *buf, size_t n)
 {
 	spin_lock(&out_lock);
-	put_raw(buf, n);
+	uart_write(buf, n);
 	spin_unlock(&out_lock);
 }
 
@@ -62,7 +57,7 @@ void console_emergency_printf(const char *fmt, ...)
 	va_end(ap);
 	if (n > (int)sizeof line - 1)
 		n = sizeof line - 1;
-	put_raw(line, (size_t)n);
+	uart_write(line, (size_t)n);
 }
 
 /* Called with in.lock held. */
