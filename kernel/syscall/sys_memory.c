@@ -4,10 +4,9 @@
 #include "kernel/mm/addrspace.h"
 #include <dakota/syscall.h>
 
-long sys_brk(SYSCALL_ARGS)
+SYSCALL_DEFINE1(brk, unsigned long, new_end)
 {
-	SYSCALL_UNUSED;
-	return as_brk(current_process()->as, a0);
+	return as_brk(current_process()->as, new_end);
 }
 
 long sys_mmap(SYSCALL_ARGS)
@@ -27,8 +26,7 @@ long sys_mmap(SYSCALL_ARGS)
 	return as_mmap(current_process()->as, len, perm);
 }
 
-long sys_munmap(SYSCALL_ARGS)
+SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)
 {
-	SYSCALL_UNUSED;
-	return as_munmap(current_process()->as, a0, a1);
+	return as_munmap(current_process()->as, addr, len);
 }
