@@ -21,9 +21,11 @@ die() { say "$*"; exit 1; }
 
 # gcc and libc6-dev: the host unit tests; libc6-dev-riscv64-cross: the
 # headers a hosted riscv64 compile expects (a Recommends of the cross gcc,
-# which --no-install-recommends would otherwise drop).
+# which --no-install-recommends would otherwise drop). g++-riscv64-linux-gnu
+# and qemu-user: the linux suite (glibc C, C++ and OpenMP programs, each
+# also run under user-mode QEMU as the reference for Linux behaviour).
 packages="qemu-system-misc opensbi gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
-meson ninja-build python3 gcc libc6-dev"
+meson ninja-build python3 gcc libc6-dev g++-riscv64-linux-gnu qemu-user"
 
 install_missing() {
 	if ! command -v dpkg-query >/dev/null 2>&1; then
