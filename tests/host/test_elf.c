@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "kernel/proc/elf.h"
+#include "guarded.h"
 #include "tap.h"
 
 /* include/dakota/syscall.h's ENOEXEC; that header is not included here,
@@ -42,47 +43,6 @@
 /* The bytes of the image, one spare byte in front for a misaligned copy. */
 static unsigned char file[0x4000];
 static unsigned char shifted[0x4000 + 1];
-
-/* ---- Inputs with nothing readable after them ---- */
-
-#define GUARDED_MAX sizeof file
-static unsigned char *guarded_area;   /* GUARDED_MAX bytes, then no access */
-
-/* A copy of n bytes that ends where the inaccessible page begins. */
-static const void *guarded_copy(const void *p, size_t n)
-{
-	if (!guarded_area) {
-		size_t page = (size_t)sysconf(_SC_PAGESIZE);
-		unsigned char *m = mmap(NULL, GUARDED_MAX + page, PROT_READ | PROT_WRITE,
-					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m == MAP_FAILED || mprotect(m + GUARDED_MAX, page, PROT_NONE)) {
-			printf("Bail out! cannot map the guard page\n");
-			exit(1);
-		}
-		guarded_area = m;
-	}
-	unsigned char *dst = guarded_area + GUARDED_MAX - n;
-	memcpy(dst, p, n);
-	return dst;
-}
-
-/* A fault means the parser read outside its input: say so in TAP. */
-static void on_fault(int sig)
-{
-	static const char msg[] = "Bail out! fault (SIGSEGV/SIGBUS) in the parser, "
-				  "after the last check printed\n";
-	(void)sig;
-	if (write(STDOUT_FILENO, msg, sizeof msg - 1) < 0)
-		_exit(2);
-	_exit(1);
-}
-
-static void catch_faults(void)
-{
-	setvbuf(stdout, NULL, _IOLBF, 0);   /* whole lines out before a fault */
-	signal(SIGSEGV, on_fault);
-	signal(SIGBUS, on_fault);
-}
 
 struct ph {
 	uint32_t type, flags;
@@ -463,7 +423,7 @@ static void test_bad_segments(void)
 
 int main(void)
 {
-	catch_faults();
+	catch_faults("the parser");
 	test_good_executable();
 	test_phdr_vaddr();
 	test_ignored_headers();
