@@ -74,9 +74,34 @@ long thread_kstack_borrow(unsigned long *top)
 	return 0;
 }
 
+/* A fresh control block (kmalloc zeroed it) for tid in p, on kernel-stack
+ * slot `slot`, blocked until its creator pushes it onto the ready queue. */
+static void thread_init(struct thread *t, struct process *p, int tid, int slot)
+{
+	spin_init(&t->lock, "thread", LOCK_THREAD);
+	list_init(&t->wait_link);
+	list_init(&t->rq_link);
+	list_init(&t->sleep_link);
+	t->state = THREAD_BLOCKED;          /* not runnable until rq_push */
+	t->tid = tid;
+	t->stack_slot = tid;
+	t->slot = slot;
+	t->proc = p;
+	t->hart = -1;
+	t->fp_hart = -1;
+	t->fp_used = false;
+	t->kstack_unflushed_harts = ~0UL;
+	t->kstack_top = KSTACK_TOP(slot);
+	t->ctx.ra = (unsigned long)thread_first_run;
+	t->ctx.sp = t->kstack_top;
+}
+
 long thread_alloc(struct process *p, struct thread **out)
 {
-	if (p->exiting)
+	/* A process being killed, or owned by an exec or its teardown, gets
+	 * no new thread: the new image starts with exactly one, and the
+	 * teardown's count of threads to wait for only goes down. */
+	if (p->exiting || p->sole)
 		return -EAGAIN;
 	int tid = idalloc_get(&p->tids);
 	if (tid < 0)
@@ -94,22 +119,7 @@ long thread_alloc(struct process *p, struct thread **out)
 	t->tc = as_map_trap_context(p->as, tid);
 	if (!t->tc)
 		goto unmap_kstack;
-	spin_init(&t->lock, "thread", LOCK_THREAD);
-	list_init(&t->wait_link);
-	list_init(&t->rq_link);
-	list_init(&t->sleep_link);
-	t->state = THREAD_BLOCKED;          /* not runnable until rq_push */
-	t->tid = tid;
-	t->stack_slot = tid;
-	t->slot = slot;
-	t->proc = p;
-	t->hart = -1;
-	t->fp_hart = -1;
-	t->fp_used = false;
-	t->kstack_unflushed_harts = ~0UL;
-	t->kstack_top = KSTACK_TOP(slot);
-	t->ctx.ra = (unsigned long)thread_first_run;
-	t->ctx.sp = t->kstack_top;
+	thread_init(t, p, tid, slot);
 	p->threads[tid] = t;
 	p->live_threads++;
 	thread_live_count++;
