@@ -1,7 +1,36 @@
-/* Processes: creation, fork, wait4, kill and the exit of a whole process.
+/* Processes: creation, fork, wait4, kill, exec's takeover and the exit of a
+ * whole process.
  *
- * Lock order here: proc_tree_lock, then a process lock, then its address
- * space lock, then thread locks (see kernel/sync/spinlock.h). */
+ * Who ends a process. Four things can end a process's image: an exec in one
+ * of its threads (the image), exit_group or the exit of tid 0, a fault, and
+ * a SIGKILL from another process. Exactly one thread carries out an end: the
+ * one that sets p->sole, under p->lock (claim_end for an exit, fault or
+ * noticed kill; process_exec_take for an exec). Whoever sets it tells every
+ * other thread to exit in the same lock hold (kill_threads), so by the time
+ * another contender takes the lock it has already been told, and it ends
+ * only itself. The others learn of it through their `killed` flag: it makes
+ * every interruptible wait return -EINTR, a running thread is kicked into
+ * the kernel, and user_return_prepare ends a killed thread before it can
+ * reach user mode again. The owner waits on p->thread_exited until
+ * live_threads is 1; each exiting thread wakes it.
+ *
+ * An exec owns the process only until it is alone (then p->sole is NULL
+ * again and the new image runs); the teardown owns it for good. A SIGKILL
+ * sets p->exiting without choosing an owner; an exec owning the process
+ * then has its wait interrupted and becomes the teardown. No wait on these
+ * paths is uninterruptible except the teardown's own wait for its killed
+ * siblings (reap_other_threads says why it ends).
+ *
+ * Locks (order: proc_tree_lock, then a process lock, then its address-space
+ * lock, then thread locks; kernel/sync/spinlock.h):
+ *  - proc_tree_lock: parent/child links, the all_processes list, pids,
+ *    zombie state, init_process, live_processes. wait4 sleeps on a parent's
+ *    child_exited through wq_sleep, which drops it; nobody else sleeps
+ *    holding it.
+ *  - struct process.lock: see process.h. Dropped by wq_sleep while exec,
+ *    join or the teardown sleeps on thread_exited; never held across a
+ *    sleep otherwise.
+ *  - struct thread.lock: see thread.h; held across a context switch only. */
 #include "kernel/proc/process.h"
 #include "kernel/trace/trace.h"
 #include "kernel/proc/thread.h"

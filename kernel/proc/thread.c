@@ -14,7 +14,16 @@
 
 #include <dakota/syscall.h>
 
-/* Kernel-stack slots bound the number of threads in the whole system. */
+/* Kernel-stack slots bound the number of threads in the whole system.
+ * slot_lock guards `slots` only; it is a leaf taken under process locks
+ * (LOCK_ALLOC level) and nobody sleeps or takes another lock holding it.
+ *
+ * The other locks here: a thread's own lock (thread.h: state and wait
+ * link, handed over across a context switch; nobody sleeps holding it
+ * except through that switch), and its process's lock (process.h: the
+ * thread table, tids and live_threads; thread_alloc and thread_free are
+ * called with it held, and nobody sleeps holding it but through wq_sleep,
+ * which drops it). thread_live_count is atomic. */
 static struct spinlock slot_lock = SPINLOCK_INIT("kstack-slots", LOCK_ALLOC);
 static unsigned long slot_bits[IDALLOC_WORDS(CONFIG_SYSTEM_THREADS)];
 static struct idalloc slots = { .bits = slot_bits, .size = CONFIG_SYSTEM_THREADS };
@@ -156,6 +165,11 @@ void thread_first_run(void)
 	user_return();
 }
 
+/* Ends the calling thread alone. Whoever must learn of it (a joiner, an
+ * exec or teardown waiting for live_threads to reach 1) sleeps on
+ * p->thread_exited, woken here under p->lock, so the count it re-checks has
+ * already gone down. The control block stays until a joiner, an exec or the
+ * teardown frees it once the switch-out is complete. */
 void thread_exit(int code)
 {
 	struct thread *t = current_thread();
