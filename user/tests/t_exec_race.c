@@ -174,8 +174,10 @@ static int start_execloop(void *arg)
 }
 
 /* Polls for pid's status until `ms` have passed: the status, or 0 if the
- * child is still there. It yields rather than sleeps between polls, so that
- * a round's length measures the child, not the wakeup of a sleeping parent. */
+ * child is still there. Between polls it sleeps, leaving the harts to the
+ * child, except at one hart: there it yields, so that the round's length
+ * does not hang on the wakeup of a sleeping parent on an otherwise idle
+ * hart (issue 18, defect 1, costs such a wakeup up to a second). */
 static long poll_status(long pid, long ms)
 {
 	long deadline = time_ns() + ms * 1000000L;
@@ -186,7 +188,10 @@ static long poll_status(long pid, long ms)
 			return status;
 		if (r != 0)
 			return r < 0 ? r : -1002;
-		sched_yield();
+		if (one_hart)
+			sched_yield();
+		else
+			sleep_ms(1);
 	} while (time_ns() < deadline);
 	return 0;
 }
