@@ -174,6 +174,8 @@ void thread_exit(int code)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
+	/* Before live_threads goes down: until then no exec or teardown
+	 * replaces or destroys p->as under this call. */
 	as_remove_thread(p->as, t->tid, t->stack_slot);
 	spin_lock(&p->lock);
 	t->exit_code = code;
@@ -208,6 +210,9 @@ bool thread_wake(struct thread *t)
 	return blocked;
 }
 
+/* A thread switching out holds its lock until its hart has saved its
+ * registers (thread.h), so taking the lock once is enough: after that its
+ * kernel stack is no longer in use and may be freed. */
 void thread_wait_off_hart(struct thread *t)
 {
 	spin_lock(&t->lock);
