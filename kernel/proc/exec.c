@@ -278,29 +278,20 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 		as_destroy(as);
 		return -ENOMEM;
 	}
-	/* Point of no return: end the other threads, then swap images. */
-	process_reduce_to_current_thread();
-	sync_objects_destroy(p->sync);
-	p->sync = sync;
-	struct addrspace *old = p->as;
-	as_remove_thread(old, self->tid, self->stack_slot);
-	spin_lock(&p->lock);
-	p->as = as;
-	if (self->stack_slot != self->tid)
-		idalloc_put(&p->tids, self->stack_slot);   /* the reservation ends */
-	self->stack_slot = 0;
-	if (self->tid != 0) {
-		p->threads[self->tid] = NULL;
-		idalloc_put(&p->tids, self->tid);
-		idalloc_get_at(&p->tids, 0);
-		self->tid = 0;
-		p->threads[0] = self;
+	/* The point of no return, unless an exit or another exec owns the
+	 * process first (then this thread has been told to exit, and its
+	 * return to user mode ends it). */
+	err = process_exec_take();
+	if (err) {
+		sync_objects_destroy(sync);
+		as_remove_thread(as, 0, 0);     /* as_destroy leaves trap pages */
+		as_destroy(as);
+		return err;
 	}
-	self->tc = tc;
-	self->fp_hart = -1;
+	process_exec_switch(as, tc, sync);
+	spin_lock(&p->lock);
 	set_name(p, path);
 	spin_unlock(&p->lock);
-	as_destroy(old);
 	trap_context_init(tc, entry, sp, 0, 0);
 	return 0;
 }

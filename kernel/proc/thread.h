@@ -29,7 +29,9 @@ struct thread {
 	struct waitqueue *waiting_on;   /* lock; NULL unless queued */
 	struct list_node wait_link;     /* lock of the queue's owner */
 	struct list_node rq_link;       /* runqueue lock */
-	_Atomic bool killed;            /* must exit at the next chance */
+	/* Must exit at the next chance: set (never cleared) by whoever owns
+	 * the end of its process, or by a SIGKILL (process.c). */
+	_Atomic bool killed;
 	bool need_resched;              /* own hart only: slice used up */
 
 	/* Set at creation, then read-only. */
@@ -72,12 +74,13 @@ struct thread {
 	unsigned long wake_at;
 };
 
-/* Allocates a thread of `p` with a free tid, its kernel stack and its
- * trap-context page mapped at TRAP_CONTEXT(tid). Caller holds p->lock.
- * -EAGAIN over the per-process or system bound, -ENOMEM. */
 /* A mapped kernel stack (with its guard page) that belongs to no thread,
  * never returned: for the kernel self-test that overflows one. */
 long thread_kstack_borrow(unsigned long *top);
+/* Allocates a thread of `p` with a free tid, its kernel stack and its
+ * trap-context page mapped at TRAP_CONTEXT(tid). Caller holds p->lock.
+ * -EAGAIN over the per-process or system bound, and while the process is
+ * exiting or owned by an exec or its teardown (p->sole); -ENOMEM. */
 long thread_alloc(struct process *p, struct thread **out);
 /* Frees what thread_alloc made. Caller holds p->lock; the thread is not on
  * any hart (its lock handover is complete). */

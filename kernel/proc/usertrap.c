@@ -25,11 +25,13 @@ void user_fault(enum user_fault_kind kind, unsigned long pc, unsigned long addr)
 		return;
 	int sig = kind == FAULT_ILLEGAL ? SIGILL : SIGSEGV;
 	/* One line per process: when threads fault at the same moment on
-	 * several harts, only the fault that kills the process reports. */
-	if (process_kill(p, W_SIGNALED(sig)))
+	 * several harts, or a kill or an exec owns the process already, only
+	 * the fault that decides its end reports. */
+	bool claimed = process_claim_end(W_SIGNALED(sig));
+	if (claimed && p->exit_status == W_SIGNALED(sig))
 		kprintf("dakota: pid %d tid %d (%s): %s at pc %lx addr %lx, killed by signal %d\n",
 			p->pid, t->tid, p->name, fault_names[kind], pc, addr, sig);
-	process_exit_current(W_SIGNALED(sig));
+	process_end_self(claimed);
 }
 
 void user_return_prepare(void)
@@ -39,10 +41,7 @@ void user_return_prepare(void)
 		t->need_resched = false;
 		sched_yield();
 	}
-	if (thread_killed(t)) {
-		/* Killed with its process, or alone (by exec in a sibling). */
-		if (t->proc->exiting)
-			process_exit_current(t->proc->exit_status);
-		thread_exit(0);
-	}
+	/* Killed with its process, or alone (by an exec in a sibling). */
+	if (thread_killed(t))
+		process_exit_killed();
 }

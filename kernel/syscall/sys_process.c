@@ -6,43 +6,37 @@
 #include "kernel/sched/sched.h"
 #include <dakota/syscall.h>
 
-long sys_exit(SYSCALL_ARGS)
+/* Ends the calling thread; from tid 0 the whole process (rCore). */
+SYSCALL_DEFINE1(exit, int, code)
 {
-	SYSCALL_UNUSED;
 	if (current_thread()->tid == 0)
-		process_exit_current(W_EXITCODE((int)a0));
-	thread_exit((int)a0);
+		process_exit_current(W_EXITCODE(code));
+	thread_exit(code);
 }
 
-long sys_exit_group(SYSCALL_ARGS)
+SYSCALL_DEFINE1(exit_group, int, code)
 {
-	SYSCALL_UNUSED;
-	process_exit_current(W_EXITCODE((int)a0));
+	process_exit_current(W_EXITCODE(code));
 }
 
-long sys_getpid(SYSCALL_ARGS)
+SYSCALL_DEFINE0(getpid)
 {
-	SYSCALL_UNUSED;
 	return current_process()->pid;
 }
 
-long sys_getppid(SYSCALL_ARGS)
+SYSCALL_DEFINE0(getppid)
 {
-	SYSCALL_UNUSED;
 	return __atomic_load_n(&current_process()->ppid, __ATOMIC_RELAXED);
 }
 
-long sys_getuid(SYSCALL_ARGS)
+SYSCALL_DEFINE0(getuid)
 {
-	SYSCALL_UNUSED;
 	return current_process()->uid;
 }
 
-long sys_setuid(SYSCALL_ARGS)
+SYSCALL_DEFINE1(setuid, long, uid)
 {
-	SYSCALL_UNUSED;
 	struct process *p = current_process();
-	long uid = (long)a0;
 	if (uid < 0 || uid > 65535)
 		return -EINVAL;
 	spin_lock(&p->lock);
@@ -63,20 +57,18 @@ long sys_clone(SYSCALL_ARGS)
 	return process_fork();
 }
 
-long sys_execve(SYSCALL_ARGS)
+SYSCALL_DEFINE3(execve, unsigned long, path, unsigned long, argv, unsigned long, envp)
 {
-	SYSCALL_UNUSED;
-	return exec_current(a0, a1, a2);
+	return exec_current(path, argv, envp);
 }
 
-long sys_wait4(SYSCALL_ARGS)
+/* Linux's fourth argument, struct rusage *, is not filled in. */
+SYSCALL_DEFINE3(wait4, int, pid, unsigned long, status, int, options)
 {
-	SYSCALL_UNUSED;
-	return process_wait((int)a0, a1, (int)a2);
+	return process_wait(pid, status, options);
 }
 
-long sys_kill(SYSCALL_ARGS)
+SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
-	SYSCALL_UNUSED;
-	return process_kill_pid((int)a0, (int)a1);
+	return process_kill_pid(pid, sig);
 }
