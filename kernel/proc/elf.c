@@ -7,7 +7,6 @@
 
 #define ET_EXEC    2
 #define ET_DYN     3
-#define EM_RISCV   243
 #define PT_LOAD    1
 #define PT_INTERP  3
 #define EHDR_SIZE  64
@@ -50,7 +49,7 @@ static int check_ident(const struct elf_header *h, struct elf_image *img)
 	if (h->ident[5] != 1)
 		return refuse(img, "not a little-endian ELF file");
 	img->machine = h->machine;
-	if (h->machine != EM_RISCV)
+	if (h->machine != ELF_EM_RISCV)
 		return refuse(img, "ELF file for another machine, not RISC-V");
 	return 0;
 }

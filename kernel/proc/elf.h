@@ -5,6 +5,7 @@
 #define KERNEL_PROC_ELF_H
 
 #define ELF_MAX_SEGMENTS 8
+#define ELF_EM_RISCV 243       /* e_machine */
 
 /* Segment permissions, as in p_flags. */
 #define ELF_SEG_X 1

@@ -13,8 +13,6 @@
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
 #include "kernel/mm/addrspace.h"
-#include "kernel/mm/frame.h"
-#include "kernel/mm/kmalloc.h"
 #include "kernel/mm/layout.h"
 #include "kernel/lib/string.h"
 #include "kernel/dev/console.h"
@@ -26,7 +24,7 @@
  * console; the caller gets -ENOEXEC as Linux gives it. */
 static void report_noexec(const char *path, const struct elf_image *img, const char *why)
 {
-	if (img->error == why && img->machine && img->machine != 243)
+	if (img->error == why && img->machine && img->machine != ELF_EM_RISCV)
 		kprintf("dakota: exec %s: %s (e_machine %u)\n", path, why, img->machine);
 	else
 		kprintf("dakota: exec %s: %s\n", path, why);
@@ -135,6 +133,8 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	/* The new image starts with no mutexes, semaphores or condvars. */
 	struct sync_objects *sync = tc ? sync_objects_create() : NULL;
 	if (!sync) {
+		if (tc)
+			as_remove_thread(as, 0, 0);   /* as_destroy leaves the trap page */
 		as_destroy(as);
 		return -ENOMEM;
 	}
