@@ -34,6 +34,11 @@
 extern char __ehdr_start[];
 extern char _start[];
 static int failures;
+/* .data then .bss: the first bss bytes share a page with data, whose file
+ * page holds other bytes after .data (the loader must zero them, not copy). */
+static volatile unsigned long data_probe[4] = { 0x1122334455667788UL, 1, 2, 3 };
+extern char _edata[], _end[];
+static int bss_zero;   /* found before anything is written */
 static unsigned long aux[AT_MAX];
 static int aux_seen[AT_MAX];
 
@@ -164,6 +169,22 @@ static void check_auxv(unsigned long *sp)
 
 /* Linux gives the main thread an 8 MiB stack (RLIMIT_STACK): touch a page
  * every 4 KiB down to 7 MiB below sp. */
+/* Every byte from the end of .data to the end of .bss is zero. */
+static int scan_bss(void)
+{
+	for (volatile char *p = _edata; p < _end; p++)
+		if (*p)
+			return 0;
+	return 1;
+}
+
+static void check_image(void)
+{
+	check(data_probe[0] == 0x1122334455667788UL && data_probe[3] == 3, ".data holds its values");
+	check(bss_zero && ((unsigned long)_edata & 4095) != 0,
+	      ".bss is zero from mid-page after .data to its end");
+}
+
 static void check_stack_depth(unsigned long *sp)
 {
 	volatile char *p = (volatile char *)sp;
@@ -194,8 +215,10 @@ static void check_pattern(unsigned long *sp)
 
 int main_raw(unsigned long *sp, unsigned long a0)
 {
+	bss_zero = scan_bss();
 	check_vectors(sp, a0);
 	check_auxv(sp);
+	check_image();
 	check_stack_depth(sp);
 	if (sp[0] >= 2 && raw_streq(((char **)(sp + 1))[1], "--verify"))
 		check_pattern(sp);

@@ -1,9 +1,12 @@
 /* kernel/proc/elf.c over ELF64 images written here field by field (little-
  * endian, at the gABI offsets, not through a C structure): a good static
- * RISC-V executable, where AT_PHDR points, and every header or segment the
- * loader must refuse with -ENOEXEC. Each image is parsed from the end of a
- * mapping followed by an inaccessible page, so a read past its size faults
- * instead of passing unnoticed. */
+ * RISC-V executable, the layout gcc -static produces (PT_TLS, PT_GNU_STACK,
+ * PT_GNU_RELRO, data starting mid-page), where AT_PHDR points, every header
+ * or segment the loader must refuse with -ENOEXEC and the reason it gives
+ * (not ELF, another machine, dynamically linked, ...), and the page plan
+ * (a page two segments share gets the union of their permissions). Each
+ * image is parsed from the end of a mapping followed by an inaccessible
+ * page, so a read past its size faults instead of passing unnoticed. */
 #define _DEFAULT_SOURCE   /* mmap's MAP_ANONYMOUS under -std=c11 */
 #include <signal.h>
 #include <stdbool.h>
