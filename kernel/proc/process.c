@@ -107,7 +107,7 @@ static void process_unlink_free(struct process *p)
 	kfree(p);
 }
 
-long process_spawn_init(const char *path, char *const argv[])
+long process_spawn_init(const char *path, const struct strvec *argv, const struct strvec *envp)
 {
 	struct process *p = process_alloc(NULL);
 	if (!p)
@@ -116,9 +116,7 @@ long process_spawn_init(const char *path, char *const argv[])
 	long err = file_open_console(p);
 	if (err)
 		return err;
-	char *const envp[] = { "PATH=/bin", NULL };
-	err = exec_first(p, path, argv, envp);
-	return err;
+	return exec_first(p, path, argv, envp);
 }
 
 long process_fork(void)

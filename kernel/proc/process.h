@@ -16,6 +16,7 @@ struct addrspace;
 struct file;
 struct sync_objects;
 struct trap_context;
+struct strvec;
 
 #define MAX_FDS 16
 #define PROC_NAME_LEN 16
@@ -74,8 +75,8 @@ struct process {
 extern struct spinlock proc_tree_lock;
 extern struct list_node all_processes;        /* proc_tree_lock */
 
-/* Creates the first process from program `path` with `argv`. */
-long process_spawn_init(const char *path, char *const argv[]);
+/* Creates the first process from program `path` with argv and envp. */
+long process_spawn_init(const char *path, const struct strvec *argv, const struct strvec *envp);
 static inline struct process *current_process(void)
 {
 	return current_thread()->proc;

@@ -2,7 +2,7 @@
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
-#include "kernel/proc/exec.h"
+#include "kernel/proc/initramfs.h"
 #include "kernel/sched/processor.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/frame.h"

@@ -391,10 +391,14 @@ static void move_fd(int from, int to)
 _Noreturn static void exec_stage(const struct stage *st)
 {
 	long r = execv(st->argv[0], (char *const *)st->argv);
+	const char *why = r == -ENOEXEC ? "not an executable this kernel can run" :
+			  r == -E2BIG ? "argument list too long" :
+			  r == -ENOMEM ? "out of memory" : "error";
 	if (r == -ENOENT)
 		dprintf(2, "sh: %s: program not found\n", st->argv[0]);
 	else
-		dprintf(2, "sh: %s: cannot run: error %ld\n", st->argv[0], r);
+		dprintf(2, "sh: %s: cannot execute: %s (%ld)\n", st->argv[0], why, r);
+	/* The statuses of POSIX shells: 127 not found, 126 found but not run. */
 	exit(r == -ENOENT ? 127 : 126);
 }
 
