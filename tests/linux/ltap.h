@@ -27,14 +27,23 @@ static inline void ltap_start(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 }
 
+/* One write per line, newline included: a console line the kernel prints
+ * between two writes would otherwise land inside a result line. */
+static inline void ltap_put_line(char *line)
+{
+	size_t len = strlen(line);
+	line[len] = '\n';
+	fwrite(line, 1, len + 1, stdout);
+	line[len] = '\0';
+}
+
 static inline int ltap_result(int ok, const char *fmt, va_list ap)
 {
 	pthread_mutex_lock(&ltap_lock);
 	char line[256];
 	int n = snprintf(line, sizeof line, "%s %d - ", ok ? "ok" : "not ok", ++ltap_count);
-	vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-	fputs(line, stdout);
-	fputc('\n', stdout);
+	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	ltap_put_line(line);
 	if (!ok)
 		ltap_failed++;
 	pthread_mutex_unlock(&ltap_lock);
@@ -57,10 +66,10 @@ static inline void note(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	char line[256] = "# ";
+	vsnprintf(line + 2, sizeof line - 3, fmt, ap);
 	pthread_mutex_lock(&ltap_lock);
-	fputs("# ", stdout);
-	vfprintf(stdout, fmt, ap);
-	fputc('\n', stdout);
+	ltap_put_line(line);
 	pthread_mutex_unlock(&ltap_lock);
 	va_end(ap);
 }
@@ -84,11 +93,17 @@ static inline int ltap_done(void)
 }
 
 /* A required call failed: nothing after it can be checked. */
-#define BAIL(...) do {					\
-	printf("Bail out! " __VA_ARGS__);		\
-	printf("\n");					\
-	exit(2);					\
-} while (0)
+__attribute__((format(printf, 1, 2), noreturn))
+static inline void BAIL(const char *fmt, ...)
+{
+	char line[256] = "Bail out! ";
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line + 10, sizeof line - 11, fmt, ap);
+	va_end(ap);
+	ltap_put_line(line);
+	exit(2);
+}
 
 /* The expected count of harts from argv[i] (meson passes the hart count on
  * Dakota and check.py the host's count under qemu-riscv64). */
