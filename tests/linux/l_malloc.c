@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define NTHREADS 8
-#define SMALL 2000
+#define SMALL 1000
 #define LARGE 4
 #define LARGE_SIZE (512 * 1024)
 
@@ -18,7 +18,7 @@ static void *worker(void *arg)
 	long id = (long)arg;
 	static __thread unsigned char *small[SMALL];
 	int ok = 1;
-	for (int round = 0; round < 3; round++) {
+	for (int round = 0; round < 2; round++) {
 		for (int i = 0; i < SMALL; i++) {
 			size_t n = 16 + (size_t)((i * 37 + id) % 200);
 			small[i] = malloc(n);
