@@ -11,7 +11,8 @@
  *	@@PX start NAME
  *	@@PX end NAME exit CODE | signal N | timeout
  *
- * and "@@PX done COUNT" at the end, so that the caller can tell the
+ * (an end line always starts a line: a newline comes first) and
+ * "@@PX done COUNT" at the end, so that the caller can tell the
  * program's own output and a boot that died part-way from a result.
  * Orphans left by a program come to init (this program) and are reaped
  * between programs. Exit status 0, or 2 on a usage error. */
@@ -74,12 +75,13 @@ static void run_one(const char *name, long limit_ms, char **envp)
 		}
 		sleep_poll();
 	}
+	/* The newline first: the program's last line may lack its own. */
 	if (timed_out)
-		printf("@@PX end %s timeout\n", name);
+		printf("\n@@PX end %s timeout\n", name);
 	else if (WIFSIGNALED(status))
-		printf("@@PX end %s signal %d\n", name, WTERMSIG(status));
+		printf("\n@@PX end %s signal %d\n", name, WTERMSIG(status));
 	else
-		printf("@@PX end %s exit %d\n", name, WEXITSTATUS(status));
+		printf("\n@@PX end %s exit %d\n", name, WEXITSTATUS(status));
 	fflush_stdout();
 }
 
@@ -105,7 +107,7 @@ int main(int argc, char **argv, char **envp)
 	}
 	int s;
 	reap(-2, &s);
-	printf("@@PX done %ld\n", count);
+	printf("\n@@PX done %ld\n", count);
 	fflush_stdout();
 	return 0;
 }
