@@ -23,19 +23,12 @@ static void *pinned_worker(void *arg)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* Pins the calling thread to each CPU of `initial` in turn. */
+static void test_pin_each(const cpu_set_t *initial)
 {
-	ltap_start();
-	long harts = arg_count(argc, argv, 1);
-	cpu_set_t initial;
-	CPU_ZERO(&initial);
-	CHECK_EQ(sched_getaffinity(0, sizeof initial, &initial), 0, "sched_getaffinity");
-	CHECK_EQ(CPU_COUNT(&initial), harts, "the initial mask holds every hart");
-	CHECK_EQ(sysconf(_SC_NPROCESSORS_ONLN), harts, "sysconf(_SC_NPROCESSORS_ONLN) is the hart count");
-
 	int pinned = 0, found = 0, cpus = 0;
 	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-		if (!CPU_ISSET(cpu, &initial))
+		if (!CPU_ISSET(cpu, initial))
 			continue;
 		cpus++;
 		cpu_set_t one;
@@ -55,25 +48,39 @@ int main(int argc, char **argv)
 	cpu_set_t now;
 	sched_getaffinity(0, sizeof now, &now);
 	check(CPU_COUNT(&now) == 1, "sched_getaffinity reads back the one-CPU mask");
-	CHECK_EQ(sched_setaffinity(0, sizeof initial, &initial), 0, "sched_setaffinity back to all CPUs");
+	CHECK_EQ(sched_setaffinity(0, sizeof *initial, initial), 0, "sched_setaffinity back to all CPUs");
+}
 
-	/* The last CPU: a thread pinned there from creation. */
-	int last = -1;
+/* A thread created pinned to the last CPU of `initial` stays there. */
+static void test_pinned_thread(const cpu_set_t *initial)
+{
 	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-		if (CPU_ISSET(cpu, &initial))
-			last = cpu;
-	pinned_cpu = last;
+		if (CPU_ISSET(cpu, initial))
+			pinned_cpu = cpu;
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	cpu_set_t one;
 	CPU_ZERO(&one);
-	CPU_SET(last, &one);
+	CPU_SET(pinned_cpu, &one);
 	pthread_attr_setaffinity_np(&attr, sizeof one, &one);
 	pthread_t t;
 	CHECK_EQ(pthread_create(&t, &attr, pinned_worker, NULL), 0, "pthread_create with an affinity attribute");
 	pthread_join(t, NULL);
 	check(pinned_ok, "the pinned thread always ran on its CPU");
 	pthread_attr_destroy(&attr);
+}
+
+int main(int argc, char **argv)
+{
+	ltap_start();
+	long harts = arg_count(argc, argv, 1);
+	cpu_set_t initial;
+	CPU_ZERO(&initial);
+	CHECK_EQ(sched_getaffinity(0, sizeof initial, &initial), 0, "sched_getaffinity");
+	CHECK_EQ(CPU_COUNT(&initial), harts, "the initial mask holds every hart");
+	CHECK_EQ(sysconf(_SC_NPROCESSORS_ONLN), harts, "sysconf(_SC_NPROCESSORS_ONLN) is the hart count");
+	test_pin_each(&initial);
+	test_pinned_thread(&initial);
 
 	cpu_set_t empty;
 	CPU_ZERO(&empty);

@@ -81,7 +81,10 @@ static void test_async_future()
 	for (long i = 1; i <= 8; i++)
 		want += i * 1000 * (i * 1000 + 1) / 2;
 	CHECK_EQ(total, want, "std::async results arrive through their futures");
+}
 
+static void test_exceptions()
+{
 	auto thrower = std::async(std::launch::async, []() -> int {
 		throw std::runtime_error("from another thread");
 	});
@@ -175,6 +178,7 @@ int main()
 	test_threads_atomics();
 	test_thread_local();
 	test_async_future();
+	test_exceptions();
 	test_condition_variable();
 	return ltap_done();
 }

@@ -6,12 +6,8 @@
 
 #define N 200000
 
-int main(int argc, char **argv)
+static void test_reductions(void)
 {
-	ltap_start();
-	long harts = arg_count(argc, argv, 1);
-	CHECK_EQ(omp_get_max_threads(), harts, "omp_get_max_threads() equals the hart count");
-
 	long sum = 0;
 #pragma omp parallel for reduction(+ : sum) schedule(static)
 	for (long i = 1; i <= N; i++)
@@ -34,7 +30,10 @@ int main(int argc, char **argv)
 		atomic_count++;
 	}
 	CHECK_EQ(atomic_count, N, "omp atomic increments are exact");
+}
 
+static void test_team(long harts)
+{
 	long critical_count = 0;
 	int team = 0;
 #pragma omp parallel
@@ -65,7 +64,10 @@ int main(int argc, char **argv)
 		}
 	}
 	check(phase_ok, "omp barrier: all arrive before any passes");
+}
 
+static void test_nested(void)
+{
 	omp_set_max_active_levels(2);
 	int inner_total = 0;
 #pragma omp parallel num_threads(2)
@@ -77,5 +79,15 @@ int main(int argc, char **argv)
 		}
 	}
 	CHECK_EQ(inner_total, 4, "nested parallel regions: 2 x 2 threads");
+}
+
+int main(int argc, char **argv)
+{
+	ltap_start();
+	long harts = arg_count(argc, argv, 1);
+	CHECK_EQ(omp_get_max_threads(), harts, "omp_get_max_threads() equals the hart count");
+	test_reductions();
+	test_team(harts);
+	test_nested();
 	return ltap_done();
 }
