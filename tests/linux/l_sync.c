@@ -223,12 +223,17 @@ static struct timespec deadline_in_ms(clockid_t clock, long ms)
 	return ts;
 }
 
+/* Whether the clock has reached the deadline; if not, a note says by how
+ * much the wait came back early. */
 static int reached(clockid_t clock, const struct timespec *deadline)
 {
 	struct timespec now;
 	clock_gettime(clock, &now);
-	return now.tv_sec > deadline->tv_sec ||
-	       (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+	long long early = (deadline->tv_sec - now.tv_sec) * 1000000000LL +
+			  (deadline->tv_nsec - now.tv_nsec);
+	if (early > 0)
+		note("returned %lld ns before the deadline", early);
+	return early <= 0;
 }
 
 static void test_condvar(void)
