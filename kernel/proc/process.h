@@ -10,6 +10,7 @@
 #include "kernel/sync/waitqueue.h"
 #include "kernel/sched/sched.h"
 #include "kernel/proc/thread.h"
+#include <dakota/resource.h>
 
 struct thread;
 struct addrspace;
@@ -17,6 +18,7 @@ struct file;
 struct sync_objects;
 
 #define MAX_FDS 16
+#define ENOSYS_BITS 512                       /* every Linux number is below */
 #define PROC_NAME_LEN 16
 
 enum process_state { PROC_ALIVE, PROC_ZOMBIE };
@@ -39,7 +41,21 @@ struct process {
 	int exit_status;                          /* wait4 encoding */
 	struct waitqueue thread_exited;
 	struct file *files[MAX_FDS];
+	unsigned char fd_flags[MAX_FDS];          /* FD_CLOEXEC per fd (file.c) */
 	struct sync_objects *sync;
+
+	/* Linux per-process state of the calls in kernel/syscall (see
+	 * docs/linux-abi.md). rlim/rlim_set: process lock. pgid, sid: the
+	 * process-tree lock to write (setpgid looks at other processes),
+	 * read without it. umask: atomic. */
+	struct rlimit rlim[RLIMIT_NLIMITS];       /* valid where rlim_set has the bit */
+	unsigned rlim_set;                        /* unset: the default of rlimit.c */
+	_Atomic int pgid, sid;
+	_Atomic unsigned umask;
+	/* Unimplemented calls already reported (unimplemented.c): one bit per
+	 * number below ENOSYS_BITS, atomically set; larger numbers are not
+	 * Linux calls and are refused without a word. */
+	_Atomic unsigned long enosys_seen[ENOSYS_BITS / 64];
 
 	/* Guarded by the process-tree lock. */
 	enum process_state state;
