@@ -52,8 +52,9 @@ static void error_cases(void)
 	CHECK_EQ(futex((uint32_t *)((char *)&w + 2), OP_WAKE, 1, 0), -EINVAL,
 		 "... for WAKE too");
 	CHECK_EQ(futex(&w, 2, 0, 0), -ENOSYS, "op 2 (FUTEX_FD) is -ENOSYS");
-	CHECK_EQ(futex(&w, 9 | FUTEX_PRIVATE_FLAG, 0, 0), -ENOSYS,
-		 "op 9 (WAIT_BITSET) is -ENOSYS");
+	CHECK_EQ(syscall6(SYS_futex, (long)&w, 9 | FUTEX_PRIVATE_FLAG, 5, 0, 0, 0), -EINVAL,
+		 "op 9 (WAIT_BITSET) with bitset 0 is -EINVAL");
+	CHECK_EQ(futex(&w, 6, 0, 0), -ENOSYS, "op 6 (LOCK_PI) is -ENOSYS");
 	CHECK_EQ(futex(&w, -1, 0, 0), -ENOSYS, "op -1 is -ENOSYS");
 	CHECK_EQ(w, 5, "the word was never changed by the kernel");
 }
