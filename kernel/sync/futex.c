@@ -37,6 +37,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/layout.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
 #include <dakota/futex.h>
@@ -47,6 +48,10 @@
 struct futex_bucket {
 	struct spinlock lock;     /* guards waiters and every record on it */
 	struct list_node waiters; /* struct futex_waiter, oldest first */
+	/* Records queued here or about to be: raised under the lock before the
+	 * waiter reads its word, lowered when it leaves. A waker that reads 0
+	 * after a full fence skips the lock (see futex_wake_fast). */
+	_Atomic int waiting;
 };
 
 /* One sleeping thread, on its own kernel stack. Fields are guarded by the
@@ -93,21 +98,37 @@ static struct futex_bucket *bucket_of(struct addrspace *as, unsigned long uaddr)
 }
 
 /* Returns with as->lock held and the kernel address of the user word, which
- * is mapped writable; or, with no lock held, 0 for -EFAULT. */
-static volatile uint32_t *lock_user_word(struct addrspace *as, unsigned long uaddr)
+ * is mapped user memory with `access` (PERM_R, or PERM_R | PERM_W); or, with
+ * no lock held, 0 for -EFAULT. */
+static volatile uint32_t *lock_user_word(struct addrspace *as, unsigned long uaddr,
+					 unsigned access)
 {
+	if (uaddr >= USER_TOP)
+		return 0;
 	for (int i = 0; i < FAULT_RETRIES; i++) {
 		spin_lock(&as->lock);
-		unsigned long pa = mmu_translate(as->pt, uaddr, PERM_R | PERM_W | PERM_U);
+		unsigned long pa = mmu_translate(as->pt, uaddr, access | PERM_U);
 		if (pa)
 			return (volatile uint32_t *)pa;
 		spin_unlock(&as->lock);
 		/* Not present (pages come on demand) or not allowed: supply it
 		 * or find out that the access is a fault. */
-		if (as_handle_fault(as, uaddr, PERM_R | PERM_W))
+		if (as_handle_fault(as, uaddr, access))
 			return 0;
 	}
 	return 0;
+}
+
+/* Linux's check of an address that is only a key: a private futex needs
+ * a user address, a shared one a readable page behind it. */
+static bool key_ok(struct addrspace *as, unsigned long uaddr, bool shared)
+{
+	if (!shared)
+		return uaddr < USER_TOP;
+	if (!lock_user_word(as, uaddr, PERM_R))
+		return false;
+	spin_unlock(&as->lock);
+	return true;
 }
 
 /* Locks and returns the bucket w is on, once w is settled there. */
@@ -148,6 +169,7 @@ static long wait_queued(struct futex_waiter *w, unsigned long deadline)
 		}
 		/* A requeue's nudge or a spurious wakeup: still queued. */
 	}
+	__atomic_fetch_sub(&b->waiting, 1, __ATOMIC_RELAXED);
 	spin_unlock(&b->lock);
 	return ret;
 }
@@ -156,14 +178,18 @@ long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val, uint32_
 		unsigned long deadline)
 {
 	buckets_init();
-	volatile uint32_t *word = lock_user_word(as, uaddr);
+	volatile uint32_t *word = lock_user_word(as, uaddr, PERM_R);
 	if (!word)
 		return -EFAULT;
 	struct futex_bucket *b = bucket_of(as, uaddr);
 	spin_lock(&b->lock);
+	/* Raised before the word is read, with a full barrier: a waker that
+	 * stored the word and then sees waiting == 0 ran before this read. */
+	__atomic_fetch_add(&b->waiting, 1, __ATOMIC_SEQ_CST);
 	uint32_t now = __atomic_load_n(word, __ATOMIC_ACQUIRE);
 	spin_unlock(&as->lock);
 	if (now != val) {
+		__atomic_fetch_sub(&b->waiting, 1, __ATOMIC_RELAXED);
 		spin_unlock(&b->lock);
 		return -EAGAIN;
 	}
@@ -212,6 +238,11 @@ static int wake_key(struct addrspace *as, unsigned long uaddr, int n, uint32_t b
 {
 	buckets_init();
 	struct futex_bucket *b = bucket_of(as, uaddr);
+	/* Pairs with the waiter's raise of `waiting` before its read: the
+	 * caller's store to the word is ordered before this load. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&b->waiting, __ATOMIC_RELAXED))
+		return 0;
 	spin_lock(&b->lock);
 	int woken = wake_locked(b, as, uaddr, n, bitset);
 	spin_unlock(&b->lock);
@@ -223,12 +254,10 @@ int futex_wake_addr(struct addrspace *as, unsigned long uaddr, int n)
 	return wake_key(as, uaddr, n, FUTEX_BITSET_MATCH_ANY);
 }
 
-long futex_wake(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitset)
+long futex_wake(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitset, bool shared)
 {
-	/* Checked like a wait, so that a bad pointer is an error either way. */
-	if (!lock_user_word(as, uaddr))
+	if (!key_ok(as, uaddr, shared))
 		return -EFAULT;
-	spin_unlock(&as->lock);
 	return wake_key(as, uaddr, n, bitset);
 }
 
@@ -252,6 +281,8 @@ static int requeue_locked(struct futex_bucket *b, struct addrspace *as, unsigned
 		if (b2 == b)
 			continue;
 		list_remove(&w->link);
+		__atomic_fetch_sub(&b->waiting, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&b2->waiting, 1, __ATOMIC_SEQ_CST);
 		w->in_transit = true;
 		__atomic_store_n(&w->bucket, b2, __ATOMIC_RELEASE);
 		list_push_back(moving, &w->link);
@@ -261,15 +292,14 @@ static int requeue_locked(struct futex_bucket *b, struct addrspace *as, unsigned
 }
 
 long futex_requeue(struct addrspace *as, unsigned long uaddr, unsigned long uaddr2,
-		   int nr_wake, int nr_requeue, bool cmp, uint32_t val3)
+		   int nr_wake, int nr_requeue, bool cmp, uint32_t val3, bool shared)
 {
 	if (nr_wake < 0 || nr_requeue < 0)
 		return -EINVAL;
 	buckets_init();
-	if (!lock_user_word(as, uaddr2))
+	if (!key_ok(as, uaddr2, shared))
 		return -EFAULT;
-	spin_unlock(&as->lock);
-	volatile uint32_t *word = lock_user_word(as, uaddr);
+	volatile uint32_t *word = lock_user_word(as, uaddr, PERM_R);
 	if (!word)
 		return -EFAULT;
 	struct futex_bucket *b = bucket_of(as, uaddr), *b2 = bucket_of(as, uaddr2);
@@ -335,16 +365,15 @@ static int32_t field12(uint32_t v)
 }
 
 long futex_wake_op(struct addrspace *as, unsigned long uaddr, unsigned long uaddr2,
-		   int nr_wake, int nr_wake2, uint32_t encoded_op)
+		   int nr_wake, int nr_wake2, uint32_t encoded_op, bool shared)
 {
 	unsigned op = (encoded_op >> 28) & 7, cmp = (encoded_op >> 24) & 15;
 	int32_t oparg = field12(encoded_op >> 12), cmparg = field12(encoded_op);
 	if (encoded_op & (FUTEX_OP_OPARG_SHIFT << 28))
 		oparg = (int32_t)(1U << (oparg & 31));    /* Linux masks a bad shift */
-	if (!lock_user_word(as, uaddr))
+	if (!key_ok(as, uaddr, shared))
 		return -EFAULT;
-	spin_unlock(&as->lock);
-	volatile uint32_t *word2 = lock_user_word(as, uaddr2);
+	volatile uint32_t *word2 = lock_user_word(as, uaddr2, PERM_R | PERM_W);
 	if (!word2)
 		return -EFAULT;
 	uint32_t old;

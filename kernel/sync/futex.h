@@ -18,13 +18,16 @@ struct addrspace;
 /* Sleeps while *uaddr == val until woken by a wake whose bitset shares a
  * bit with `bitset`, killed, or past `deadline` (arch_time; 0: none).
  * 0 when woken, -EAGAIN if *uaddr != val, -ETIMEDOUT, -EINTR when killed,
- * -EFAULT unless uaddr is mapped writable user memory. uaddr is aligned. */
+ * -EFAULT unless uaddr is readable user memory. uaddr is aligned. */
 long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val, uint32_t bitset,
 		unsigned long deadline);
 /* Wakes waiters on uaddr whose bitset meets `bitset`: at least one if there
- * is one, at most max(n, 1) (Linux's count). Returns how many; -EFAULT as
- * for a wait. */
-long futex_wake(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitset);
+ * is one, at most max(n, 1) (Linux's count). Returns how many. As on Linux,
+ * an address that is only a key is -EFAULT outside user space, and for a
+ * `shared` futex (no FUTEX_PRIVATE_FLAG) also when nothing readable is
+ * mapped there. */
+long futex_wake(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitset,
+		bool shared);
 /* For the kernel (thread exit's clear_child_tid): wakes up to n waiters of
  * any bitset on (as, uaddr) without looking at the word, which may already
  * be unmapped. Returns how many. */
@@ -33,12 +36,12 @@ int futex_wake_addr(struct addrspace *as, unsigned long uaddr, int n);
  * moves up to nr_requeue more to uaddr2; with `cmp`, first -EAGAIN unless
  * *uaddr == val3. Returns woken + moved. */
 long futex_requeue(struct addrspace *as, unsigned long uaddr, unsigned long uaddr2,
-		   int nr_wake, int nr_requeue, bool cmp, uint32_t val3);
+		   int nr_wake, int nr_requeue, bool cmp, uint32_t val3, bool shared);
 /* FUTEX_WAKE_OP: applies `encoded_op` (FUTEX_OP) to *uaddr2 atomically,
  * wakes up to nr_wake on uaddr, and if the old *uaddr2 passed the
  * comparison, up to nr_wake2 on uaddr2. Returns the total woken; -ENOSYS for
- * an unknown op or comparison, -EFAULT. */
+ * an unknown op or comparison, -EFAULT (uaddr2 must be writable). */
 long futex_wake_op(struct addrspace *as, unsigned long uaddr, unsigned long uaddr2,
-		   int nr_wake, int nr_wake2, uint32_t encoded_op);
+		   int nr_wake, int nr_wake2, uint32_t encoded_op, bool shared);
 
 #endif

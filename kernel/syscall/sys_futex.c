@@ -36,6 +36,7 @@ SYSCALL_DEFINE6(futex, unsigned long, uaddr, int, op, uint32_t, val, unsigned lo
 {
 	struct addrspace *as = current_process()->as;
 	int cmd = op & FUTEX_CMD_MASK;
+	bool shared = !(op & FUTEX_PRIVATE_FLAG);
 	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET)
 		return -ENOSYS;
 	unsigned long deadline;
@@ -57,17 +58,17 @@ SYSCALL_DEFINE6(futex, unsigned long, uaddr, int, op, uint32_t, val, unsigned lo
 	case FUTEX_WAKE_BITSET:
 		if (!aligned(uaddr) || !val3)
 			return -EINVAL;
-		return futex_wake(as, uaddr, (int)val, val3);
+		return futex_wake(as, uaddr, (int)val, val3, shared);
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
 		if (!aligned(uaddr) || !aligned(uaddr2))
 			return -EINVAL;
 		return futex_requeue(as, uaddr, uaddr2, (int)val, (int)utime,
-				     cmd == FUTEX_CMP_REQUEUE, val3);
+				     cmd == FUTEX_CMP_REQUEUE, val3, shared);
 	case FUTEX_WAKE_OP:
 		if (!aligned(uaddr) || !aligned(uaddr2))
 			return -EINVAL;
-		return futex_wake_op(as, uaddr, uaddr2, (int)val, (int)utime, val3);
+		return futex_wake_op(as, uaddr, uaddr2, (int)val, (int)utime, val3, shared);
 	default:
 		return -ENOSYS;
 	}
