@@ -47,7 +47,9 @@ struct process {
 	/* Linux per-process state of the calls in kernel/syscall (see
 	 * docs/linux-abi.md). rlim/rlim_set: process lock. pgid, sid: the
 	 * process-tree lock to write (setpgid looks at other processes),
-	 * read without it. umask: atomic. */
+	 * read without it. umask: atomic. All inherited by fork
+	 * (process_alloc); the first process has pgid = sid = 1, umask 022. */
+	int gid;                                  /* process lock, like uid */
 	struct rlimit rlim[RLIMIT_NLIMITS];       /* valid where rlim_set has the bit */
 	unsigned rlim_set;                        /* unset: the default of rlimit.c */
 	_Atomic int pgid, sid;
