@@ -54,6 +54,7 @@ struct process {
 	unsigned rlim_set;                        /* unset: the default of rlimit.c */
 	_Atomic int pgid, sid;
 	_Atomic unsigned umask;
+	_Atomic int membarrier_registered;        /* MEMBARRIER_CMD_REGISTER_* bits */
 	/* Unimplemented calls already reported (unimplemented.c): one bit per
 	 * number below ENOSYS_BITS, atomically set; larger numbers are not
 	 * Linux calls and are refused without a word. */

@@ -1,4 +1,5 @@
-/* Process calls: exit, ids, fork, exec, wait, kill. */
+/* Process calls: exit, getpid, fork, exec, wait, kill (the other ids are in
+ * sys_identity.c). */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
@@ -24,35 +25,6 @@ long sys_getpid(SYSCALL_ARGS)
 {
 	SYSCALL_UNUSED;
 	return current_process()->pid;
-}
-
-long sys_getppid(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	return __atomic_load_n(&current_process()->ppid, __ATOMIC_RELAXED);
-}
-
-long sys_getuid(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	return current_process()->uid;
-}
-
-long sys_setuid(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	struct process *p = current_process();
-	long uid = (long)a0;
-	if (uid < 0 || uid > 65535)
-		return -EINVAL;
-	spin_lock(&p->lock);
-	long err = 0;
-	if (p->uid == 0 || p->uid == uid)
-		p->uid = (int)uid;
-	else
-		err = -EPERM;
-	spin_unlock(&p->lock);
-	return err;
 }
 
 long sys_clone(SYSCALL_ARGS)
