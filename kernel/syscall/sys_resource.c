@@ -80,14 +80,15 @@ SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, res, unsigned long, unew, unsigne
 	return err;
 }
 
+/* Unlike prlimit64's, their pointer is not optional. */
 SYSCALL_DEFINE2(getrlimit, unsigned, res, unsigned long, uold)
 {
-	return sys_prlimit64(0, res, 0, uold, 0, 0);
+	return uold ? sys_prlimit64(0, res, 0, uold, 0, 0) : -EFAULT;
 }
 
 SYSCALL_DEFINE2(setrlimit, unsigned, res, unsigned long, unew)
 {
-	return sys_prlimit64(0, res, unew, 0, 0, 0);
+	return unew ? sys_prlimit64(0, res, unew, 0, 0, 0) : -EFAULT;
 }
 
 static struct timeval ticks_to_timeval(unsigned long ticks)

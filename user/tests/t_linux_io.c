@@ -1,7 +1,7 @@
 /* t_linux_io: the Linux calls on fds and paths, with Linux's answers
  * (checked against Linux under user-mode QEMU): fstat/newfstatat/statx of
  * the console (a tty) and pipes (FIFOs), ioctl on both, fcntl, pipe2 flags
- * with O_NONBLOCK's -EAGAIN, readv/writev, lseek/pread64/pwrite64 (ESPIPE),
+ * with O_NONBLOCK's -EAGAIN, FD_CLOEXEC across exec, readv/writev, lseek/pread64/pwrite64 (ESPIPE),
  * and paths that do not exist (there is no file system; "/" does). */
 #include "tcommon.h"
 #include <dakota/stat.h>
@@ -174,6 +174,25 @@ static void test_paths(void)
 	EXPECT_EQ(syscall1(SYS_chdir, (long)"/tmp"), -ENOENT, "chdir(\"/tmp\"): -ENOENT");
 }
 
+/* In a child: fd 5 without and fd 6 with FD_CLOEXEC, both on a pipe's
+ * write end; t_child writes to the fd named in its arguments. */
+static int exec_writer(void *arg)
+{
+	int p[2];
+	if (pipe(p) || syscall3(SYS_dup3, p[1], 5, 0) != 5 ||
+	    syscall3(SYS_dup3, p[1], 6, O_CLOEXEC) != 6)
+		return 20;
+	char *argv[] = { "t_child", "write", (char *)arg, "hi", 0 };
+	execv("t_child", argv);
+	return 21;
+}
+
+static void test_cloexec_exec(void)
+{
+	EXPECT_EQ(run_child(exec_writer, "5"), W_EXIT(0), "after exec an fd without FD_CLOEXEC is open");
+	EXPECT_EQ(run_child(exec_writer, "6"), W_EXIT(1), "... one with FD_CLOEXEC is closed");
+}
+
 int main(void)
 {
 	struct kstat before = kstat_now();
@@ -182,6 +201,7 @@ int main(void)
 	test_fcntl_and_flags();
 	test_vectors();
 	test_paths();
+	test_cloexec_exec();
 	struct kstat after = kstat_now();
 	EXPECT_EQ(after.kmalloc_bytes, before.kmalloc_bytes, "kmalloc bytes are back");
 	EXPECT_EQ(after.free_frames, before.free_frames, "free frames are back");
