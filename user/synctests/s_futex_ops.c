@@ -10,7 +10,8 @@
  * one in the past at once. With threads: WAKE_BITSET wakes only matching
  * bitsets; CMP_REQUEUE of 1 wake + 2 requeues out of 4 waiters returns 3,
  * wakes exactly one and leaves the moved two asleep until a WAKE on the
- * second word; WAKE_OP sets the second word and wakes on both words only
+ * second word; a process killed with requeued waiters leaves nothing
+ * behind; WAKE_OP sets the second word and wakes on both words only
  * when the comparison holds; a wait without FUTEX_PRIVATE_FLAG meets a
  * wake with it. Counters are back at the end. */
 #include <stdbool.h>
@@ -199,6 +200,42 @@ static void wake_op(void)
 	join_all(t, 2, "both returned 0");
 }
 
+/* In a child: three waiters (one with a 100 s deadline) requeued from A
+ * to B, then the main thread waits on A too; the parent kills it. */
+static int requeued_child(void)
+{
+	thread_t t[3];
+	struct timespec far = clock_plus_ms(CLOCK_MONOTONIC, 100000);
+	static struct waiter w[3];
+	for (int i = 0; i < 3; i++)
+		w[i] = (struct waiter){ &word_a, FUTEX_WAIT_BITSET | PRIV, ~0U };
+	spawn_waiters(t, w, 3, 0);
+	if (futex6(&word_a, FUTEX_REQUEUE | PRIV, 0, 3, &word_b, 0) != 3)
+		return 10;
+	futex6(&word_a, FUTEX_WAIT_BITSET | PRIV, 0, (long)&far, 0, ~0U);
+	return 11;
+}
+
+static int stale_check_child(void *arg)
+{
+	(void)arg;
+	return (int)(futex6(&word_a, FUTEX_WAKE | PRIV, 100, 0, 0, 0) +
+		     futex6(&word_b, FUTEX_WAKE, 100, 0, 0, 0));
+}
+
+static void kill_requeued(void)
+{
+	long pid = fork();
+	if (pid == 0)
+		exit(requeued_child());
+	EXPECT(wait_blocked(pid, 4), 4, "a child with three requeued waiters and one more");
+	EXPECT(kill((int)pid, SIGKILL), 0, "kill it");
+	int status = -1;
+	EXPECT(waitpid((int)pid, &status, 0), pid, "reap it");
+	EXPECT(status, SIGKILL, "... killed by 9");
+	EXPECT(run_in_child(stale_check_child, 0), 0, "a new process finds no stale waiter");
+}
+
 int main(void)
 {
 	warm_stack();
@@ -211,5 +248,8 @@ int main(void)
 	struct kstat after = kstat_now();
 	EXPECT(after.live_threads, before.live_threads, "threads are back");
 	EXPECT(after.kmalloc_bytes, before.kmalloc_bytes, "kmalloc bytes are back");
+	/* Frames too, now that this process's own stacks and heap are grown. */
+	kill_requeued();
+	kstat_check_same(&after, "killed with requeued waiters");
 	return test_done();
 }
