@@ -12,7 +12,8 @@
  * wakes exactly one and leaves the moved two asleep until a WAKE on the
  * second word; a process killed with requeued waiters leaves nothing
  * behind; WAKE_OP sets the second word and wakes on both words only
- * when the comparison holds; a wait without FUTEX_PRIVATE_FLAG meets a
+ * when the comparison holds; a storm of timed waits on two words against
+ * requeues both ways leaves no waiter behind; a wait without FUTEX_PRIVATE_FLAG meets a
  * wake with it. Counters are back at the end. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -239,6 +240,52 @@ static void kill_requeued(void)
 	EXPECT(run_in_child(stale_check_child, 0), 0, "a new process finds no stale waiter");
 }
 
+/* ---- a storm: waits with short timeouts against requeues and wakes ---- */
+
+#define STORM_WAITERS 5
+#define STORM_ROUNDS  400
+static _Atomic int storm_done;
+
+static long storm_waiter(void *arg)
+{
+	long i = (long)arg, bad = 0;
+	struct timespec t = { 0, 200000 };        /* 0.2 ms: timeouts race the moves */
+	while (!__atomic_load_n(&storm_done, __ATOMIC_ACQUIRE)) {
+		uint32_t *w = (i++ & 1) ? &word_a : &word_b;
+		long r = futex6(w, FUTEX_WAIT | (i & 2 ? PRIV : 0), 0, (long)&t, 0, 0);
+		bad += r != 0 && r != -ETIMEDOUT && r != -EAGAIN;
+	}
+	return bad;
+}
+
+static void storm(void)
+{
+	thread_t t[STORM_WAITERS];
+	word_a = word_b = 0;
+	storm_done = 0;
+	for (long i = 0; i < STORM_WAITERS; i++)
+		thread_spawn(&t[i], storm_waiter, (void *)i);
+	long bad = 0, moved = 0;
+	for (int r = 0; r < STORM_ROUNDS; r++) {
+		long n1 = futex6(&word_a, FUTEX_CMP_REQUEUE | PRIV, 1, 2, &word_b, 0);
+		long n2 = futex6(&word_b, FUTEX_REQUEUE, 0, 3, &word_a, 0);
+		long n3 = futex6(&word_a, FUTEX_WAKE_OP | PRIV, 1, 1, &word_b,
+				 FUTEX_OP(FUTEX_OP_ADD, 0, FUTEX_OP_CMP_EQ, 0));
+		bad += n1 < 0 || n2 < 0 || n3 < 0;
+		moved += (n1 > 0 ? n1 : 0) + (n2 > 0 ? n2 : 0);
+		if (r % 16 == 0)
+			sched_yield();
+	}
+	__atomic_store_n(&storm_done, 1, __ATOMIC_RELEASE);
+	futex6(&word_a, FUTEX_WAKE, 100, 0, 0, 0);
+	futex6(&word_b, FUTEX_WAKE, 100, 0, 0, 0);
+	test_note("storm: %ld waiters woken or moved by the requeues", moved);
+	EXPECT(bad, 0, "storm: requeues and wakes never fail");
+	join_all(t, STORM_WAITERS, "storm: every wait ended in 0, -ETIMEDOUT or -EAGAIN");
+	EXPECT(futex6(&word_a, FUTEX_WAKE | PRIV, 100, 0, 0, 0) +
+	       futex6(&word_b, FUTEX_WAKE | PRIV, 100, 0, 0, 0), 0, "storm: no waiter left behind");
+}
+
 int main(void)
 {
 	warm_stack();
@@ -248,6 +295,7 @@ int main(void)
 	bitsets();
 	requeue();
 	wake_op();
+	storm();
 	struct kstat after = kstat_now();
 	EXPECT(after.live_threads, before.live_threads, "threads are back");
 	EXPECT(after.kmalloc_bytes, before.kmalloc_bytes, "kmalloc bytes are back");
