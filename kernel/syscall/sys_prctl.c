@@ -14,6 +14,9 @@ static long set_name(unsigned long uname)
 {
 	struct process *p = current_process();
 	char name[PROC_NAME_LEN];
+	/* Zero-filled, so that the last byte stays NUL: the console line of
+	 * an unimplemented call prints p->name without the lock. */
+	memset(name, 0, sizeof name);
 	unsigned i = 0;
 	for (; i < PROC_NAME_LEN - 1; i++) {
 		if (copy_from_user(p->as, &name[i], uname + i, 1))
