@@ -192,6 +192,7 @@ void mmu_kernel_init(unsigned long ram_start, unsigned long ram_end)
 	(void)ram_start;
 	map_identity(uart_base_address(), uart_base_address() + PAGE_SIZE, PERM_R | PERM_W);
 	map_identity(0x100000, 0x101000, PERM_R | PERM_W);   /* virt test device */
+	map_identity(0x101000, 0x102000, PERM_R | PERM_W);   /* goldfish RTC (kernel/dev/rtc.c) */
 	map_identity(PLIC_BASE, PLIC_BASE + PLIC_SIZE, PERM_R | PERM_W);
 	if (mmu_map(kernel_pagetable, TRAMPOLINE, (unsigned long)__trampoline, PERM_R | PERM_X))
 		panic("mmu: cannot map the trampoline");

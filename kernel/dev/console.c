@@ -91,6 +91,14 @@ void console_input_interrupt(void)
 	spin_unlock(&in.lock);
 }
 
+long console_input_ready(void)
+{
+	spin_lock(&in.lock);
+	long n = (long)(in.commit_pos - in.read_pos);
+	spin_unlock(&in.lock);
+	return n;
+}
+
 long console_read(char *buf, size_t n)
 {
 	spin_lock(&in.lock);

@@ -3,6 +3,7 @@
  * (initstack.c), then swap it in. The old image stays intact until
  * everything that can fail has succeeded. */
 #include "kernel/proc/exec.h"
+#include "kernel/proc/file.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/cpio.h"
@@ -152,6 +153,9 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	spin_lock(&p->lock);
 	set_name(p, path);
 	spin_unlock(&p->lock);
+	file_close_on_exec(p);
+	/* A new program: its unimplemented calls are reported afresh. */
+	memset(p->enosys_seen, 0, sizeof p->enosys_seen);
 	trap_context_init(tc, entry, sp, 0, 0);
 	return 0;
 }

@@ -59,6 +59,21 @@ long process_count(void)
 	return __atomic_load_n(&live_processes, __ATOMIC_RELAXED);
 }
 
+/* The Linux per-process state a child takes from its parent. Called with
+ * the tree lock held (it guards pgid and sid); gid and rlimits under the
+ * parent's lock, which comes after it in the lock order. */
+static void process_inherit_linux(struct process *p, struct process *parent)
+{
+	spin_lock(&parent->lock);
+	p->gid = parent->gid;
+	memcpy(p->rlim, parent->rlim, sizeof p->rlim);
+	p->rlim_set = parent->rlim_set;
+	spin_unlock(&parent->lock);
+	p->pgid = parent->pgid;
+	p->sid = parent->sid;
+	p->umask = parent->umask;
+}
+
 /* A new process with no threads, linked under `parent`. pid 0 is never
  * used, so the first process is pid 1. */
 static struct process *process_alloc(struct process *parent)
@@ -88,6 +103,10 @@ static struct process *process_alloc(struct process *parent)
 		p->uid = parent->uid;
 		memcpy(p->name, parent->name, sizeof p->name);
 		list_push_back(&parent->children, &p->sibling);
+		process_inherit_linux(p, parent);
+	} else {
+		p->pgid = p->sid = pid;
+		p->umask = 022;
 	}
 	list_push_back(&all_processes, &p->all_link);
 	live_processes++;

@@ -10,6 +10,7 @@
 #include "kernel/sync/waitqueue.h"
 #include "kernel/sched/sched.h"
 #include "kernel/proc/thread.h"
+#include <dakota/resource.h>
 
 struct thread;
 struct addrspace;
@@ -19,6 +20,7 @@ struct trap_context;
 struct strvec;
 
 #define MAX_FDS 16
+#define ENOSYS_BITS 512                       /* every Linux number is below */
 #define PROC_NAME_LEN 16
 
 enum process_state { PROC_ALIVE, PROC_ZOMBIE };
@@ -57,7 +59,24 @@ struct process {
 	int exit_status;                          /* wait4 encoding; fixed once exiting */
 	struct waitqueue thread_exited;
 	struct file *files[MAX_FDS];
+	unsigned char fd_flags[MAX_FDS];          /* FD_CLOEXEC per fd (file.c) */
 	struct sync_objects *sync;
+
+	/* Linux per-process state of the calls in kernel/syscall (see
+	 * docs/linux-abi.md). rlim/rlim_set: process lock. pgid, sid: the
+	 * process-tree lock to write (setpgid looks at other processes),
+	 * read without it. umask: atomic. All inherited by fork
+	 * (process_alloc); the first process has pgid = sid = 1, umask 022. */
+	int gid;                                  /* process lock, like uid */
+	struct rlimit rlim[RLIMIT_NLIMITS];       /* valid where rlim_set has the bit */
+	unsigned rlim_set;                        /* unset: the default of rlimit.c */
+	_Atomic int pgid, sid;
+	_Atomic unsigned umask;
+	_Atomic int membarrier_registered;        /* MEMBARRIER_CMD_REGISTER_* bits */
+	/* Unimplemented calls already reported (unimplemented.c): one bit per
+	 * number below ENOSYS_BITS, atomically set; larger numbers are not
+	 * Linux calls and are refused without a word. */
+	_Atomic unsigned long enosys_seen[ENOSYS_BITS / 64];
 
 	/* Guarded by the process-tree lock. */
 	enum process_state state;

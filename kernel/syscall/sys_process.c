@@ -1,4 +1,5 @@
-/* Process calls: exit, ids, fork, exec, wait, kill. */
+/* Process calls: exit, getpid, fork, exec, wait, kill (the other ids are in
+ * sys_identity.c). */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
@@ -22,31 +23,6 @@ SYSCALL_DEFINE1(exit_group, int, code)
 SYSCALL_DEFINE0(getpid)
 {
 	return current_process()->pid;
-}
-
-SYSCALL_DEFINE0(getppid)
-{
-	return __atomic_load_n(&current_process()->ppid, __ATOMIC_RELAXED);
-}
-
-SYSCALL_DEFINE0(getuid)
-{
-	return current_process()->uid;
-}
-
-SYSCALL_DEFINE1(setuid, long, uid)
-{
-	struct process *p = current_process();
-	if (uid < 0 || uid > 65535)
-		return -EINVAL;
-	spin_lock(&p->lock);
-	long err = 0;
-	if (p->uid == 0 || p->uid == uid)
-		p->uid = (int)uid;
-	else
-		err = -EPERM;
-	spin_unlock(&p->lock);
-	return err;
 }
 
 long sys_clone(SYSCALL_ARGS)

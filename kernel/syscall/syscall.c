@@ -1,5 +1,6 @@
 /* The system-call table. */
 #include "kernel/syscall/syscall.h"
+#include "kernel/syscall/unimplemented.h"
 #include "kernel/trace/trace.h"
 #include "kernel/proc/thread.h"
 #include "kernel/sched/sched.h"
@@ -14,8 +15,8 @@ static const syscall_fn table[] = {
 
 static inline long syscall_call(const struct trap_context *tc, unsigned long nr)
 {
-	if (nr >= sizeof table / sizeof table[0] || !table[nr])
-		return -ENOSYS;
+	if (__builtin_expect(nr >= sizeof table / sizeof table[0] || !table[nr], 0))
+		return syscall_unimplemented();
 	return table[nr](tc_arg(tc, 0), tc_arg(tc, 1), tc_arg(tc, 2),
 			 tc_arg(tc, 3), tc_arg(tc, 4), tc_arg(tc, 5));
 }

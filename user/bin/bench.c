@@ -130,6 +130,19 @@ static long run_null_syscall(long n, struct result *r)
 	return 0;
 }
 
+/* ---- futex wake with no waiter ---- */
+
+static long run_futex_wake_nowaiter(long n, struct result *r)
+{
+	static uint32_t word;
+	long t0 = time_ns();
+	for (long i = 0; i < n; i++)
+		futex(&word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, 0);
+	r->ns = time_ns() - t0;
+	r->ops = n;
+	return 0;
+}
+
 /* ---- thread yield-switch ---- */
 
 static volatile int yield_go;
@@ -595,6 +608,8 @@ static long run_parallel4(long n, struct result *r)
 static const struct bench benches[] = {
 	{ "null_syscall", 200000, 20000, run_null_syscall,
 	  "getppid(): trap in, dispatch, trap out" },
+	{ "futex_wake_nowaiter", 200000, 20000, run_futex_wake_nowaiter,
+	  "FUTEX_WAKE|FUTEX_PRIVATE_FLAG of a word nobody waits on" },
 	{ "yield_switch", 20000, 2000, run_yield_switch,
 	  "two threads of one process call sched_yield in turn (per yield)" },
 	{ "pipe_roundtrip", 10000, 1000, run_pipe_roundtrip,

@@ -27,7 +27,8 @@
  * Exact checks on the way (counted, must be 0): an unknown call number gives
  * -ENOSYS; clock_gettime / kstat into memory that cannot be written (the
  * text, the trampoline, a trap-context page, below the program, above user
- * space), and futex WAIT / WAKE on an aligned word there, give -EFAULT; poweroff from a non-init process gives -EPERM.
+ * space), and futex WAIT / shared WAKE on an aligned word there other than
+ * the (readable) text, give -EFAULT; poweroff from a non-init process gives -EPERM.
  * Then: the master saw CALLS calls, and the kernel's counters are back.
  *
  * A system call added to the kernel must be added to valid_calls (with an
@@ -92,6 +93,15 @@ static const long valid_calls[] = {
 	SYS_mutex_create, SYS_mutex_lock, SYS_mutex_unlock, SYS_semaphore_up,
 	SYS_condvar_signal, SYS_mmap, SYS_munmap, SYS_pipe2, SYS_close, SYS_write,
 	SYS_futex,
+	/* Linux calls (docs/linux-abi.md); recipes in linux_recipe */
+	SYS_readv, SYS_writev, SYS_pread64, SYS_pwrite64, SYS_lseek, SYS_ioctl, SYS_fcntl,
+	SYS_fstat, SYS_newfstatat, SYS_statx, SYS_openat, SYS_readlinkat, SYS_faccessat,
+	SYS_faccessat2, SYS_getcwd, SYS_chdir, SYS_clock_getres, SYS_clock_nanosleep,
+	SYS_gettimeofday, SYS_times, SYS_getrusage, SYS_prlimit64, SYS_getrlimit,
+	SYS_setrlimit, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_setgid, SYS_getresuid,
+	SYS_getresgid, SYS_getgroups, SYS_getpgid, SYS_setpgid, SYS_getsid, SYS_setsid,
+	SYS_umask, SYS_uname, SYS_sysinfo, SYS_reboot, SYS_membarrier, SYS_getrandom,
+	SYS_prctl, SYS_ppoll, SYS_pselect6,
 };
 #define VALID_CALLS (long)(sizeof valid_calls / sizeof valid_calls[0])
 
@@ -196,6 +206,71 @@ static long raw(long nr, const long *a)
 static void count(long *field)
 {
 	__atomic_add_fetch(field, 1, __ATOMIC_RELAXED);
+}
+
+/* An iovec array of two entries in the arg area (or a bad pointer). */
+static long any_iovec(unsigned long *rng)
+{
+	if (rng_below(rng, 8) == 0)
+		return (long)any_pointer(rng);
+	unsigned long *v = (unsigned long *)(fz.arg_area + 16 * rng_below(rng, 64));
+	for (int i = 0; i < 2; i++) {
+		v[2 * i] = any_pointer(rng);
+		v[2 * i + 1] = rng_below(rng, 300);
+	}
+	return (long)v;
+}
+
+/* Arguments for the Linux calls whose random ones could end the run: the
+ * report pipe stays out of reach, sleeps stay short, writes small. */
+static void linux_recipe(long nr, long *a, unsigned long *rng)
+{
+	static const long ioctls[] = { 0x5401, 0x5402, 0x5413, 0x5414, 0x541B, 0x5421, 0x5451 };
+	switch (nr) {
+	case SYS_readv:
+	case SYS_writev:
+		a[0] = any_fd(rng);
+		a[1] = any_iovec(rng);
+		a[2] = rng_below(rng, 4) ? (long)rng_below(rng, 3) : any_int(rng);
+		break;
+	case SYS_ioctl:
+		a[0] = any_fd(rng);
+		a[1] = rng_below(rng, 4) ? ioctls[rng_below(rng, 7)] : any_int(rng);
+		a[2] = (long)any_pointer(rng);
+		break;
+	case SYS_fcntl:
+	case SYS_pread64:
+	case SYS_pwrite64:
+	case SYS_lseek:
+	case SYS_fstat:
+		a[0] = any_fd(rng);
+		if (nr == SYS_fcntl && rng_below(rng, 4))
+			a[1] = rng_below(rng, 5) ? (long)rng_below(rng, 5) : 1030;
+		break;
+	case SYS_clock_nanosleep:
+		a[0] = (long)rng_below(rng, 12);
+		a[1] = (long)rng_below(rng, 2);       /* TIMER_ABSTIME: long past */
+		a[2] = (long)sleep_request(rng);
+		a[3] = (long)any_pointer(rng);
+		break;
+	case SYS_ppoll:
+		a[0] = (long)any_pointer(rng);
+		a[1] = (long)rng_below(rng, 4);
+		a[2] = (long)sleep_request(rng);
+		break;
+	case SYS_pselect6:
+		a[0] = (long)rng_below(rng, 20);
+		a[1] = (long)any_pointer(rng);
+		a[2] = a[3] = 0;
+		a[4] = (long)sleep_request(rng);
+		break;
+	case SYS_getrandom:
+		a[0] = (long)any_pointer(rng);
+		a[1] = (long)rng_below(rng, 5000);
+		break;
+	default:
+		break;
+	}
 }
 
 /* Makes one random call. Only fuzzing threads call this, never a main
@@ -328,8 +403,13 @@ static void fuzz_one(unsigned long *rng)
 		break;
 	case SYS_futex:
 		if (rng_below(rng, 4) == 0) {
-			/* exact: a word that cannot be written is -EFAULT */
-			a[0] = (long)(unwritable(rng) & ~3UL);
+			/* exact: a word that cannot be read is -EFAULT (a wait
+			 * only reads, as on Linux: text would be fine) */
+			unsigned long w;
+			do
+				w = unwritable(rng);
+			while (w >= (unsigned long)&unwritable && w < (unsigned long)&unwritable + 512);
+			a[0] = (long)(w & ~3UL);
 			a[1] = rng_below(rng, 2) ? FUTEX_WAKE : FUTEX_WAIT | FUTEX_PRIVATE_FLAG;
 			a[3] = 0;
 			if (raw(nr, a) != -EFAULT)
@@ -365,6 +445,7 @@ static void fuzz_one(unsigned long *rng)
 			count(&fz.rep.poweroff_wrong);
 		return;
 	default:
+		linux_recipe(nr, a, rng);
 		break;
 	}
 	long r = raw(nr, a);

@@ -1,0 +1,149 @@
+/* ppoll and pselect6 on the console and pipes.
+ *
+ * Readiness is checked, and while nothing is ready the caller sleeps in
+ * steps of at most POLL_STEP_MS and checks again, until something is
+ * ready, the timeout passes or it is killed: the files' wait queues have no
+ * hook for a poller, and this costs a wakeup per step only while waiting.
+ * With no fds either call is a plain sleep. The signal mask argument is
+ * ignored until signals exist; the time left is written back to the
+ * timeout, as Linux does. */
+#include "kernel/syscall/syscall.h"
+#include "kernel/syscall/clock.h"
+#include "kernel/proc/process.h"
+#include "kernel/proc/file.h"
+#include "kernel/sched/sleep.h"
+#include "kernel/mm/addrspace.h"
+#include "arch/riscv/arch.h"
+#include <dakota/syscall.h>
+#include <dakota/clock.h>
+#include <dakota/fcntl.h>
+
+#define POLL_STEP_MS 10
+#define NO_DEADLINE (~0UL)
+
+/* One scan: how many are ready (the caller's context fills its results). */
+typedef long (*scan_fn)(void *ctx);
+
+static long read_timeout(unsigned long uts, unsigned long *deadline)
+{
+	*deadline = NO_DEADLINE;
+	if (!uts)
+		return 0;
+	return clock_deadline_user(current_process()->as, uts, CLOCK_MONOTONIC, false, deadline);
+}
+
+/* Scans until something is ready or the deadline; then writes the time
+ * left to uts (if given). */
+static long poll_loop(scan_fn scan, void *ctx, unsigned long uts, unsigned long deadline)
+{
+	long n;
+	for (;;) {
+		n = scan(ctx);
+		unsigned long now = arch_time();
+		if (n || now >= deadline)
+			break;
+		unsigned long step = arch_time_hz / 1000 * POLL_STEP_MS;
+		long err = sleep_until(deadline - now < step ? deadline : now + step);
+		if (err) {
+			n = err;
+			break;
+		}
+	}
+	if (uts) {
+		unsigned long now = arch_time();
+		struct timespec left = ticks_to_timespec(deadline > now ? deadline - now : 0);
+		if (copy_to_user(current_process()->as, uts, &left, sizeof left) && n >= 0)
+			n = -EFAULT;
+	}
+	return n;
+}
+
+struct poll_ctx {
+	struct pollfd fds[MAX_FDS];
+	unsigned nfds;
+};
+
+static long scan_pollfds(void *arg)
+{
+	struct poll_ctx *c = arg;
+	long ready = 0;
+	for (unsigned i = 0; i < c->nfds; i++) {
+		c->fds[i].revents = c->fds[i].fd < 0 ? 0 : file_poll(c->fds[i].fd, c->fds[i].events);
+		ready += c->fds[i].revents != 0;
+	}
+	return ready;
+}
+
+SYSCALL_DEFINE5(ppoll, unsigned long, ufds, unsigned, nfds, unsigned long, uts,
+		unsigned long, sigmask, unsigned long, sigsetsize)
+{
+	(void)sigmask, (void)sigsetsize;
+	struct addrspace *as = current_process()->as;
+	struct poll_ctx c = { .nfds = nfds };
+	if (nfds > MAX_FDS)
+		return -EINVAL;                   /* beyond RLIMIT_NOFILE */
+	unsigned long deadline;
+	long err = read_timeout(uts, &deadline);
+	if (err)
+		return err;
+	if (nfds && copy_from_user(as, c.fds, ufds, nfds * sizeof c.fds[0]))
+		return -EFAULT;
+	long n = poll_loop(scan_pollfds, &c, uts, deadline);
+	if (n > 0 && copy_to_user(as, ufds, c.fds, nfds * sizeof c.fds[0]))
+		return -EFAULT;
+	return n;
+}
+
+/* pselect6's sets: one unsigned long covers every fd Dakota has. */
+struct select_ctx {
+	int nfds;
+	unsigned long in[3];                      /* read, write, except */
+	unsigned long out[3];
+};
+
+static long scan_sets(void *arg)
+{
+	struct select_ctx *c = arg;
+	static const short ev[3] = { POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, POLLPRI };
+	long ready = 0;
+	for (int i = 0; i < 3; i++)
+		c->out[i] = 0;
+	for (int fd = 0; fd < c->nfds; fd++) {
+		for (int i = 0; i < 3; i++) {
+			if (!(c->in[i] >> fd & 1))
+				continue;
+			short rev = file_poll(fd, ev[i]);
+			if (rev & POLLNVAL)
+				return -EBADF;
+			if (rev) {
+				c->out[i] |= 1UL << fd;
+				ready++;
+			}
+		}
+	}
+	return ready;
+}
+
+SYSCALL_DEFINE6(pselect6, int, nfds, unsigned long, ur, unsigned long, uw, unsigned long, ue,
+		unsigned long, uts, unsigned long, usig)
+{
+	(void)usig;
+	struct addrspace *as = current_process()->as;
+	unsigned long uset[3] = { ur, uw, ue };
+	struct select_ctx c = { .nfds = nfds > MAX_FDS ? MAX_FDS : nfds };
+	if (nfds < 0)
+		return -EINVAL;
+	unsigned long deadline;
+	long err = read_timeout(uts, &deadline);
+	if (err)
+		return err;
+	unsigned long bytes = ((unsigned long)c.nfds + 7) / 8;
+	for (int i = 0; i < 3; i++)
+		if (uset[i] && bytes && copy_from_user(as, &c.in[i], uset[i], bytes))
+			return -EFAULT;
+	long n = poll_loop(scan_sets, &c, uts, deadline);
+	for (int i = 0; n >= 0 && i < 3; i++)
+		if (uset[i] && bytes && copy_to_user(as, uset[i], &c.out[i], bytes))
+			return -EFAULT;
+	return n;
+}
