@@ -195,6 +195,8 @@ static void test_cloexec_exec(void)
 
 int main(void)
 {
+	TEST_PLAN();
+	warm_stack();
 	struct kstat before = kstat_now();
 	test_fstat();
 	test_ioctl();
