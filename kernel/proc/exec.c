@@ -2,6 +2,7 @@
  * its segments and a System V start stack, then swap it in. The old image
  * stays intact until everything that can fail has succeeded. */
 #include "kernel/proc/exec.h"
+#include "kernel/signal/signal.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/cpio.h"
@@ -280,6 +281,7 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	}
 	/* Point of no return: end the other threads, then swap images. */
 	process_reduce_to_current_thread();
+	signal_exec_reset(p);
 	sync_objects_destroy(p->sync);
 	p->sync = sync;
 	struct addrspace *old = p->as;

@@ -7,6 +7,8 @@
 #include "kernel/proc/thread.h"
 #include "kernel/proc/exec.h"
 #include "kernel/proc/file.h"
+#include "kernel/signal/signal.h"
+#include "kernel/signal/itimer.h"
 #include "kernel/sync/objects.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
@@ -60,6 +62,7 @@ static struct process *process_alloc(struct process *parent)
 		memcpy(p->name, parent->name, sizeof p->name);
 		list_push_back(&parent->children, &p->sibling);
 	}
+	signal_process_init(p, parent);
 	list_push_back(&all_processes, &p->all_link);
 	live_processes++;
 	spin_unlock(&proc_tree_lock);
@@ -215,6 +218,8 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	reap_other_threads(p, self);
 	int status = p->exit_status;
 	spin_unlock(&p->lock);
+	itimer_release(p);
+	signal_process_release(p);
 	file_close_all(p);
 	sync_objects_destroy(p->sync);
 	as_remove_thread(p->as, self->tid, self->stack_slot);
@@ -232,6 +237,7 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	p->state = PROC_ZOMBIE;
 	p->last_thread = self;
 	self->wake_sync = true;
+	signal_child_exited(p, status);
 	wq_wake_all(&p->parent->child_exited);
 	spin_lock(&self->lock);
 	self->state = THREAD_EXITED;
@@ -340,22 +346,4 @@ long process_wait(int pid, unsigned long status_uaddr, int options)
 			return -EINTR;
 		}
 	}
-}
-
-long process_kill_pid(int pid, int sig)
-{
-	if (sig != 0 && sig != SIGKILL)
-		return -EINVAL;
-	struct process *self = current_process();
-	spin_lock(&proc_tree_lock);
-	struct process *p = pid > 0 ? process_find(pid) : NULL;
-	long err = 0;
-	if (!p || p->state == PROC_ZOMBIE)
-		err = -ESRCH;
-	else if (self->uid != 0 && self->uid != p->uid)
-		err = -EPERM;
-	else if (sig == SIGKILL)
-		process_kill(p, W_SIGNALED(SIGKILL));
-	spin_unlock(&proc_tree_lock);
-	return err;
 }

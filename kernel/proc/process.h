@@ -10,6 +10,7 @@
 #include "kernel/sync/waitqueue.h"
 #include "kernel/sched/sched.h"
 #include "kernel/proc/thread.h"
+#include "kernel/signal/sigstate.h"
 
 struct thread;
 struct addrspace;
@@ -40,6 +41,7 @@ struct process {
 	struct waitqueue thread_exited;
 	struct file *files[MAX_FDS];
 	struct sync_objects *sync;
+	struct process_signals sig;               /* actions, shared pending: lock */
 
 	/* Guarded by the process-tree lock. */
 	enum process_state state;
@@ -74,7 +76,6 @@ bool process_kill(struct process *p, int status);
  * killed and nobody has claimed that yet, else exits just this thread. */
 __attribute__((noreturn)) void process_exit_current(int status);
 long process_wait(int pid, unsigned long status_uaddr, int options);
-long process_kill_pid(int pid, int sig);
 /* Kills every thread except the caller's and waits for them (exec). */
 void process_reduce_to_current_thread(void);
 struct process *process_find(int pid);      /* proc_tree_lock held */

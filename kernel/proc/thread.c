@@ -1,5 +1,6 @@
 /* Thread control blocks, kernel stacks, first run, exit and wakeup. */
 #include "kernel/proc/thread.h"
+#include "kernel/signal/signal.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
@@ -108,6 +109,7 @@ long thread_alloc(struct process *p, struct thread **out)
 	t->fp_used = false;
 	t->kstack_unflushed_harts = ~0UL;
 	t->kstack_top = KSTACK_TOP(slot);
+	signal_thread_init(t, current_thread());   /* the creator's mask */
 	t->ctx.ra = (unsigned long)thread_first_run;
 	t->ctx.sp = t->kstack_top;
 	p->threads[tid] = t;
@@ -133,6 +135,7 @@ void thread_free(struct thread *t)
 	if (p->threads[t->tid] == t)
 		p->threads[t->tid] = NULL;
 	idalloc_put(&p->tids, t->tid);
+	signal_thread_release(t);
 	kstack_unmap(t->slot);
 	slot_put(t->slot);
 	thread_live_count--;

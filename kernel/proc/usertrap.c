@@ -4,6 +4,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/signal/signal.h"
 #include "kernel/dev/console.h"
 #include <dakota/syscall.h>
 
@@ -24,6 +25,11 @@ void user_fault(enum user_fault_kind kind, unsigned long pc, unsigned long addr)
 	if (kind <= FAULT_FETCH && as_handle_fault(p->as, addr, access[kind]) == 0)
 		return;
 	int sig = kind == FAULT_ILLEGAL ? SIGILL : SIGSEGV;
+	int code = kind == FAULT_ILLEGAL ? ILL_ILLOPC : SEGV_MAPERR;
+	/* A handler that does not block the signal gets it (with si_addr); it
+	 * runs on the way out. */
+	if (signal_fault(sig, code, kind == FAULT_ILLEGAL ? pc : addr))
+		return;
 	/* One line per process: when threads fault at the same moment on
 	 * several harts, only the fault that kills the process reports. */
 	if (process_kill(p, W_SIGNALED(sig)))
@@ -45,4 +51,6 @@ void user_return_prepare(void)
 			process_exit_current(t->proc->exit_status);
 		thread_exit(0);
 	}
+	if (signal_work(t))
+		signal_deliver();
 }

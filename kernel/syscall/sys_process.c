@@ -1,4 +1,4 @@
-/* Process calls: exit, ids, fork, exec, wait, kill. */
+/* Process calls: exit, ids, fork, exec, wait (kill is in sys_signal.c). */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
@@ -73,10 +73,4 @@ long sys_wait4(SYSCALL_ARGS)
 {
 	SYSCALL_UNUSED;
 	return process_wait((int)a0, a1, (int)a2);
-}
-
-long sys_kill(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	return process_kill_pid((int)a0, (int)a1);
 }
