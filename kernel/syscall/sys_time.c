@@ -17,10 +17,16 @@ long sys_nanosleep(SYSCALL_ARGS)
 		return -EINVAL;
 	unsigned long ticks = (unsigned long)req.tv_sec * arch_time_hz +
 			      (unsigned long)req.tv_nsec * (arch_time_hz / 1000000) / 1000;
-	int err = sleep_until(arch_time() + ticks);
-	if (err == 0 && a1) {
-		struct timespec zero = { 0, 0 };
-		if (copy_to_user(current_process()->as, a1, &zero, sizeof zero))
+	unsigned long deadline = arch_time() + ticks;
+	int err = sleep_until(deadline);
+	if (a1) {
+		/* The time left: zero after a full sleep (Dakota writes it; Linux
+		 * leaves it alone), the rest after a signal interrupted it. */
+		unsigned long now = arch_time();
+		unsigned long left = err == 0 || deadline <= now ? 0 : deadline - now;
+		struct timespec rem = { (long)(left / arch_time_hz),
+					(long)(left % arch_time_hz * (1000000000UL / arch_time_hz)) };
+		if (copy_to_user(current_process()->as, a1, &rem, sizeof rem))
 			return -EFAULT;
 	}
 	return err;
