@@ -277,13 +277,18 @@ struct thread *signal_find_thread_lock(int tgid, int tid)
 	if (!p || p->state == PROC_ZOMBIE)
 		return NULL;
 	spin_lock(&p->lock);
-	/* tid == pid names the main thread: the lowest live tid (Dakota's 0). */
-	int want = tid == p->pid ? -1 : (tgid > 0 ? tid : -2);
-	for (int i = 0; want != -2 && i < CONFIG_MAX_THREADS; i++) {
-		struct thread *t = p->threads[i];
-		if (thread_live(t) && (want == -1 || i == want))
-			return t;
+	/* tgkill: Dakota's tid first (tid 0, the main thread, cannot be
+	 * named, so tid == pid names it when no thread has that tid); tkill:
+	 * tid is a pid, naming that process's main thread. */
+	struct thread *t = tgid > 0 && tid < CONFIG_MAX_THREADS ? p->threads[tid] : NULL;
+	if (!thread_live(t) && tid == p->pid) {
+		t = NULL;
+		for (int i = 0; !t && i < CONFIG_MAX_THREADS; i++)
+			if (thread_live(p->threads[i]))
+				t = p->threads[i];
 	}
+	if (thread_live(t))
+		return t;
 	spin_unlock(&p->lock);
 	return NULL;
 }

@@ -85,9 +85,11 @@ static inline bool signal_work(const struct thread *t)
 /* A system call returned -EINTR: remember it for the restart decision. */
 void signal_syscall_interrupted(struct thread *t, unsigned long nr, unsigned long a0);
 
-/* Looks a Linux thread id up (tgkill/tkill): until system-wide Linux tids
- * exist, the tid of a process's main thread is its pid and the others are
- * Dakota's per-process tids. tgid < 0: any process (tkill). Caller holds
+/* Looks a Linux thread id up (tgkill/tkill). Until system-wide Linux tids
+ * exist (the clone work), tgkill(tgid, tid) takes tid as Dakota's
+ * per-process tid, or as the main thread when tid == tgid and no thread
+ * has that tid; tkill(tid) (tgid < 0) names the main thread of process tid.
+ * The one function to switch when Linux tids land. Caller holds
  * proc_tree_lock; returns the thread with its process lock held, or NULL. */
 struct thread *signal_find_thread_lock(int tgid, int tid);
 
