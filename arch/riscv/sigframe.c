@@ -67,6 +67,13 @@ static unsigned long frame_address(const struct thread *t, const struct k_sigact
 	return (sp - sizeof(struct rv_sigframe)) & ~15UL;
 }
 
+/* A frame is written with one copy (each copy costs a page-table walk
+ * under the address-space lock): the padding after uc_sigmask and the
+ * unused part of the Q-sized FP area are zeroed in the kernel buffer
+ * first, so that no kernel stack bytes reach user memory. */
+#define MC_START   __builtin_offsetof(struct rv_sigframe, uc.uc_mcontext)
+#define FP_USED_END (__builtin_offsetof(struct rv_sigcontext, fp.d.fcsr) + 4)
+
 static void save_context(const struct trap_context *tc, struct rv_sigcontext *sc)
 {
 	sc->regs[0] = tc->sepc;
@@ -84,11 +91,18 @@ int arch_setup_sigframe(struct thread *t, const struct k_siginfo *info,
 {
 	struct trap_context *tc = t->tc;
 	unsigned long addr = frame_address(t, ka);
-	struct rv_sigframe *f = &(struct rv_sigframe){ 0 };
+	struct rv_sigframe frame;       /* every byte is set below */
+	struct rv_sigframe *f = &frame;
+	memset(f->uc.unused, 0, sizeof f->uc.unused);
+	memset((char *)&f->uc.uc_mcontext + FP_USED_END, 0,
+	       sizeof f->uc.uc_mcontext - FP_USED_END);
 	f->info = *info;
+	f->uc.uc_flags = 0;
+	f->uc.uc_link = 0;
 	f->uc.uc_stack = t->sig.altstack;
 	if (on_altstack(&t->sig.altstack, tc_stack(tc)))
 		f->uc.uc_stack.ss_flags = SS_ONSTACK;
+	f->uc.uc_stack.pad = 0;
 	f->uc.uc_sigmask = oldmask;
 	save_context(tc, &f->uc.uc_mcontext);
 	if (copy_to_user(t->proc->as, addr, f, sizeof *f))
@@ -109,11 +123,13 @@ int arch_setup_sigframe(struct thread *t, const struct k_siginfo *info,
 int arch_restore_sigframe(struct thread *t, uint64_t *mask)
 {
 	struct trap_context *tc = t->tc;
-	unsigned long addr = tc_stack(tc) + __builtin_offsetof(struct rv_sigframe, uc);
-	struct rv_ucontext *uc = &(struct rv_ucontext){ 0 };
-	if (copy_from_user(t->proc->as, uc, addr, sizeof *uc))
+	unsigned long frame = tc_stack(tc);
+	struct rv_sigframe f;           /* only what is copied in is read */
+	const size_t mask_at = __builtin_offsetof(struct rv_sigframe, uc.uc_sigmask);
+	if (copy_from_user(t->proc->as, (char *)&f + mask_at, frame + mask_at,
+			   sizeof f - mask_at))
 		return -EFAULT;
-	const struct rv_sigcontext *sc = &uc->uc_mcontext;
+	const struct rv_sigcontext *sc = &f.uc.uc_mcontext;
 	if (sc->fp.q.reserved[0] || sc->fp.q.reserved[1] || sc->fp.q.reserved[2])
 		return -EINVAL;
 	tc->sepc = sc->regs[0];
@@ -125,6 +141,6 @@ int arch_restore_sigframe(struct thread *t, uint64_t *mask)
 	/* The FP file must be reloaded from tc on the way out. */
 	t->fp_used = true;
 	t->fp_hart = -1;
-	*mask = uc->uc_sigmask;
+	*mask = f.uc.uc_sigmask;
 	return 0;
 }

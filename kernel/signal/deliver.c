@@ -107,7 +107,9 @@ void signal_deliver(void)
 	struct k_sigaction ka;
 	sigset_k oldmask = 0;
 	int sig;
-	while ((sig = next_signal(t, &info, &ka, &oldmask)) != 0) {
+	/* The hint is rechecked without the lock: a sender that sets it
+	 * after this check also kicks this hart, whose next trap comes back. */
+	while (signal_pending(t) && (sig = next_signal(t, &info, &ka, &oldmask)) != 0) {
 		if (ka.handler == SIG_IGN)
 			continue;
 		if (ka.handler == SIG_DFL) {

@@ -10,15 +10,28 @@
 #include "kernel/lib/string.h"
 #include <dakota/syscall.h>
 
-struct sigqueue_entry {
-	struct list_node link;
-	struct k_siginfo info;
-};
-
 static void pending_init(struct sigpending *sp)
 {
 	sp->set = 0;
 	list_init(&sp->queue);
+	sp->inline_busy = false;
+}
+
+static struct sigqueue_entry *entry_alloc(struct sigpending *sp)
+{
+	if (!sp->inline_busy) {
+		sp->inline_busy = true;
+		return &sp->inline_entry;
+	}
+	return kmalloc(sizeof(struct sigqueue_entry));
+}
+
+static void entry_free(struct sigpending *sp, struct sigqueue_entry *e)
+{
+	if (e == &sp->inline_entry)
+		sp->inline_busy = false;
+	else
+		kfree(e);
 }
 
 /* Frees every entry; returns how many there were. */
@@ -26,7 +39,7 @@ static int pending_flush(struct sigpending *sp)
 {
 	int n = 0;
 	while (!list_empty(&sp->queue)) {
-		kfree(list_entry(list_pop_front(&sp->queue), struct sigqueue_entry, link));
+		entry_free(sp, list_entry(list_pop_front(&sp->queue), struct sigqueue_entry, link));
 		n++;
 	}
 	sp->set = 0;
@@ -147,7 +160,7 @@ static long enqueue(struct process *p, struct sigpending *sp, const struct k_sig
 		return 0;
 	struct sigqueue_entry *e = NULL;
 	if (p->sig.queued < SIGQUEUE_MAX)
-		e = kmalloc(sizeof *e);
+		e = entry_alloc(sp);
 	if (!e && rt)
 		return -EAGAIN;
 	if (e) {
@@ -239,7 +252,7 @@ static void take(struct sigpending *sp, int sig, struct process *p, struct k_sig
 		}
 		*info = e->info;
 		list_remove(&e->link);
-		kfree(e);
+		entry_free(sp, e);
 		p->sig.queued--;
 		found = true;
 	}

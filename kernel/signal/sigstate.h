@@ -17,11 +17,20 @@
 
 typedef uint64_t sigset_k;   /* bit sig-1 stands for signal sig */
 
+struct sigqueue_entry {
+	struct list_node link;
+	struct k_siginfo info;
+};
+
 /* Pending signals and their siginfo, oldest first. A standard signal has at
- * most one entry (it coalesces); a real-time signal one per send. */
+ * most one entry (it coalesces); a real-time signal one per send. The first
+ * entry comes from inline_entry when it is free, so that the common case
+ * of one signal at a time allocates nothing. */
 struct sigpending {
 	sigset_k set;
 	struct list_node queue;        /* struct sigqueue_entry, by send order */
+	bool inline_busy;
+	struct sigqueue_entry inline_entry;
 };
 
 struct thread_signals {
