@@ -62,6 +62,18 @@ static long sem_waiter(void *arg)
 	return 0;
 }
 
+static long cv_id, cv_mutex;
+static volatile long unlock_result;
+
+static long cv_waiter(void *arg)
+{
+	(void)arg;
+	mutex_lock(cv_mutex);
+	result = condvar_wait(cv_id, cv_mutex);
+	unlock_result = mutex_unlock(cv_mutex);   /* 0 only if it held the mutex */
+	return 0;
+}
+
 static uint32_t futex_word;
 
 static long futex_waiter(void *arg)
@@ -102,6 +114,21 @@ static void test_eintr(void)
 	EXPECT_EQ(result, -EINTR, "semaphore_down: -EINTR");
 	interrupt_blocked(futex_waiter, 0);
 	EXPECT_EQ(result, -EINTR, "futex wait: -EINTR");
+	cv_id = condvar_create();
+	cv_mutex = mutex_create(1);
+	/* The main thread holds the mutex when the signal comes, so the
+	 * waiter's relock must wait for it with the signal still pending. */
+	thread_t t;
+	thread_spawn(&t, cv_waiter, 0);
+	wait_thread_blocked(t.tid);
+	mutex_lock(cv_mutex);
+	sig_tgkill(getpid(), t.tid, SIGUSR1);
+	struct timespec ms20 = { 0, 20000000 };
+	nanosleep(&ms20, 0);
+	mutex_unlock(cv_mutex);
+	thread_wait(t);
+	EXPECT_EQ(result, -EINTR, "condvar_wait: -EINTR");
+	EXPECT_EQ(unlock_result, 0, "and it returns holding the mutex");
 }
 
 static void test_restart(void)
