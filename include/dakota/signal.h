@@ -76,6 +76,15 @@
 #define CLD_KILLED  2
 #define CLD_DUMPED  3
 
+#define CLD_STOPPED   5
+#define CLD_CONTINUED 6
+
+/* wait4 options beyond WNOHANG, and the statuses they report. */
+#define WUNTRACED   2
+#define WCONTINUED  8
+#define W_STOPCODE(sig) (((sig) << 8) | 0x7f)
+#define W_CONTINUED_STATUS 0xffff
+
 #define ITIMER_REAL 0
 
 /* The kernel's struct sigaction on riscv (no sa_restorer field). */

@@ -19,6 +19,7 @@
 #include "kernel/dev/console.h"
 #include "kernel/panic.h"
 #include <dakota/syscall.h>
+#include <dakota/signal.h>
 
 struct spinlock proc_tree_lock = SPINLOCK_INIT("proc-tree", LOCK_PROC_TREE);
 struct list_node all_processes = { &all_processes, &all_processes };
@@ -300,9 +301,12 @@ static void process_free_zombie(struct process *z)
 	kfree(z);
 }
 
-/* Called with proc_tree_lock held. A matching zombie child, or NULL; sets
- * *any when some child matches at all. */
-static struct process *find_zombie(struct process *p, int pid, bool *any)
+/* Called with proc_tree_lock held. A matching child with something to
+ * report: a zombie, or with WUNTRACED/WCONTINUED a stop or a continue not
+ * yet reported (*status set, and the report consumed, for those). NULL if
+ * none; sets *any when some child matches at all. */
+static struct process *find_reportable(struct process *p, int pid, int options, bool *any,
+				       int *status)
 {
 	struct list_node *pos;
 	*any = false;
@@ -311,8 +315,20 @@ static struct process *find_zombie(struct process *p, int pid, bool *any)
 		if (pid != -1 && c->pid != pid)
 			continue;
 		*any = true;
-		if (c->state == PROC_ZOMBIE)
+		if (c->state == PROC_ZOMBIE) {
+			*status = c->exit_status;
 			return c;
+		}
+		if ((options & WUNTRACED) && c->sig.stop_report) {
+			*status = W_STOPCODE(c->sig.stop_report);
+			c->sig.stop_report = 0;
+			return c;
+		}
+		if ((options & WCONTINUED) && c->sig.cont_report) {
+			*status = W_CONTINUED_STATUS;
+			c->sig.cont_report = false;
+			return c;
+		}
 	}
 	return NULL;
 }
@@ -320,18 +336,23 @@ static struct process *find_zombie(struct process *p, int pid, bool *any)
 long process_wait(int pid, unsigned long status_uaddr, int options)
 {
 	struct process *p = current_process();
-	if (pid < -1 || pid == 0 || (options & ~WNOHANG))
+	if (pid < -1 || pid == 0 || (options & ~(WNOHANG | WUNTRACED | WCONTINUED)))
 		return -EINVAL;
 	spin_lock(&proc_tree_lock);
 	for (;;) {
 		bool any;
-		struct process *z = find_zombie(p, pid, &any);
+		int status = 0;
+		struct process *z = find_reportable(p, pid, options, &any, &status);
 		if (z) {
-			list_remove(&z->sibling);
-			list_remove(&z->all_link);
+			int zpid = z->pid;
+			bool reap = z->state == PROC_ZOMBIE;
+			if (reap) {
+				list_remove(&z->sibling);
+				list_remove(&z->all_link);
+			}
 			spin_unlock(&proc_tree_lock);
-			int status = z->exit_status, zpid = z->pid;
-			process_free_zombie(z);
+			if (reap)
+				process_free_zombie(z);
 			if (status_uaddr && copy_to_user(p->as, status_uaddr, &status, sizeof status))
 				return -EFAULT;
 			return zpid;

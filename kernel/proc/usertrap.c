@@ -45,12 +45,13 @@ void user_return_prepare(void)
 		t->need_resched = false;
 		sched_yield();
 	}
+	/* Signals first: a thread held by a stop leaves it killed or continued. */
+	if (signal_work(t))
+		signal_deliver();
 	if (thread_killed(t)) {
 		/* Killed with its process, or alone (by exec in a sibling). */
 		if (t->proc->exiting)
 			process_exit_current(t->proc->exit_status);
 		thread_exit(0);
 	}
-	if (signal_work(t))
-		signal_deliver();
 }

@@ -50,18 +50,50 @@ static void decide_restart(struct thread *t, bool handled, unsigned long flags)
 	t->sig.restart_nr = 0;
 }
 
-/* SIG_DFL: ignore, or end the whole process with the signal in its wait4
- * status (core-dump signals too: there are no core files, so no 0x80 bit,
- * as on Linux with RLIMIT_CORE 0). Stop signals are ignored for now: there
- * is no job control yet. */
-static void default_action(struct process *p, int sig)
+/* Stops every thread of p (a stop signal's default action): each comes by
+ * signal_deliver, where stop_wait holds it until SIGCONT or a kill. */
+static void group_stop(struct thread *self, int sig)
+{
+	struct process *p = self->proc;
+	spin_lock(&p->lock);
+	bool first = !p->sig.stopped && !p->exiting;
+	if (first) {
+		__atomic_store_n(&p->sig.stopped, true, __ATOMIC_RELEASE);
+		for (int i = 0; i < CONFIG_MAX_THREADS; i++) {
+			struct thread *t = p->threads[i];
+			if (t && t != self && t->state != THREAD_EXITED)
+				signal_kick_locked(t);
+		}
+	}
+	spin_unlock(&p->lock);
+	if (first)
+		signal_report_stopped(p, sig);
+}
+
+static void stop_wait(struct thread *t)
+{
+	struct process *p = t->proc;
+	spin_lock(&p->lock);
+	while (p->sig.stopped && !thread_killed(t))
+		wq_sleep_uninterruptible(&p->sig.stop_wq, &p->lock);
+	signal_recalc_locked(t);
+	spin_unlock(&p->lock);
+}
+
+/* SIG_DFL: ignore, stop, or end the whole process with the signal in its
+ * wait4 status (core-dump signals too: there are no core files, so no 0x80
+ * bit, as on Linux with RLIMIT_CORE 0). */
+static void default_action(struct thread *t, int sig)
 {
 	switch (sig) {
 	case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
+		return;
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		group_stop(t, sig);
+		stop_wait(t);
 		return;
 	default:
-		process_kill(p, W_SIGNALED(sig));
+		process_kill(t->proc, W_SIGNALED(sig));
 		process_exit_current(W_SIGNALED(sig));
 	}
 }
@@ -107,13 +139,19 @@ void signal_deliver(void)
 	struct k_sigaction ka;
 	sigset_k oldmask = 0;
 	int sig;
+	if (__atomic_load_n(&p->sig.stopped, __ATOMIC_ACQUIRE))
+		stop_wait(t);
+	if (thread_killed(t))
+		return;
 	/* The hint is rechecked without the lock: a sender that sets it
 	 * after this check also kicks this hart, whose next trap comes back. */
 	while (signal_pending(t) && (sig = next_signal(t, &info, &ka, &oldmask)) != 0) {
 		if (ka.handler == SIG_IGN)
 			continue;
 		if (ka.handler == SIG_DFL) {
-			default_action(p, sig);
+			default_action(t, sig);
+			if (thread_killed(t))
+				return;
 			continue;
 		}
 		if (!handled)

@@ -50,6 +50,7 @@ void signal_process_init(struct process *p, struct process *parent)
 {
 	pending_init(&p->sig.pending);
 	list_init(&p->sig.itimer.link);
+	wq_init(&p->sig.stop_wq);
 	if (parent) {
 		spin_lock(&parent->lock);
 		memcpy(p->sig.action, parent->sig.action, sizeof p->sig.action);
@@ -96,7 +97,8 @@ void signal_thread_release(struct thread *t)
 void signal_recalc_locked(struct thread *t)
 {
 	sigset_k ready = (t->sig.pending.set | t->proc->sig.pending.set) & ~t->sig.blocked;
-	__atomic_store_n(&t->sig.hint, ready != 0, __ATOMIC_RELEASE);
+	/* A stopping process's threads must all come by signal_deliver. */
+	__atomic_store_n(&t->sig.hint, ready != 0 || t->proc->sig.stopped, __ATOMIC_RELEASE);
 }
 
 /* Called with p->lock held, after t's hint is set: a blocked t wakes (its
@@ -151,6 +153,46 @@ static bool discard(struct process *p, struct thread *t, int sig)
 	return true;
 }
 
+/* Drops every pending signal of `set` from sp. */
+static void pending_discard(struct process *p, struct sigpending *sp, sigset_k set)
+{
+	if (!(sp->set & set))
+		return;
+	struct list_node *pos, *next;
+	for (pos = sp->queue.next; pos != &sp->queue; pos = next) {
+		next = pos->next;
+		struct sigqueue_entry *e = list_entry(pos, struct sigqueue_entry, link);
+		if (SIGBIT(e->info.si_signo) & set) {
+			list_remove(&e->link);
+			entry_free(sp, e);
+			p->sig.queued--;
+		}
+	}
+	sp->set &= ~set;
+}
+
+#define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+
+/* What sending does before queueing (Linux's prepare_signal): a stop
+ * signal cancels a pending SIGCONT; SIGCONT cancels pending stop signals
+ * and continues a stopped process, even when it is then discarded. */
+static void prepare(struct process *p, int sig)
+{
+	sigset_k cancel = sig == SIGCONT ? STOP_SIGNALS
+			: (SIGBIT(sig) & STOP_SIGNALS) ? SIGBIT(SIGCONT) : 0;
+	if (!cancel)
+		return;
+	pending_discard(p, &p->sig.pending, cancel);
+	for (int i = 0; i < CONFIG_MAX_THREADS; i++)
+		if (p->threads[i])
+			pending_discard(p, &p->threads[i]->sig.pending, cancel);
+	if (sig == SIGCONT && p->sig.stopped) {
+		__atomic_store_n(&p->sig.stopped, false, __ATOMIC_RELEASE);
+		p->sig.cont_notify = true;
+		wq_wake_all(&p->sig.stop_wq);
+	}
+}
+
 /* Adds info to sp: 1 if newly pending, 0 if it coalesced, -EAGAIN. */
 static long enqueue(struct process *p, struct sigpending *sp, const struct k_siginfo *info)
 {
@@ -178,7 +220,10 @@ long signal_send_thread_locked(struct thread *t, const struct k_siginfo *info)
 {
 	struct process *p = t->proc;
 	int sig = info->si_signo;
-	if (p->exiting || !thread_live(t) || discard(p, t, sig))
+	if (p->exiting || !thread_live(t))
+		return 0;
+	prepare(p, sig);
+	if (discard(p, t, sig))
 		return 0;
 	long r = enqueue(p, &t->sig.pending, info);
 	if (r > 0 && !(t->sig.blocked & SIGBIT(sig))) {
@@ -191,7 +236,10 @@ long signal_send_thread_locked(struct thread *t, const struct k_siginfo *info)
 long signal_send_process_locked(struct process *p, const struct k_siginfo *info)
 {
 	int sig = info->si_signo;
-	if (p->exiting || discard(p, NULL, sig))
+	if (p->exiting)
+		return 0;
+	prepare(p, sig);
+	if (discard(p, NULL, sig))
 		return 0;
 	long r = enqueue(p, &p->sig.pending, info);
 	if (r <= 0)
@@ -213,7 +261,51 @@ long signal_send_process(struct process *p, const struct k_siginfo *info)
 	spin_lock(&p->lock);
 	long r = signal_send_process_locked(p, info);
 	spin_unlock(&p->lock);
+	signal_report_continued(p);
 	return r;
+}
+
+/* Called with proc_tree_lock held: the wait4 report, a wakeup of the
+ * parent's wait4, and SIGCHLD unless the parent asked for SA_NOCLDSTOP. */
+static void report_to_parent(struct process *p, int code, int sig)
+{
+	struct process *parent = p->parent;
+	if (!parent || p->state == PROC_ZOMBIE)
+		return;
+	p->sig.stop_report = code == CLD_STOPPED ? sig : 0;
+	p->sig.cont_report = code == CLD_CONTINUED;
+	wq_wake_all(&parent->child_exited);
+	struct k_siginfo info = { .si_signo = SIGCHLD, .si_code = code };
+	info.u.child.pid = p->pid;
+	info.u.child.uid = (unsigned)p->uid;
+	info.u.child.status = sig;
+	spin_lock(&parent->lock);
+	if (!(parent->sig.action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+		signal_send_process_locked(parent, &info);
+	spin_unlock(&parent->lock);
+}
+
+void signal_report_continued(struct process *p)
+{
+	spin_lock(&p->lock);
+	bool continued = p->sig.cont_notify;
+	p->sig.cont_notify = false;
+	spin_unlock(&p->lock);
+	if (continued)
+		report_to_parent(p, CLD_CONTINUED, SIGCONT);
+}
+
+void signal_report_stopped(struct process *p, int sig)
+{
+	spin_lock(&proc_tree_lock);
+	report_to_parent(p, CLD_STOPPED, sig);
+	spin_unlock(&proc_tree_lock);
+}
+
+void signal_kick_locked(struct thread *t)
+{
+	__atomic_store_n(&t->sig.hint, true, __ATOMIC_RELEASE);
+	notify(t);
 }
 
 void signal_set_mask_locked(struct thread *t, sigset_k mask)

@@ -50,8 +50,18 @@ void signal_thread_release(struct thread *t);
  * real-time signal finds the queue full. */
 long signal_send_process_locked(struct process *p, const struct k_siginfo *info);
 long signal_send_thread_locked(struct thread *t, const struct k_siginfo *info);
-/* The same, taking p->lock, and handling SIGKILL. */
+/* The same, taking p->lock, and handling SIGKILL. Caller holds
+ * proc_tree_lock (a SIGCONT that continues p reports to its parent). */
 long signal_send_process(struct process *p, const struct k_siginfo *info);
+/* After sending to p with p->lock dropped and proc_tree_lock held: if the
+ * send continued a stopped p, tell its parent (wait4 WCONTINUED, SIGCHLD
+ * CLD_CONTINUED). */
+void signal_report_continued(struct process *p);
+/* p has stopped with sig: tell its parent (WUNTRACED, CLD_STOPPED). Caller
+ * holds no lock. */
+void signal_report_stopped(struct process *p, int sig);
+/* Makes t pass through signal_deliver soon (a group stop); p->lock held. */
+void signal_kick_locked(struct thread *t);
 /* SIGCHLD to child's parent, with the child's wait4 status. Caller holds
  * proc_tree_lock (child->parent is stable). */
 void signal_child_exited(struct process *child, int status);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <dakota/signal.h>
 #include "kernel/lib/list.h"
+#include "kernel/sync/waitqueue.h"
 
 typedef uint64_t sigset_k;   /* bit sig-1 stands for signal sig */
 
@@ -61,6 +62,14 @@ struct process_signals {
 	struct sigpending pending;     /* process-directed */
 	int queued;                    /* entries queued in the process and its threads */
 	struct itimer_real itimer;
+	/* Job control: a stop signal's default action stops every thread
+	 * until SIGCONT (or SIGKILL). stopped and stop_wq: the process lock;
+	 * the wait4 reports: proc_tree_lock (wait4 reads them under it). */
+	bool stopped;
+	struct waitqueue stop_wq;
+	int stop_report;               /* stop signal not yet seen by WUNTRACED, or 0 */
+	bool cont_report;              /* SIGCONT not yet seen by WCONTINUED */
+	bool cont_notify;              /* continued: parent's SIGCHLD still to send */
 };
 
 #endif

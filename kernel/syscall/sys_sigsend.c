@@ -70,8 +70,15 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 		return -EINVAL;
 	struct k_siginfo info = user_info(sig, SI_USER);
 	struct process *self = current_process();
-	if (pid == self->pid)   /* alive while we run: no tree lock needed */
-		return sig ? signal_send_process(self, &info) : 0;
+	if (pid == self->pid && sig != SIGCONT) {
+		/* Alive while we run, and not stopped: no tree lock needed. */
+		spin_lock(&self->lock);
+		long r = sig == SIGKILL || !sig ? 0 : signal_send_process_locked(self, &info);
+		spin_unlock(&self->lock);
+		if (sig == SIGKILL)
+			process_kill(self, W_SIGNALED(SIGKILL));
+		return r;
+	}
 	spin_lock(&proc_tree_lock);
 	long r;
 	if (pid > 0) {
@@ -103,6 +110,8 @@ static long send_thread(int tgid, int tid, const struct k_siginfo *info)
 	spin_unlock(&p->lock);
 	if (kill)
 		process_kill(p, W_SIGNALED(SIGKILL));
+	else
+		signal_report_continued(p);
 	spin_unlock(&proc_tree_lock);
 	return r;
 }

@@ -3,6 +3,7 @@
  * that cannot be written, forged sigreturn frames (SIGSEGV, never a kernel
  * crash), wait4 interrupted and restarted. */
 #include "../tests/tcommon.h"
+#include <thread.h>
 #include "sigutil.h"
 
 #define W_SIG(sig) (sig)
@@ -187,6 +188,90 @@ static void test_wait_interrupted(void)
 	sig_action(SIGALRM, &(struct k_sigaction){ 0 }, 0);
 }
 
+static volatile int stop_code, stop_status;
+
+static void on_chld_stop(int sig, struct k_siginfo *info, void *uc)
+{
+	(void)sig, (void)uc;
+	stop_code = info->si_code;
+	stop_status = info->u.child.status;
+}
+
+static long spin_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		;
+	return 0;
+}
+
+/* Threads of pid in `state` from the kernel's list. */
+static long threads_in(long pid, int state)
+{
+	static struct thread_info list[64];
+	long n = thread_list(list, 64), c = 0;
+	for (long i = 0; i < n; i++)
+		c += list[i].pid == pid && list[i].state == state;
+	return c;
+}
+
+static void test_stop_continue(void)
+{
+	sig_handle(SIGCHLD, on_chld_stop, SA_RESTART, 0);
+	int fds[2], ready[2];
+	pipe(fds);
+	pipe(ready);
+	long pid = fork();
+	if (pid == 0) {
+		thread_t t;
+		thread_spawn(&t, spin_forever, 0);
+		write(ready[1], "r", 1);
+		char c = 0;
+		long r = read(fds[0], &c, 1);   /* stopped and continued inside */
+		exit(r == 1 ? c : 100);
+	}
+	int status = 0;
+	char c;
+	read(ready[0], &c, 1);
+	close(ready[0]);
+	close(ready[1]);
+	EXPECT_EQ(kill((int)pid, SIGSTOP), 0, "SIGSTOP a child (reading, plus a spinning thread)");
+	EXPECT_EQ(wait4((int)pid, &status, WUNTRACED, 0), pid, "wait4 WUNTRACED reports it");
+	EXPECT_EQ(status, (SIGSTOP << 8) | 0x7f, "status: stopped by SIGSTOP");
+	EXPECT_EQ(stop_code, CLD_STOPPED, "SIGCHLD with CLD_STOPPED");
+	EXPECT_EQ(stop_status, SIGSTOP, "si_status SIGSTOP");
+	int all_blocked = 0;
+	for (int i = 0; i < 10000 && !all_blocked; i++) {
+		all_blocked = threads_in(pid, THREAD_INFO_BLOCKED) == 2;
+		if (!all_blocked)
+			sched_yield();
+	}
+	CHECK(all_blocked, "both of its threads are held");
+	if (!all_blocked)
+		test_note("ready %ld running %ld blocked %ld exited %ld", threads_in(pid, THREAD_INFO_READY),
+			  threads_in(pid, THREAD_INFO_RUNNING), threads_in(pid, THREAD_INFO_BLOCKED),
+			  threads_in(pid, THREAD_INFO_EXITED));
+	EXPECT_EQ(wait4((int)pid, &status, WUNTRACED | WNOHANG, 0), 0, "the stop is reported once");
+	EXPECT_EQ(kill((int)pid, SIGCONT), 0, "SIGCONT");
+	EXPECT_EQ(wait4((int)pid, &status, WCONTINUED, 0), pid, "wait4 WCONTINUED reports it");
+	EXPECT_EQ(status, 0xffff, "status: continued");
+	EXPECT_EQ(stop_code, CLD_CONTINUED, "SIGCHLD with CLD_CONTINUED");
+	write(fds[1], "k", 1);
+	EXPECT_EQ(wait_status(pid), W_EXIT('k'), "its read restarted after the stop and got the byte");
+	pid = fork();
+	if (pid == 0)
+		for (;;)
+			;
+	kill((int)pid, SIGTSTP);
+	EXPECT_EQ(wait4((int)pid, &status, WUNTRACED, 0), pid, "SIGTSTP stops by default");
+	EXPECT_EQ(status, (SIGTSTP << 8) | 0x7f, "status: stopped by SIGTSTP");
+	kill((int)pid, SIGKILL);
+	EXPECT_EQ(wait_status(pid), SIGKILL, "SIGKILL ends a stopped process");
+	close(fds[0]);
+	close(fds[1]);
+	sig_action(SIGCHLD, &(struct k_sigaction){ 0 }, 0);
+}
+
 int main(void)
 {
 	TEST_PLAN();
@@ -196,6 +281,7 @@ int main(void)
 	test_sigchld();
 	test_kill_forms();
 	test_wait_interrupted();
+	test_stop_continue();
 	struct kstat after = kstat_now();
 	EXPECT_EQ(after.free_frames, before.free_frames, "no frames leaked");
 	EXPECT_EQ(after.kmalloc_bytes, before.kmalloc_bytes, "no kmalloc bytes leaked");
