@@ -410,3 +410,19 @@ void signal_child_exited(struct process *child, int status)
 	signal_send_process_locked(parent, &info);
 	spin_unlock(&parent->lock);
 }
+
+void signal_console_interrupt(void)
+{
+	struct k_siginfo info = { .si_signo = SIGINT, .si_code = SI_KERNEL };
+	spin_lock(&proc_tree_lock);
+	struct list_node *pos;
+	list_for_each(pos, &all_processes) {
+		struct process *p = list_entry(pos, struct process, all_link);
+		if (p->state == PROC_ZOMBIE)
+			continue;
+		spin_lock(&p->lock);
+		signal_send_process_locked(p, &info);
+		spin_unlock(&p->lock);
+	}
+	spin_unlock(&proc_tree_lock);
+}

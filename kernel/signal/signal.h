@@ -62,6 +62,10 @@ void signal_report_continued(struct process *p);
 void signal_report_stopped(struct process *p, int sig);
 /* Makes t pass through signal_deliver soon (a group stop); p->lock held. */
 void signal_kick_locked(struct thread *t);
+/* Ctrl-C on the console: SIGINT to every process (one console session, no
+ * job control; the shell ignores it and keeps it ignored for background
+ * jobs). From the UART interrupt, with no lock held. */
+void signal_console_interrupt(void);
 /* SIGCHLD to child's parent, with the child's wait4 status. Caller holds
  * proc_tree_lock (child->parent is stable). */
 void signal_child_exited(struct process *child, int status);
