@@ -283,6 +283,9 @@ static void fuzz_one(unsigned long *rng)
 		if (a[0] == fz.worker_pid)
 			return;
 		a[1] = rng_below(rng, 3) == 0 ? SIGKILL : rng_below(rng, 2) ? 0 : any_int(rng);
+		/* A stopped worker would never end (nobody continues it). */
+		if (a[1] >= 19 && a[1] <= 22)     /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+			a[1] = SIGKILL;
 		break;
 	case SYS_setuid:
 		a[0] = rng_below(rng, 2) ? (long)rng_below(rng, 3) : any_int(rng);
