@@ -14,32 +14,31 @@ static void pending_init(struct sigpending *sp)
 {
 	sp->set = 0;
 	list_init(&sp->queue);
-	sp->inline_busy = false;
 }
 
-static struct sigqueue_entry *entry_alloc(struct sigpending *sp)
+static struct sigqueue_entry *entry_alloc(struct process *p)
 {
-	if (!sp->inline_busy) {
-		sp->inline_busy = true;
-		return &sp->inline_entry;
+	if (!p->sig.inline_busy) {
+		p->sig.inline_busy = true;
+		return &p->sig.inline_entry;
 	}
 	return kmalloc(sizeof(struct sigqueue_entry));
 }
 
-static void entry_free(struct sigpending *sp, struct sigqueue_entry *e)
+static void entry_free(struct process *p, struct sigqueue_entry *e)
 {
-	if (e == &sp->inline_entry)
-		sp->inline_busy = false;
+	if (e == &p->sig.inline_entry)
+		p->sig.inline_busy = false;
 	else
 		kfree(e);
 }
 
 /* Frees every entry; returns how many there were. */
-static int pending_flush(struct sigpending *sp)
+static int pending_flush(struct process *p, struct sigpending *sp)
 {
 	int n = 0;
 	while (!list_empty(&sp->queue)) {
-		entry_free(sp, list_entry(list_pop_front(&sp->queue), struct sigqueue_entry, link));
+		entry_free(p, list_entry(list_pop_front(&sp->queue), struct sigqueue_entry, link));
 		n++;
 	}
 	sp->set = 0;
@@ -84,14 +83,14 @@ void signal_exec_reset(struct process *p)
 void signal_process_release(struct process *p)
 {
 	spin_lock(&p->lock);
-	p->sig.queued -= pending_flush(&p->sig.pending);
+	p->sig.queued -= pending_flush(p, &p->sig.pending);
 	spin_unlock(&p->lock);
 }
 
 /* Called with p->lock held (thread_free's contract). */
 void signal_thread_release(struct thread *t)
 {
-	t->proc->sig.queued -= pending_flush(&t->sig.pending);
+	t->proc->sig.queued -= pending_flush(t->proc, &t->sig.pending);
 }
 
 void signal_recalc_locked(struct thread *t)
@@ -164,7 +163,7 @@ static void pending_discard(struct process *p, struct sigpending *sp, sigset_k s
 		struct sigqueue_entry *e = list_entry(pos, struct sigqueue_entry, link);
 		if (SIGBIT(e->info.si_signo) & set) {
 			list_remove(&e->link);
-			entry_free(sp, e);
+			entry_free(p, e);
 			p->sig.queued--;
 		}
 	}
@@ -202,7 +201,7 @@ static long enqueue(struct process *p, struct sigpending *sp, const struct k_sig
 		return 0;
 	struct sigqueue_entry *e = NULL;
 	if (p->sig.queued < SIGQUEUE_MAX)
-		e = entry_alloc(sp);
+		e = entry_alloc(p);
 	if (!e && rt)
 		return -EAGAIN;
 	if (e) {
@@ -344,7 +343,7 @@ static void take(struct sigpending *sp, int sig, struct process *p, struct k_sig
 		}
 		*info = e->info;
 		list_remove(&e->link);
-		entry_free(sp, e);
+		entry_free(p, e);
 		p->sig.queued--;
 		found = true;
 	}

@@ -24,14 +24,10 @@ struct sigqueue_entry {
 };
 
 /* Pending signals and their siginfo, oldest first. A standard signal has at
- * most one entry (it coalesces); a real-time signal one per send. The first
- * entry comes from inline_entry when it is free, so that the common case
- * of one signal at a time allocates nothing. */
+ * most one entry (it coalesces); a real-time signal one per send. */
 struct sigpending {
 	sigset_k set;
 	struct list_node queue;        /* struct sigqueue_entry, by send order */
-	bool inline_busy;
-	struct sigqueue_entry inline_entry;
 };
 
 struct thread_signals {
@@ -61,6 +57,11 @@ struct process_signals {
 	struct k_sigaction action[NSIG_LINUX];
 	struct sigpending pending;     /* process-directed */
 	int queued;                    /* entries queued in the process and its threads */
+	/* One entry for any of the process's pending sets, used before
+	 * kmalloc: one signal at a time (the common case) allocates nothing.
+	 * Here rather than in every set, so that struct thread stays small. */
+	bool inline_busy;
+	struct sigqueue_entry inline_entry;
 	struct itimer_real itimer;
 	/* Job control: a stop signal's default action stops every thread
 	 * until SIGCONT (or SIGKILL). stopped and stop_wq: the process lock;
