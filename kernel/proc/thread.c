@@ -157,6 +157,7 @@ void thread_exit(int code)
 	spin_lock(&p->lock);
 	t->exit_code = code;
 	p->live_threads--;
+	signal_thread_exiting_locked(t);
 	t->wake_sync = true;
 	wq_wake_all(&p->thread_exited);
 	spin_lock(&t->lock);

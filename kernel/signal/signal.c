@@ -121,15 +121,41 @@ static bool thread_live(const struct thread *t)
 	return t && t->state != THREAD_EXITED && !thread_killed(t);
 }
 
-/* A live thread of p that does not block sig, the main thread first. */
-static struct thread *pick_thread(struct process *p, int sig)
+/* A live thread of p other than `except` that does not block sig, the
+ * main thread first. */
+static struct thread *pick_thread_except(struct process *p, int sig, const struct thread *except)
 {
 	for (int i = 0; i < CONFIG_MAX_THREADS; i++) {
 		struct thread *t = p->threads[i];
-		if (thread_live(t) && !(t->sig.blocked & SIGBIT(sig)))
+		if (t != except && thread_live(t) && !(t->sig.blocked & SIGBIT(sig)))
 			return t;
 	}
 	return NULL;
+}
+
+static struct thread *pick_thread(struct process *p, int sig)
+{
+	return pick_thread_except(p, sig, NULL);
+}
+
+/* Process-directed signals in `set` go to threads other than `from` that
+ * do not block them. */
+static void retarget(struct process *p, sigset_k set, const struct thread *from)
+{
+	while (set) {
+		int sig = sigset_first(set);
+		set &= set - 1;
+		struct thread *other = pick_thread_except(p, sig, from);
+		if (other) {
+			signal_recalc_locked(other);
+			notify(other);
+		}
+	}
+}
+
+void signal_thread_exiting_locked(struct thread *t)
+{
+	retarget(t->proc, t->proc->sig.pending.set & ~t->sig.blocked, t);
 }
 
 static bool default_ignored(int sig)
@@ -314,16 +340,7 @@ void signal_set_mask_locked(struct thread *t, sigset_k mask)
 	t->sig.blocked = mask & ~SIG_UNCATCHABLE;
 	signal_recalc_locked(t);
 	/* Process-directed signals this thread now blocks go to another. */
-	sigset_k moved = newly & p->sig.pending.set;
-	while (moved) {
-		int sig = sigset_first(moved);
-		moved &= moved - 1;
-		struct thread *other = pick_thread(p, sig);
-		if (other) {
-			signal_recalc_locked(other);
-			notify(other);
-		}
-	}
+	retarget(p, newly & p->sig.pending.set, NULL);
 }
 
 /* Removes sig's first entry from sp into *info; clears its bit when no

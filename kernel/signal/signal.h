@@ -77,6 +77,9 @@ bool signal_fault(int sig, int code, unsigned long addr);
  * SIGKILL/SIGSTOP, its hint is recomputed, and process-directed signals
  * it now blocks go to a sibling that does not. */
 void signal_set_mask_locked(struct thread *t, sigset_k mask);
+/* t is exiting (caller holds p->lock): process-directed signals it may
+ * have been chosen for go to a sibling that does not block them. */
+void signal_thread_exiting_locked(struct thread *t);
 /* Recomputes t->sig.hint; caller holds p->lock. */
 void signal_recalc_locked(struct thread *t);
 /* Takes the first deliverable signal in `want` (thread set first, then the
