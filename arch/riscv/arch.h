@@ -176,5 +176,28 @@ static inline unsigned long tc_arg(const struct trap_context *tc, int i) { retur
 static inline void tc_set_return(struct trap_context *tc, long v) { tc->regs[10] = (unsigned long)v; }
 static inline void tc_set_stack(struct trap_context *tc, unsigned long sp) { tc->regs[2] = sp; }
 static inline unsigned long tc_pc(const struct trap_context *tc) { return tc->sepc; }
+/* Back to the ecall with its first argument, to run the call again. */
+static inline void tc_restart_syscall(struct trap_context *tc, unsigned long a0)
+{
+	tc->regs[10] = a0;
+	tc->sepc -= 4;
+}
+
+/* Signal frames in Linux riscv64's layout (arch/riscv/sigframe.c). */
+struct thread;
+struct k_siginfo;
+struct k_sigaction;
+/* Pushes siginfo and ucontext (registers, FP state, `oldmask`, the
+ * alternate-stack state) on t's user stack (or its alternate stack) and
+ * points t at the handler, with ra at the sigreturn stub. -EFAULT when the
+ * stack is not writable. */
+int arch_setup_sigframe(struct thread *t, const struct k_siginfo *info,
+			const struct k_sigaction *ka, uint64_t oldmask);
+/* rt_sigreturn: restores user registers and FP state from the frame at
+ * t's sp and returns the mask it holds in *mask. Nothing privileged comes
+ * from the frame. -EFAULT/-EINVAL for a bad frame. */
+int arch_restore_sigframe(struct thread *t, uint64_t *mask);
+/* The user stack pointer of a trap context. */
+static inline unsigned long tc_stack(const struct trap_context *tc) { return tc->regs[2]; }
 
 #endif

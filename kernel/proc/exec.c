@@ -4,6 +4,7 @@
  * everything that can fail has succeeded. */
 #include "kernel/proc/exec.h"
 #include "kernel/proc/file.h"
+#include "kernel/signal/signal.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/cpio.h"
@@ -150,6 +151,7 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 		return err;
 	}
 	process_exec_switch(as, tc, sync);
+	signal_exec_reset(p);
 	spin_lock(&p->lock);
 	set_name(p, path);
 	spin_unlock(&p->lock);

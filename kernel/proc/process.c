@@ -36,6 +36,8 @@
 #include "kernel/proc/thread.h"
 #include "kernel/proc/exec.h"
 #include "kernel/proc/file.h"
+#include "kernel/signal/signal.h"
+#include "kernel/signal/itimer.h"
 #include "kernel/sync/objects.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
@@ -46,6 +48,7 @@
 #include "kernel/dev/console.h"
 #include "kernel/panic.h"
 #include <dakota/syscall.h>
+#include <dakota/signal.h>
 
 struct spinlock proc_tree_lock = SPINLOCK_INIT("proc-tree", LOCK_PROC_TREE);
 struct list_node all_processes = { &all_processes, &all_processes };
@@ -108,6 +111,7 @@ static struct process *process_alloc(struct process *parent)
 		p->pgid = p->sid = pid;
 		p->umask = 022;
 	}
+	signal_process_init(p, parent);
 	list_push_back(&all_processes, &p->all_link);
 	live_processes++;
 	spin_unlock(&proc_tree_lock);
@@ -281,6 +285,8 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	reap_other_threads(p, self);
 	int status = p->exit_status;
 	spin_unlock(&p->lock);
+	itimer_release(p);
+	signal_process_release(p);
 	file_close_all(p);
 	sync_objects_destroy(p->sync);
 	as_remove_thread(p->as, self->tid, self->stack_slot);
@@ -298,6 +304,7 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	p->state = PROC_ZOMBIE;
 	p->last_thread = self;
 	self->wake_sync = true;
+	signal_child_exited(p, status);
 	wq_wake_all(&p->parent->child_exited);
 	spin_lock(&self->lock);
 	self->state = THREAD_EXITED;
@@ -453,9 +460,12 @@ static void process_free_zombie(struct process *z)
 	kfree(z);
 }
 
-/* Called with proc_tree_lock held. A matching zombie child, or NULL; sets
- * *any when some child matches at all. */
-static struct process *find_zombie(struct process *p, int pid, bool *any)
+/* Called with proc_tree_lock held. A matching child with something to
+ * report: a zombie, or with WUNTRACED/WCONTINUED a stop or a continue not
+ * yet reported (*status set, and the report consumed, for those). NULL if
+ * none; sets *any when some child matches at all. */
+static struct process *find_reportable(struct process *p, int pid, int options, bool *any,
+				       int *status)
 {
 	struct list_node *pos;
 	*any = false;
@@ -464,8 +474,20 @@ static struct process *find_zombie(struct process *p, int pid, bool *any)
 		if (pid != -1 && c->pid != pid)
 			continue;
 		*any = true;
-		if (c->state == PROC_ZOMBIE)
+		if (c->state == PROC_ZOMBIE) {
+			*status = c->exit_status;
 			return c;
+		}
+		if ((options & WUNTRACED) && c->sig.stop_report) {
+			*status = W_STOPCODE(c->sig.stop_report);
+			c->sig.stop_report = 0;
+			return c;
+		}
+		if ((options & WCONTINUED) && c->sig.cont_report) {
+			*status = W_CONTINUED_STATUS;
+			c->sig.cont_report = false;
+			return c;
+		}
 	}
 	return NULL;
 }
@@ -473,18 +495,23 @@ static struct process *find_zombie(struct process *p, int pid, bool *any)
 long process_wait(int pid, unsigned long status_uaddr, int options)
 {
 	struct process *p = current_process();
-	if (pid < -1 || pid == 0 || (options & ~WNOHANG))
+	if (pid < -1 || pid == 0 || (options & ~(WNOHANG | WUNTRACED | WCONTINUED)))
 		return -EINVAL;
 	spin_lock(&proc_tree_lock);
 	for (;;) {
 		bool any;
-		struct process *z = find_zombie(p, pid, &any);
+		int status = 0;
+		struct process *z = find_reportable(p, pid, options, &any, &status);
 		if (z) {
-			list_remove(&z->sibling);
-			list_remove(&z->all_link);
+			int zpid = z->pid;
+			bool reap = z->state == PROC_ZOMBIE;
+			if (reap) {
+				list_remove(&z->sibling);
+				list_remove(&z->all_link);
+			}
 			spin_unlock(&proc_tree_lock);
-			int status = z->exit_status, zpid = z->pid;
-			process_free_zombie(z);
+			if (reap)
+				process_free_zombie(z);
 			if (status_uaddr && copy_to_user(p->as, status_uaddr, &status, sizeof status))
 				return -EFAULT;
 			return zpid;
@@ -499,22 +526,4 @@ long process_wait(int pid, unsigned long status_uaddr, int options)
 			return -EINTR;
 		}
 	}
-}
-
-long process_kill_pid(int pid, int sig)
-{
-	if (sig != 0 && sig != SIGKILL)
-		return -EINVAL;
-	struct process *self = current_process();
-	spin_lock(&proc_tree_lock);
-	struct process *p = pid > 0 ? process_find(pid) : NULL;
-	long err = 0;
-	if (!p || p->state == PROC_ZOMBIE)
-		err = -ESRCH;
-	else if (self->uid != 0 && self->uid != p->uid)
-		err = -EPERM;
-	else if (sig == SIGKILL)
-		process_kill(p, W_SIGNALED(SIGKILL));
-	spin_unlock(&proc_tree_lock);
-	return err;
 }

@@ -11,6 +11,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/proc/thread.h"
 #include <dakota/resource.h>
+#include "kernel/signal/sigstate.h"
 
 struct thread;
 struct addrspace;
@@ -61,6 +62,7 @@ struct process {
 	struct file *files[MAX_FDS];
 	unsigned char fd_flags[MAX_FDS];          /* FD_CLOEXEC per fd (file.c) */
 	struct sync_objects *sync;
+	struct process_signals sig;               /* actions, shared pending: lock */
 
 	/* Linux per-process state of the calls in kernel/syscall (see
 	 * docs/linux-abi.md). rlim/rlim_set: process lock. pgid, sid: the
@@ -122,7 +124,6 @@ __attribute__((noreturn)) void process_exit_current(int status);
  * and nobody else owns its end, else just this thread. */
 __attribute__((noreturn)) void process_exit_killed(void);
 long process_wait(int pid, unsigned long status_uaddr, int options);
-long process_kill_pid(int pid, int sig);
 /* exec's point of no return: claims the process for the calling thread,
  * kills every other thread and waits (interruptibly) until they have all
  * exited and been freed. 0: the caller is alone and may switch images.

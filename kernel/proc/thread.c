@@ -1,5 +1,6 @@
 /* Thread control blocks, kernel stacks, first run, exit and wakeup. */
 #include "kernel/proc/thread.h"
+#include "kernel/signal/signal.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
@@ -129,6 +130,7 @@ long thread_alloc(struct process *p, struct thread **out)
 	if (!t->tc)
 		goto unmap_kstack;
 	thread_init(t, p, tid, slot);
+	signal_thread_init(t, current_thread());   /* the creator's mask */
 	p->threads[tid] = t;
 	p->live_threads++;
 	thread_live_count++;
@@ -152,6 +154,7 @@ void thread_free(struct thread *t)
 	if (p->threads[t->tid] == t)
 		p->threads[t->tid] = NULL;
 	idalloc_put(&p->tids, t->tid);
+	signal_thread_release(t);
 	kstack_unmap(t->slot);
 	slot_put(t->slot);
 	thread_live_count--;
@@ -180,6 +183,7 @@ void thread_exit(int code)
 	spin_lock(&p->lock);
 	t->exit_code = code;
 	p->live_threads--;
+	signal_thread_exiting_locked(t);
 	t->wake_sync = true;
 	wq_wake_all(&p->thread_exited);
 	spin_lock(&t->lock);

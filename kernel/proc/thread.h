@@ -8,6 +8,7 @@
 #include "arch/riscv/arch.h"
 #include "kernel/lib/list.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/signal/sigstate.h"
 
 struct process;
 struct waitqueue;
@@ -68,6 +69,10 @@ struct thread {
 	unsigned long run_time;         /* arch_time units */
 	unsigned long switches;
 	unsigned long run_start;
+
+	/* Mask, thread-directed pending signals, alternate stack: the
+	 * process lock (kernel/signal/sigstate.h). */
+	struct thread_signals sig;
 
 	/* Timed sleeps, guarded by the sleep-queue lock. */
 	struct list_node sleep_link;

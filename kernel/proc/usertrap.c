@@ -4,6 +4,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/signal/signal.h"
 #include "kernel/dev/console.h"
 #include <dakota/syscall.h>
 
@@ -24,6 +25,11 @@ void user_fault(enum user_fault_kind kind, unsigned long pc, unsigned long addr)
 	if (kind <= FAULT_FETCH && as_handle_fault(p->as, addr, access[kind]) == 0)
 		return;
 	int sig = kind == FAULT_ILLEGAL ? SIGILL : SIGSEGV;
+	int code = kind == FAULT_ILLEGAL ? ILL_ILLOPC : SEGV_MAPERR;
+	/* A handler that does not block the signal gets it (with si_addr); it
+	 * runs on the way out. */
+	if (signal_fault(sig, code, kind == FAULT_ILLEGAL ? pc : addr))
+		return;
 	/* One line per process: when threads fault at the same moment on
 	 * several harts, or a kill or an exec owns the process already, only
 	 * the fault that decides its end reports. */
@@ -41,6 +47,9 @@ void user_return_prepare(void)
 		t->need_resched = false;
 		sched_yield();
 	}
+	/* Signals first: a thread held by a stop leaves it killed or continued. */
+	if (signal_work(t))
+		signal_deliver();
 	/* Killed with its process, or alone (by an exec in a sibling). */
 	if (thread_killed(t))
 		process_exit_killed();

@@ -4,15 +4,18 @@
  * steps of at most POLL_STEP_MS and checks again, until something is
  * ready, the timeout passes or it is killed: the files' wait queues have no
  * hook for a poller, and this costs a wakeup per step only while waiting.
- * With no fds either call is a plain sleep. The signal mask argument is
- * ignored until signals exist; the time left is written back to the
- * timeout, as Linux does. */
+ * With no fds either call is a plain sleep (glibc's pause() is ppoll with
+ * nothing). A signal mask argument is installed for the wait and put back
+ * after it (signal_temp_mask_begin/end); a signal ends the wait with -EINTR,
+ * which the delivery code restarts only when no handler ran. The time left
+ * is written back to the timeout, as Linux does. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/clock.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/file.h"
 #include "kernel/sched/sleep.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/signal/signal.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
 #include <dakota/clock.h>
@@ -23,6 +26,31 @@
 
 /* One scan: how many are ready (the caller's context fills its results). */
 typedef long (*scan_fn)(void *ctx);
+
+static long poll_loop(scan_fn scan, void *ctx, unsigned long uts, unsigned long deadline);
+
+/* Reads the temporary signal mask (NULL: none; *use says which). */
+static long read_mask(unsigned long umask, unsigned long setsize, sigset_k *mask, bool *use)
+{
+	*use = umask != 0;
+	if (!umask)
+		return 0;
+	if (setsize != sizeof *mask)
+		return -EINVAL;
+	return copy_from_user(current_process()->as, mask, umask, sizeof *mask) ? -EFAULT : 0;
+}
+
+/* poll_loop under the temporary mask, if there is one. */
+static long poll_masked(scan_fn scan, void *ctx, unsigned long uts, unsigned long deadline,
+			bool use_mask, sigset_k mask)
+{
+	if (use_mask)
+		signal_temp_mask_begin(mask);
+	long n = poll_loop(scan, ctx, uts, deadline);
+	if (use_mask)
+		signal_temp_mask_end(n);
+	return n;
+}
 
 static long read_timeout(unsigned long uts, unsigned long *deadline)
 {
@@ -77,18 +105,21 @@ static long scan_pollfds(void *arg)
 SYSCALL_DEFINE5(ppoll, unsigned long, ufds, unsigned, nfds, unsigned long, uts,
 		unsigned long, sigmask, unsigned long, sigsetsize)
 {
-	(void)sigmask, (void)sigsetsize;
 	struct addrspace *as = current_process()->as;
 	struct poll_ctx c = { .nfds = nfds };
 	if (nfds > MAX_FDS)
 		return -EINVAL;                   /* beyond RLIMIT_NOFILE */
 	unsigned long deadline;
 	long err = read_timeout(uts, &deadline);
+	sigset_k mask;
+	bool use_mask;
+	if (!err)
+		err = read_mask(sigmask, sigsetsize, &mask, &use_mask);
 	if (err)
 		return err;
 	if (nfds && copy_from_user(as, c.fds, ufds, nfds * sizeof c.fds[0]))
 		return -EFAULT;
-	long n = poll_loop(scan_pollfds, &c, uts, deadline);
+	long n = poll_masked(scan_pollfds, &c, uts, deadline, use_mask, mask);
 	if (n > 0 && copy_to_user(as, ufds, c.fds, nfds * sizeof c.fds[0]))
 		return -EFAULT;
 	return n;
@@ -127,7 +158,6 @@ static long scan_sets(void *arg)
 SYSCALL_DEFINE6(pselect6, int, nfds, unsigned long, ur, unsigned long, uw, unsigned long, ue,
 		unsigned long, uts, unsigned long, usig)
 {
-	(void)usig;
 	struct addrspace *as = current_process()->as;
 	unsigned long uset[3] = { ur, uw, ue };
 	struct select_ctx c = { .nfds = nfds > MAX_FDS ? MAX_FDS : nfds };
@@ -135,13 +165,21 @@ SYSCALL_DEFINE6(pselect6, int, nfds, unsigned long, ur, unsigned long, uw, unsig
 		return -EINVAL;
 	unsigned long deadline;
 	long err = read_timeout(uts, &deadline);
+	/* pselect6's sixth argument: { const sigset_t *set; size_t size; }. */
+	unsigned long sig[2] = { 0, 0 };
+	sigset_k mask;
+	bool use_mask;
+	if (!err && usig && copy_from_user(as, sig, usig, sizeof sig))
+		err = -EFAULT;
+	if (!err)
+		err = read_mask(sig[0], sig[1], &mask, &use_mask);
 	if (err)
 		return err;
 	unsigned long bytes = ((unsigned long)c.nfds + 7) / 8;
 	for (int i = 0; i < 3; i++)
 		if (uset[i] && bytes && copy_from_user(as, &c.in[i], uset[i], bytes))
 			return -EFAULT;
-	long n = poll_loop(scan_sets, &c, uts, deadline);
+	long n = poll_masked(scan_sets, &c, uts, deadline, use_mask, mask);
 	for (int i = 0; n >= 0 && i < 3; i++)
 		if (uset[i] && bytes && copy_to_user(as, uset[i], &c.out[i], bytes))
 			return -EFAULT;

@@ -1,5 +1,5 @@
-/* Process calls: exit, getpid, fork, exec, wait, kill (the other ids are in
- * sys_identity.c). */
+/* Process calls: exit, getpid, fork, exec, wait (the other ids are in
+ * sys_identity.c, kill in sys_sigsend.c). */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
@@ -42,9 +42,4 @@ SYSCALL_DEFINE3(execve, unsigned long, path, unsigned long, argv, unsigned long,
 SYSCALL_DEFINE3(wait4, int, pid, unsigned long, status, int, options)
 {
 	return process_wait(pid, status, options);
-}
-
-SYSCALL_DEFINE2(kill, int, pid, int, sig)
-{
-	return process_kill_pid(pid, sig);
 }

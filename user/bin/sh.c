@@ -10,12 +10,19 @@
  *
  * The shell may be the first process, which inherits every orphan, so before
  * each prompt it reaps all finished children, reporting its own background
- * jobs and silently collecting the rest. */
+ * jobs and silently collecting the rest.
+ *
+ * Ctrl-C: the console sends SIGINT to every process (there is one console
+ * session and no job control). The shell ignores SIGINT and SIGQUIT; a
+ * foreground program gets them back at their defaults, so Ctrl-C ends it;
+ * a background program keeps them ignored, as POSIX shells without job
+ * control leave asynchronous lists. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syscall.h>
+#include <dakota/signal.h>
 
 #define LINE_MAX    1024
 #define MAX_TOKENS  128
@@ -387,6 +394,12 @@ static void move_fd(int from, int to)
 	}
 }
 
+static void set_action(int sig, unsigned long handler)
+{
+	struct k_sigaction act = { handler, 0, 0 };
+	syscall4(SYS_rt_sigaction, sig, (long)&act, 0, SIGSET_SIZE);
+}
+
 /* In a child: replaces the process with the program, or dies saying why. */
 _Noreturn static void exec_stage(const struct stage *st)
 {
@@ -442,6 +455,10 @@ static void run_command(const struct command *cmd)
 			if (i < npipes)
 				move_fd(pipes[i][1], 1);
 			close_pipes(pipes, npipes);
+			if (!cmd->background) {
+				set_action(SIGINT, SIG_DFL);
+				set_action(SIGQUIT, SIG_DFL);
+			}
 			exec_stage(&cmd->stages[i]);
 		}
 		pids[started] = (int)pid;
@@ -509,6 +526,8 @@ int main(int argc, char **argv)
 		reap_finished();
 		return last_status;
 	}
+	set_action(SIGINT, SIG_IGN);
+	set_action(SIGQUIT, SIG_IGN);
 	static char line[LINE_MAX];
 	for (;;) {
 		reap_finished();
