@@ -155,8 +155,11 @@ int mmu_reserve(pagetable_t pt, unsigned long va);
 /* True if any page (user or not, PROT_NONE too) is mapped at va. */
 bool mmu_present(pagetable_t pt, unsigned long va);
 /* For every user page mapped in [start, end): clears its entry, then calls
- * fn with its address and frame. No TLB flush: the caller shoots down before
- * it frees a frame. Absent tables are skipped whole. */
+ * fn with its address and frame. A page-table page left empty is unhooked
+ * too and given to fn with va == MMU_TABLE_PAGE. No TLB flush: the caller
+ * shoots down (everything, if a table page came) before it frees a frame.
+ * Absent tables are skipped whole. */
+#define MMU_TABLE_PAGE (~0UL)
 void mmu_unmap_range(pagetable_t pt, unsigned long start, unsigned long end,
 		     void (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg);
 /* Gives every user page mapped in [start, end) the permissions `perm`

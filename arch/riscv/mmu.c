@@ -118,13 +118,29 @@ bool mmu_present(pagetable_t pt, unsigned long va)
 	return pte && (*pte & PTE_V);
 }
 
-/* Calls fn for every user leaf in [start, end) (page-aligned, below 1 << 38),
- * skipping whole tables that are absent: a reserved 128 MiB range that was
- * never touched costs a few table reads, not 32768 walks. */
-typedef void (*leaf_fn)(void *arg, unsigned long va, unsigned long *pte);
+/* Calls leaf() for every user leaf in [start, end) (page-aligned, below
+ * 1 << 38), skipping whole tables that are absent: a reserved 128 MiB range
+ * that was never touched costs a few table reads, not 32768 walks. With a
+ * table() callback (unmapping), a table page left empty is unhooked from its
+ * parent and handed to table(); the caller must flush every translation
+ * (not just the range: walkers cache non-leaf entries) before freeing it. */
+struct range_walk {
+	void (*leaf)(void *arg, unsigned long va, unsigned long *pte);
+	void (*table)(void *arg, unsigned long pa);
+	void *arg;
+};
 
-static void range_level(pagetable_t pt, int level, unsigned long base, unsigned long start,
-			unsigned long end, leaf_fn fn, void *arg)
+static bool table_empty(pagetable_t pt)
+{
+	for (int i = 0; i < 512; i++)
+		if (pt[i] & PTE_V)
+			return false;
+	return true;
+}
+
+/* True if w->table is set and pt has no valid entry left. */
+static bool range_level(pagetable_t pt, int level, unsigned long base, unsigned long start,
+			unsigned long end, const struct range_walk *w)
 {
 	unsigned shift = 12 + 9 * level;
 	unsigned long i = start > base ? (start - base) >> shift : 0;
@@ -137,21 +153,25 @@ static void range_level(pagetable_t pt, int level, unsigned long base, unsigned 
 			continue;
 		if (pte & PTE_LEAF) {
 			if (level == 0 && PTE_IS_USER(pte))
-				fn(arg, va, &pt[i]);
+				w->leaf(w->arg, va, &pt[i]);
 			continue;
 		}
-		if (level > 0)
-			range_level((pagetable_t)PTE_PA(pte), level - 1, va, start, end, fn, arg);
+		pagetable_t next = (pagetable_t)PTE_PA(pte);
+		if (level > 0 && range_level(next, level - 1, va, start, end, w)) {
+			pt[i] = 0;
+			w->table(w->arg, (unsigned long)next);
+		}
 	}
+	return w->table && table_empty(pt);
 }
 
 static void for_each_leaf(pagetable_t pt, unsigned long start, unsigned long end,
-			  leaf_fn fn, void *arg)
+			  const struct range_walk *w)
 {
 	if (end > (1UL << 38))
 		end = 1UL << 38;
 	if (start < end)
-		range_level(pt, 2, 0, start, end, fn, arg);
+		range_level(pt, 2, 0, start, end, w);
 }
 
 struct unmap_arg {
@@ -167,11 +187,18 @@ static void unmap_leaf(void *arg, unsigned long va, unsigned long *pte)
 	u->fn(u->arg, va, pa);
 }
 
+static void unmap_table(void *arg, unsigned long pa)
+{
+	struct unmap_arg *u = arg;
+	u->fn(u->arg, MMU_TABLE_PAGE, pa);
+}
+
 void mmu_unmap_range(pagetable_t pt, unsigned long start, unsigned long end,
 		     void (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg)
 {
 	struct unmap_arg u = { fn, arg };
-	for_each_leaf(pt, start, end, unmap_leaf, &u);
+	struct range_walk w = { unmap_leaf, fn ? unmap_table : NULL, &u };
+	for_each_leaf(pt, start, end, &w);
 }
 
 static void protect_leaf(void *arg, unsigned long va, unsigned long *pte)
@@ -183,7 +210,8 @@ static void protect_leaf(void *arg, unsigned long va, unsigned long *pte)
 void mmu_protect_range(pagetable_t pt, unsigned long start, unsigned long end, unsigned perm)
 {
 	unsigned long flags = pte_flags(perm | PERM_U);
-	for_each_leaf(pt, start, end, protect_leaf, &flags);
+	struct range_walk w = { protect_leaf, NULL, &flags };
+	for_each_leaf(pt, start, end, &w);
 }
 
 struct visit_arg {
@@ -202,7 +230,8 @@ void mmu_visit_range(pagetable_t pt, unsigned long start, unsigned long end,
 		     void *arg)
 {
 	struct visit_arg v = { fn, arg };
-	for_each_leaf(pt, start, end, visit_leaf, &v);
+	struct range_walk w = { visit_leaf, NULL, &v };
+	for_each_leaf(pt, start, end, &w);
 }
 
 unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm)

@@ -93,41 +93,43 @@ void as_shootdown(struct addrspace *as, unsigned long va, unsigned long size)
 		arch_tlb_flush_harts(mask, va, size);
 }
 
-/* Frames whose entries are cleared but which other harts may still reach:
- * freed only after a shootdown of [lo, hi). */
-#define ZAP_BATCH 32
-
-struct zap {
-	struct addrspace *as;
-	unsigned n;
-	unsigned long lo, hi;
-	unsigned long frames[ZAP_BATCH];
-};
-
-static void zap_flush(struct zap *z)
+void zap_flush(struct zap *z)
 {
 	if (!z->n)
 		return;
-	as_shootdown(z->as, z->lo, z->hi - z->lo);
+	if (z->tables)
+		as_shootdown(z->as, 0, 0);
+	else
+		as_shootdown(z->as, z->lo, z->hi - z->lo);
 	for (unsigned i = 0; i < z->n; i++)
 		frame_free((void *)z->frames[i]);
 	z->n = 0;
+	z->tables = false;
+}
+
+void zap_add(struct zap *z, unsigned long va, unsigned long pa)
+{
+	if (z->n == ZAP_BATCH)
+		zap_flush(z);
+	if (va == MMU_TABLE_PAGE) {
+		z->tables = true;
+	} else {
+		if (!z->n || va < z->lo)
+			z->lo = va;
+		if (!z->n || va + PAGE_SIZE > z->hi)
+			z->hi = va + PAGE_SIZE;
+	}
+	z->frames[z->n++] = pa;
 }
 
 static void zap_page(void *arg, unsigned long va, unsigned long pa)
 {
-	struct zap *z = arg;
-	if (z->n == ZAP_BATCH)
-		zap_flush(z);
-	if (!z->n)
-		z->lo = va;
-	z->hi = va + PAGE_SIZE;
-	z->frames[z->n++] = pa;
+	zap_add(arg, va, pa);
 }
 
 void as_zap_locked(struct addrspace *as, unsigned long start, unsigned long end)
 {
-	struct zap z = { .as = as, .n = 0 };
+	struct zap z = { .as = as };
 	mmu_unmap_range(as->pt, start, end, zap_page, &z);
 	zap_flush(&z);
 }

@@ -9,6 +9,7 @@
 
 struct move {
 	struct addrspace *as;
+	struct zap *freed;          /* emptied table pages of the old range */
 	unsigned long delta;        /* new address - old address */
 	unsigned perm;
 	int err;
@@ -27,8 +28,10 @@ static void reserve_page(void *arg, unsigned long va, unsigned long pa, unsigned
 static void move_page(void *arg, unsigned long va, unsigned long pa)
 {
 	struct move *m = arg;
-	/* Cannot fail: the destination is unmapped and its tables exist. */
-	mmu_map(m->as->pt, va + m->delta, pa, m->perm | PERM_U);
+	if (va == MMU_TABLE_PAGE)
+		zap_add(m->freed, va, pa);
+	else    /* cannot fail: the destination is unmapped, its tables exist */
+		mmu_map(m->as->pt, va + m->delta, pa, m->perm | PERM_U);
 }
 
 /* Called with as->lock held: moves [old, old+len), exactly one region r,
@@ -37,7 +40,8 @@ static long move_locked(struct addrspace *as, struct region *r, unsigned long ds
 			unsigned long dst_len)
 {
 	unsigned long old = r->start, len = r->end - r->start;
-	struct move m = { .as = as, .delta = dst - old, .perm = r->perm, .err = 0 };
+	struct zap freed = { .as = as };
+	struct move m = { .as = as, .freed = &freed, .delta = dst - old, .perm = r->perm };
 	mmu_visit_range(as->pt, old, old + len, reserve_page, &m);
 	if (m.err)
 		return m.err;
@@ -46,7 +50,10 @@ static long move_locked(struct addrspace *as, struct region *r, unsigned long ds
 		return err;
 	mmu_unmap_range(as->pt, old, old + len, move_page, &m);
 	region_drop(as, old, old + len);
-	as_shootdown(as, old, len);
+	if (freed.n)
+		zap_flush(&freed);
+	else
+		as_shootdown(as, old, len);
 	return (long)dst;
 }
 
