@@ -87,6 +87,8 @@ static const long valid_calls[] = {
 	SYS_semaphore_create, SYS_semaphore_up, SYS_semaphore_down,
 	SYS_condvar_create, SYS_condvar_signal, SYS_condvar_wait, SYS_futex,
 	SYS_thread_list, SYS_kstat, SYS_programs, SYS_poweroff,
+	SYS_mprotect, SYS_madvise, SYS_mremap, SYS_msync, SYS_mlock, SYS_munlock,
+	SYS_mincore,
 	/* cheap and harmless: more of them */
 	SYS_getpid, SYS_gettid, SYS_sched_yield, SYS_clock_gettime,
 	SYS_mutex_create, SYS_mutex_lock, SYS_mutex_unlock, SYS_semaphore_up,
