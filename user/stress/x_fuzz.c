@@ -279,6 +279,21 @@ static void fuzz_one(unsigned long *rng)
 			      fz.maps[rng_below(rng, MAX_MAPS)] & ~4095UL);
 		a[1] = rng_below(rng, 2) ? (long)(4096 * rng_below(rng, 64)) : any_int(rng);
 		break;
+	case SYS_mprotect:
+	case SYS_madvise:
+	case SYS_mremap:
+		/* Mostly the fuzz's own mappings, so that regions get split. */
+		a[0] = (long)(rng_below(rng, 4) ? fz.maps[rng_below(rng, MAX_MAPS)] & ~4095UL :
+			      any_pointer(rng));
+		a[1] = rng_below(rng, 4) ? (long)(4096 * rng_below(rng, 64)) : any_int(rng);
+		if (nr == SYS_mprotect)
+			a[2] = rng_below(rng, 8);
+		else if (nr == SYS_madvise)
+			a[2] = rng_below(rng, 2) ? 4 /* MADV_DONTNEED */ : (long)rng_below(rng, 24);
+		else
+			a[2] = (long)(4096 * (1 + rng_below(rng, 64)));
+		a[3] = (long)rng_below(rng, 4);
+		break;
 	case SYS_mmap:
 		a[0] = rng_below(rng, 8) ? 0 : (long)any_pointer(rng);
 		a[1] = rng_below(rng, 4) ? (long)(4096 * (1 + rng_below(rng, 256))) : any_int(rng);
