@@ -173,7 +173,8 @@ void mmu_visit_range(pagetable_t pt, unsigned long start, unsigned long end,
 /* Physical address mapped at va with at least `perm`, or 0. */
 unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm);
 /* Frees every page-table page; `free_leaf` is called for each mapped user
- * page (PERM_U) so the caller can release the frame. */
+ * page (PERM_U, PROT_NONE ones too; not PERM_SHARED) so the caller can
+ * release the frame. */
 void mmu_destroy(pagetable_t pt, void (*free_leaf)(unsigned long pa));
 /* The satp value that selects pt (Sv39, no ASIDs). Inline: on every
  * return to user mode. */

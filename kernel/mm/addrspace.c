@@ -27,6 +27,7 @@
 #include "kernel/mm/region.h"
 #include "kernel/mm/unmap.h"
 #include "kernel/mm/frame.h"
+#include "kernel/mm/shm.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/layout.h"
 #include "kernel/lib/string.h"
@@ -64,13 +65,33 @@ static void free_user_frame(unsigned long pa)
 	frame_free((void *)pa);
 }
 
+/* Unhooks the pages of a shared region from a dying table, keeping the
+ * frames (the shm object owns them) and freeing emptied table pages. */
+static void drop_shared_page(void *arg, unsigned long va, unsigned long pa)
+{
+	(void)arg;
+	if (va == MMU_TABLE_PAGE)
+		frame_free((void *)pa);
+}
+
+/* No thread runs in `as` any more, so no hart holds its translations: the
+ * frames can go at once. Trap-context pages are not user pages; the caller
+ * has freed them by removing every thread. */
 void as_destroy(struct addrspace *as)
 {
-	/* Trap-context pages are not PERM_U: free them through the region-free
-	 * walk below, which the caller has done by removing every thread. */
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		if (r->shm)
+			mmu_unmap_range(as->pt, r->start, r->end, drop_shared_page, NULL);
+	}
 	mmu_destroy(as->pt, free_user_frame);
-	while (!list_empty(&as->regions))
-		kfree(list_entry(list_pop_front(&as->regions), struct region, link));
+	while (!list_empty(&as->regions)) {
+		struct region *r = list_entry(list_pop_front(&as->regions), struct region, link);
+		if (r->shm)
+			shm_put(r->shm);
+		kfree(r);
+	}
 	kfree(as);
 }
 
@@ -95,7 +116,7 @@ void as_shootdown(struct addrspace *as, unsigned long va, unsigned long size)
 
 void zap_flush(struct zap *z)
 {
-	if (!z->n)
+	if (!z->cleared)
 		return;
 	if (z->tables)
 		as_shootdown(z->as, 0, 0);
@@ -104,21 +125,27 @@ void zap_flush(struct zap *z)
 	for (unsigned i = 0; i < z->n; i++)
 		frame_free((void *)z->frames[i]);
 	z->n = 0;
-	z->tables = false;
+	z->cleared = z->tables = false;
+}
+
+void zap_cleared(struct zap *z, unsigned long va)
+{
+	if (va == MMU_TABLE_PAGE) {
+		z->tables = true;
+	} else {
+		if (!z->cleared || va < z->lo)
+			z->lo = va;
+		if (!z->cleared || va + PAGE_SIZE > z->hi)
+			z->hi = va + PAGE_SIZE;
+	}
+	z->cleared = true;
 }
 
 void zap_add(struct zap *z, unsigned long va, unsigned long pa)
 {
 	if (z->n == ZAP_BATCH)
 		zap_flush(z);
-	if (va == MMU_TABLE_PAGE) {
-		z->tables = true;
-	} else {
-		if (!z->n || va < z->lo)
-			z->lo = va;
-		if (!z->n || va + PAGE_SIZE > z->hi)
-			z->hi = va + PAGE_SIZE;
-	}
+	zap_cleared(z, va);
 	z->frames[z->n++] = pa;
 }
 
@@ -127,10 +154,33 @@ static void zap_page(void *arg, unsigned long va, unsigned long pa)
 	zap_add(arg, va, pa);
 }
 
+/* A page of a shared region: its frame belongs to the shm object. */
+static void zap_shared_page(void *arg, unsigned long va, unsigned long pa)
+{
+	if (va == MMU_TABLE_PAGE)
+		zap_add(arg, va, pa);
+	else
+		zap_cleared(arg, va);
+}
+
 void as_zap_locked(struct addrspace *as, unsigned long start, unsigned long end)
 {
 	struct zap z = { .as = as };
-	mmu_unmap_range(as->pt, start, end, zap_page, &z);
+	unsigned long cursor = start;
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		if (r->start >= end)
+			break;
+		if (r->end <= cursor || !r->shm)
+			continue;
+		unsigned long lo = r->start > cursor ? r->start : cursor;
+		unsigned long hi = r->end < end ? r->end : end;
+		mmu_unmap_range(as->pt, cursor, lo, zap_page, &z);
+		mmu_unmap_range(as->pt, lo, hi, zap_shared_page, &z);
+		cursor = hi;
+	}
+	mmu_unmap_range(as->pt, cursor, end, zap_page, &z);
 	zap_flush(&z);
 }
 
@@ -189,6 +239,12 @@ static unsigned long resolve_locked(struct addrspace *as, unsigned long va, unsi
 	struct region *r = region_find(as, va);
 	if (!r || (r->perm & perm) != perm || mmu_present(as->pt, va))
 		return 0;
+	if (r->shm) {
+		pa = shm_frame(r->shm, r->shm_index + (va - r->start) / PAGE_SIZE);
+		if (!pa || mmu_map(as->pt, PAGE_ROUND_DOWN(va), pa, r->perm | PERM_U))
+			return 0;
+		return pa + (va & (PAGE_SIZE - 1));
+	}
 	void *page = populate_locked(as, va, r->perm);
 	return page ? (unsigned long)page + (va & (PAGE_SIZE - 1)) : 0;
 }
@@ -266,6 +322,37 @@ static void clone_page(void *arg, unsigned long va, unsigned long pa, unsigned p
 	}
 }
 
+/* Fork of a shared page: the child maps the same frame. */
+static void share_page(void *arg, unsigned long va, unsigned long pa, unsigned perm)
+{
+	struct clone_state *cs = arg;
+	if (!cs->err && mmu_map(cs->child->pt, va, pa, perm))
+		cs->err = -ENOMEM;
+}
+
+/* Called with as->lock held. Copies the region list; true if it holds a
+ * shared region (then pages are copied region by region). */
+static bool clone_regions(struct addrspace *as, struct addrspace *child, int *err)
+{
+	bool shared = false;
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		struct region *copy = kmalloc(sizeof *copy);
+		if (!copy) {
+			*err = -ENOMEM;
+			break;
+		}
+		*copy = *r;
+		if (r->shm) {
+			shm_get(r->shm);
+			shared = true;
+		}
+		list_push_back(&child->regions, &copy->link);
+	}
+	return shared;
+}
+
 struct addrspace *as_clone(struct addrspace *as)
 {
 	struct addrspace *child = as_create();
@@ -273,21 +360,16 @@ struct addrspace *as_clone(struct addrspace *as)
 		return NULL;
 	spin_lock(&as->lock);
 	struct clone_state cs = { .child = child, .err = 0 };
-	struct list_node *pos;
-	list_for_each(pos, &as->regions) {
-		struct region *r = list_entry(pos, struct region, link);
-		struct region *copy = kmalloc(sizeof *copy);
-		if (!copy) {
-			cs.err = -ENOMEM;
-			break;
-		}
-		*copy = *r;
-		list_push_back(&child->regions, &copy->link);
-	}
+	bool shared = clone_regions(as, child, &cs.err);
 	child->heap_start = as->heap_start;
 	child->brk = as->brk;
-	if (!cs.err)
+	if (!cs.err && !shared)
 		mmu_for_each_user_page(as->pt, clone_page, &cs);
+	struct list_node *pos;
+	for (pos = as->regions.next; !cs.err && shared && pos != &as->regions; pos = pos->next) {
+		struct region *r = list_entry(pos, struct region, link);
+		mmu_visit_range(as->pt, r->start, r->end, r->shm ? share_page : clone_page, &cs);
+	}
 	spin_unlock(&as->lock);
 	if (cs.err) {
 		as_destroy(child);

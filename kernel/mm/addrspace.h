@@ -11,10 +11,17 @@
 
 enum region_kind { REGION_ELF, REGION_HEAP, REGION_MMAP, REGION_STACK };
 
+struct shm;
+
 struct region {
 	unsigned long start, end;   /* page-aligned, end exclusive */
-	unsigned perm;              /* PERM_R/W/X; always user */
+	unsigned perm;              /* PERM_R/W/X (none: PROT_NONE); always user */
 	enum region_kind kind;
+	/* MAP_SHARED: the object holding the pages (this region holds one
+	 * reference), and the object's page at `start`. NULL: private pages,
+	 * owned by the page table. */
+	struct shm *shm;
+	unsigned long shm_index;
 	struct list_node link;      /* in addrspace.regions, by address */
 };
 
@@ -61,6 +68,7 @@ void as_remove_thread(struct addrspace *as, int tid, int stack_slot);
 long as_brk(struct addrspace *as, unsigned long new_brk);
 #define AS_MAP_FIXED      1u   /* exactly at addr, replacing what is there */
 #define AS_MAP_NOREPLACE  2u   /* exactly at addr, -EEXIST if anything is there */
+#define AS_MAP_SHARED     4u   /* pages shared with fork children */
 long as_mmap(struct addrspace *as, unsigned long addr, unsigned long len,
 	     unsigned perm, unsigned how);
 long as_munmap(struct addrspace *as, unsigned long addr, unsigned long len);

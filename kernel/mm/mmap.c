@@ -11,6 +11,7 @@
 #include "kernel/mm/region.h"
 #include "kernel/mm/unmap.h"
 #include "kernel/mm/layout.h"
+#include "kernel/mm/shm.h"
 #include <dakota/syscall.h>
 
 /* True if [addr, addr+len) is a non-empty range that user calls may touch. */
@@ -54,21 +55,11 @@ static unsigned long place(struct addrspace *as, unsigned long hint, unsigned lo
 	return region_gap(as, len, MMAP_BASE, MMAP_END);
 }
 
-long as_mmap(struct addrspace *as, unsigned long addr, unsigned long len,
-	     unsigned perm, unsigned how)
+/* Called with as->lock held: the new region at addr, taking over the
+ * reference to shm if there is one. */
+static long map_locked(struct addrspace *as, unsigned long addr, unsigned long len,
+		       unsigned perm, unsigned how, struct shm *shm)
 {
-	len = PAGE_ROUND_UP(len);
-	if (!len || len > MMAP_END)
-		return -ENOMEM;
-	if (how) {
-		if (addr & (PAGE_SIZE - 1))
-			return -EINVAL;
-		if (addr < MMAP_MIN)
-			return -EPERM;
-		if (!user_range(addr, len))
-			return -ENOMEM;
-	}
-	spin_lock(&as->lock);
 	long err = 0;
 	if ((how & AS_MAP_NOREPLACE) && region_overlaps(as, addr, addr + len))
 		err = -EEXIST;
@@ -77,9 +68,34 @@ long as_mmap(struct addrspace *as, unsigned long addr, unsigned long len,
 	else if (!(addr = place(as, addr, len)))
 		err = -ENOMEM;
 	if (!err)
-		err = region_insert(as, addr, addr + len, perm, REGION_MMAP);
-	spin_unlock(&as->lock);
+		err = shm ? region_insert_shared(as, addr, addr + len, perm, shm, 0) :
+			    region_insert(as, addr, addr + len, perm, REGION_MMAP);
 	return err ? err : (long)addr;
+}
+
+long as_mmap(struct addrspace *as, unsigned long addr, unsigned long len,
+	     unsigned perm, unsigned how)
+{
+	len = PAGE_ROUND_UP(len);
+	if (!len || len > MMAP_END)
+		return -ENOMEM;
+	if (how & (AS_MAP_FIXED | AS_MAP_NOREPLACE)) {
+		if (addr & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (addr < MMAP_MIN)
+			return -EPERM;
+		if (!user_range(addr, len))
+			return -ENOMEM;
+	}
+	struct shm *shm = NULL;
+	if ((how & AS_MAP_SHARED) && !(shm = shm_create(len / PAGE_SIZE)))
+		return -ENOMEM;
+	spin_lock(&as->lock);
+	long result = map_locked(as, addr, len, perm, how, shm);
+	spin_unlock(&as->lock);
+	if (result < 0 && shm)
+		shm_put(shm);
+	return result;
 }
 
 long as_munmap(struct addrspace *as, unsigned long addr, unsigned long len)

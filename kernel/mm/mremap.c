@@ -5,6 +5,7 @@
 #include "kernel/mm/region.h"
 #include "kernel/mm/unmap.h"
 #include "kernel/mm/layout.h"
+#include "kernel/mm/shm.h"
 #include <dakota/syscall.h>
 
 struct move {
@@ -45,9 +46,13 @@ static long move_locked(struct addrspace *as, struct region *r, unsigned long ds
 	mmu_visit_range(as->pt, old, old + len, reserve_page, &m);
 	if (m.err)
 		return m.err;
-	long err = region_insert(as, dst, dst + dst_len, r->perm, r->kind);
+	long err = r->shm ? region_insert_shared(as, dst, dst + dst_len, r->perm, r->shm,
+						 r->shm_index) :
+			    region_insert(as, dst, dst + dst_len, r->perm, r->kind);
 	if (err)
 		return err;
+	if (r->shm)
+		shm_get(r->shm);    /* the new region's; the old one's goes below */
 	mmu_unmap_range(as->pt, old, old + len, move_page, &m);
 	region_drop(as, old, old + len);
 	if (freed.n)
@@ -74,6 +79,10 @@ static long remap_locked(struct addrspace *as, unsigned long old, unsigned long 
 	struct region *r = region_find(as, old);
 	if (!r || old + old_len > r->end)
 		return -EFAULT;
+	/* A shared object has a fixed size: such a mapping may shrink or
+	 * move, not grow. */
+	if (r->shm && new_len > old_len)
+		return -ENOMEM;
 	if (how & AS_REMAP_FIXED) {
 		if (as_remove_locked(as, dst, dst + new_len))
 			return -ENOMEM;

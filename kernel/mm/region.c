@@ -1,6 +1,7 @@
 /* The sorted region list of an address space (region.h). */
 #include "kernel/mm/region.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/shm.h"
 #include <dakota/syscall.h>
 
 static inline struct region *region_of(struct list_node *n)
@@ -50,25 +51,36 @@ bool region_covers(struct addrspace *as, unsigned long start, unsigned long end)
 	return start >= end;
 }
 
-int region_insert(struct addrspace *as, unsigned long start, unsigned long end,
-		  unsigned perm, enum region_kind kind)
+static int insert(struct addrspace *as, const struct region *proto)
 {
-	if (start >= end || region_overlaps(as, start, end))
+	if (proto->start >= proto->end || region_overlaps(as, proto->start, proto->end))
 		return -EINVAL;
 	struct region *r = kmalloc(sizeof *r);
 	if (!r)
 		return -ENOMEM;
-	r->start = start;
-	r->end = end;
-	r->perm = perm;
-	r->kind = kind;
+	*r = *proto;
 	/* Before the first region that lies above; at the end if none does. */
 	struct list_node *pos;
 	list_for_each(pos, &as->regions)
-		if (region_of(pos)->start > start)
+		if (region_of(pos)->start > r->start)
 			break;
 	list_insert_between(&r->link, pos->prev, pos);
 	return 0;
+}
+
+int region_insert(struct addrspace *as, unsigned long start, unsigned long end,
+		  unsigned perm, enum region_kind kind)
+{
+	struct region r = { .start = start, .end = end, .perm = perm, .kind = kind };
+	return insert(as, &r);
+}
+
+int region_insert_shared(struct addrspace *as, unsigned long start, unsigned long end,
+			 unsigned perm, struct shm *shm, unsigned long index)
+{
+	struct region r = { .start = start, .end = end, .perm = perm, .kind = REGION_MMAP,
+			    .shm = shm, .shm_index = index };
+	return insert(as, &r);
 }
 
 int region_split(struct addrspace *as, unsigned long at)
@@ -82,6 +94,10 @@ int region_split(struct addrspace *as, unsigned long at)
 	*tail = *r;
 	tail->start = at;
 	r->end = at;
+	if (tail->shm) {
+		shm_get(tail->shm);
+		tail->shm_index += (at - r->start) / PAGE_SIZE;
+	}
 	list_insert_between(&tail->link, &r->link, r->link.next);
 	return 0;
 }
@@ -95,6 +111,8 @@ void region_drop(struct addrspace *as, unsigned long start, unsigned long end)
 			break;
 		if (r->start >= start && r->end <= end) {
 			list_remove(&r->link);
+			if (r->shm)
+				shm_put(r->shm);
 			kfree(r);
 		}
 	}
@@ -107,9 +125,12 @@ void region_merge(struct addrspace *as)
 	list_for_each_safe(pos, tmp, &as->regions) {
 		struct region *r = region_of(pos);
 		if (prev && prev->end == r->start && prev->perm == r->perm &&
-		    prev->kind == r->kind) {
+		    prev->kind == r->kind && prev->shm == r->shm && (!r->shm ||
+		    prev->shm_index + (prev->end - prev->start) / PAGE_SIZE == r->shm_index)) {
 			prev->end = r->end;
 			list_remove(&r->link);
+			if (r->shm)
+				shm_put(r->shm);
 			kfree(r);
 			continue;
 		}

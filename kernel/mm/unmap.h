@@ -16,7 +16,8 @@ void as_shootdown(struct addrspace *as, unsigned long va, unsigned long size);
 
 struct zap {
 	struct addrspace *as;
-	unsigned n;
+	unsigned n;                 /* frames to free */
+	bool cleared;               /* entries cleared since the last flush */
 	bool tables;
 	unsigned long lo, hi;
 	unsigned long frames[ZAP_BATCH];
@@ -25,6 +26,8 @@ struct zap {
 /* Adds a frame whose entry at va was cleared (va MMU_TABLE_PAGE: a table
  * page); flushes first if the batch is full. */
 void zap_add(struct zap *z, unsigned long va, unsigned long pa);
+/* Records a cleared entry whose frame is not freed here (shared memory). */
+void zap_cleared(struct zap *z, unsigned long va);
 void zap_flush(struct zap *z);
 /* Clears every page of [start, end), shoots down, then frees the frames.
  * Regions are left as they are (MADV_DONTNEED keeps them). */

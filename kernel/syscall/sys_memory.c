@@ -4,13 +4,13 @@
  * Linux checks before it looks at the address space.
  *
  * Refused: file mappings (Dakota has no file that can be mapped: -EBADF for
- * a negative fd, else -ENODEV), MAP_SHARED anonymous memory (-EINVAL, with a
- * console line), MREMAP_DONTUNMAP (-EINVAL). W+X pages are allowed, as on
+ * a negative fd, else -ENODEV), MREMAP_DONTUNMAP (-EINVAL), growing a
+ * MAP_SHARED mapping with mremap (-ENOMEM). MAP_SHARED|MAP_ANONYMOUS memory
+ * is shared with fork children (kernel/mm/shm.c). W+X pages are allowed, as on
  * Linux. The fd of an anonymous mapping is ignored, as on Linux. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
-#include "kernel/dev/console.h"
 #include <dakota/syscall.h>
 #include <dakota/mman.h>
 
@@ -27,14 +27,6 @@ static unsigned prot_perm(int prot)
 	       (prot & PROT_EXEC ? PERM_X | PERM_R : 0);
 }
 
-static long refuse_shared(void)
-{
-	struct process *p = current_process();
-	kprintf("dakota: pid %d (%s) mmap MAP_SHARED|MAP_ANONYMOUS is not supported\n",
-		p->pid, p->name);
-	return -EINVAL;
-}
-
 SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, int, prot, int, flags,
 		int, fd, unsigned long, offset)
 {
@@ -44,12 +36,14 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, int, prot, int, f
 		return fd < 0 ? -EBADF : -ENODEV;
 	if (!len)
 		return -EINVAL;
-	if ((flags & MAP_TYPE) == MAP_SHARED)
-		return refuse_shared();
-	if ((flags & MAP_TYPE) != MAP_PRIVATE)
+	int type = flags & MAP_TYPE;
+	if ((type != MAP_SHARED && type != MAP_PRIVATE) ||
+	    (type == MAP_SHARED && (flags & MAP_GROWSDOWN)))
 		return -EINVAL;
 	unsigned how = flags & MAP_FIXED_NOREPLACE ? AS_MAP_NOREPLACE :
 		       flags & MAP_FIXED ? AS_MAP_FIXED : 0;
+	if (type == MAP_SHARED)
+		how |= AS_MAP_SHARED;
 	return as_mmap(current_process()->as, addr, len, prot_perm(prot), how);
 }
 

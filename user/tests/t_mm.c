@@ -4,7 +4,9 @@
  * forked child with SIGSEGV, MAP_FIXED replacing what was there,
  * MAP_FIXED_NOREPLACE refusing, MADV_DONTNEED zeroing, mremap shrink, grow in
  * place, move and MREMAP_FIXED keeping contents, reservations that cost no
- * frames, address ranges found again after 10,000 map/unmap cycles of 1 MiB,
+ * frames, MAP_SHARED|MAP_ANONYMOUS memory shared with a fork child (also
+ * after mprotect splits it and mremap moves it), address ranges found again
+ * after 10,000 map/unmap cycles of 1 MiB,
  * Linux's error codes, and free frames back to their starting count. */
 #include "mmcommon.h"
 
@@ -183,10 +185,54 @@ static void test_reserve(void)
 	mm_unmap(p, 128 * MiB);
 }
 
-static void test_cycles(void)
+struct shared_case {
+	char *page0, *page1;
+};
+
+static int child_writes_shared(void *arg)
+{
+	struct shared_case *c = arg;
+	int saw = *c->page0;
+	*c->page0 = 'C';
+	*c->page1 = 'c';            /* untouched before the fork */
+	return saw;
+}
+
+static void test_shared(void)
+{
+	long shared_flags = MAP_SHARED | MAP_ANONYMOUS;
+	EXPECT_EQ(mm_map(0, PAGE_SIZE, RW, (int)shared_flags | MAP_GROWSDOWN), -EINVAL,
+		  "MAP_SHARED|MAP_GROWSDOWN is -EINVAL");
+	char *p = (char *)mm_map(0, 4 * PAGE_SIZE, RW, (int)shared_flags);
+	if (!CHECK(!MMAP_FAILED(p), "mmap MAP_SHARED|MAP_ANONYMOUS 4 pages"))
+		return;
+	*p = 'p';
+	struct shared_case c = { p, p + PAGE_SIZE };
+	EXPECT_EQ(run_child(child_writes_shared, &c), W_EXIT('p'), "the child sees the parent's write");
+	CHECK(p[0] == 'C' && p[PAGE_SIZE] == 'c', "the parent sees the child's writes");
+	EXPECT_EQ(mm_protect((unsigned long)p + PAGE_SIZE, PAGE_SIZE, PROT_READ), 0,
+		  "mprotect splits the shared mapping");
+	struct shared_case tail = { p + 2 * PAGE_SIZE, p + 3 * PAGE_SIZE };
+	p[2 * PAGE_SIZE] = 't';
+	EXPECT_EQ(run_child(child_writes_shared, &tail), W_EXIT('t'), "the split tail is shared");
+	CHECK(p[2 * PAGE_SIZE] == 'C' && p[3 * PAGE_SIZE] == 'c', "both ways");
+	EXPECT_EQ(mm_advise((unsigned long)p, PAGE_SIZE, MADV_DONTNEED), 0, "MADV_DONTNEED");
+	EXPECT_EQ(p[0], 'C', "a shared page keeps its contents after MADV_DONTNEED");
+	long q = mm_remap((unsigned long)p + 2 * PAGE_SIZE, 2 * PAGE_SIZE, 2 * PAGE_SIZE,
+			  MREMAP_MAYMOVE | MREMAP_FIXED, (unsigned long)p + 64 * PAGE_SIZE);
+	EXPECT_EQ(q, (long)p + 64 * PAGE_SIZE, "mremap moves the shared tail");
+	struct shared_case moved = { (char *)q, (char *)q + PAGE_SIZE };
+	EXPECT_EQ(run_child(child_writes_shared, &moved), W_EXIT('C'), "still shared after the move");
+	EXPECT_EQ(mm_remap((unsigned long)q, 2 * PAGE_SIZE, 3 * PAGE_SIZE, MREMAP_MAYMOVE, 0),
+		  -ENOMEM, "a shared mapping does not grow");
+	mm_unmap((unsigned long)p, 2 * PAGE_SIZE);
+	mm_unmap((unsigned long)q, 2 * PAGE_SIZE);
+}
+
+static void test_cycles(int cycles)
 {
 	unsigned long first = 0, bad = 0;
-	for (int i = 0; i < 10000; i++) {
+	for (int i = 0; i < cycles; i++) {
 		long p = mm_map(0, MiB, RW, ANON);
 		if (MMAP_FAILED(p)) {
 			bad = (unsigned long)p;
@@ -198,7 +244,7 @@ static void test_cycles(void)
 		bad |= (unsigned long)p != first;
 		mm_unmap((unsigned long)p, MiB);
 	}
-	EXPECT_EQ(bad, 0, "10,000 map/touch/unmap cycles of 1 MiB reuse the same range");
+	EXPECT_EQ(bad, 0, "%d map/touch/unmap cycles of 1 MiB reuse the same range", cycles);
 }
 
 int main(void)
@@ -206,7 +252,7 @@ int main(void)
 	TEST_PLAN();
 	/* One cycle first, so that page-table pages a later mapping may need
 	 * exist before the count is taken (they live as long as the space). */
-	test_cycles();
+	test_cycles(1);
 	struct kstat start = kstat_now();
 	test_split_by_munmap();
 	test_mprotect();
@@ -215,7 +261,8 @@ int main(void)
 	test_dontneed();
 	test_mremap();
 	test_reserve();
-	test_cycles();
+	test_shared();
+	test_cycles(10000);
 	struct kstat end = kstat_now();
 	EXPECT_EQ((long)(start.free_frames - end.free_frames), 0, "free frames back to the start");
 	EXPECT_EQ(end.kmalloc_bytes, start.kmalloc_bytes, "kmalloc bytes back to the start");
