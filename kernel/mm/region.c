@@ -149,7 +149,7 @@ unsigned long region_gap(struct addrspace *as, unsigned long len,
 			continue;
 		if (r->start >= hi)
 			break;
-		if (r->start - cursor >= len)
+		if (r->start > cursor && r->start - cursor >= len)
 			return cursor;
 		cursor = r->end;
 	}

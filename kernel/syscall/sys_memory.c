@@ -71,7 +71,9 @@ static bool known_advice(int advice)
 
 SYSCALL_DEFINE3(madvise, unsigned long, addr, unsigned long, len, int, advice)
 {
-	if (!known_advice(advice) || advice == MADV_REMOVE || (addr & (PAGE_SIZE - 1)))
+	unsigned long rounded = PAGE_ROUND_UP(len);
+	if (!known_advice(advice) || advice == MADV_REMOVE || (addr & (PAGE_SIZE - 1)) ||
+	    (len && !rounded) || addr + rounded < addr)
 		return -EINVAL;
 	struct addrspace *as = current_process()->as;
 	if (advice == MADV_DONTNEED || advice == MADV_FREE)
