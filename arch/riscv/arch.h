@@ -155,12 +155,14 @@ int mmu_reserve(pagetable_t pt, unsigned long va);
 /* True if any page (user or not, PROT_NONE too) is mapped at va. */
 bool mmu_present(pagetable_t pt, unsigned long va);
 /* For every user page mapped in [start, end): clears its entry, then calls
- * fn with its address and frame. A page-table page left empty is unhooked
- * too and given to fn with va == MMU_TABLE_PAGE. No TLB flush: the caller
- * shoots down (everything, if a table page came) before it frees a frame.
- * Absent tables are skipped whole. */
+ * fn with its address and frame. With `prune`, a page-table page left empty
+ * is unhooked too and given to fn with va == MMU_TABLE_PAGE (finding out
+ * costs a scan of each table touched: worth it for munmap, not for a thread's
+ * stack slot, which the next thread reuses). No TLB flush: the caller shoots
+ * down (everything, if a table page came) before it frees a frame. Absent
+ * tables are skipped whole. */
 #define MMU_TABLE_PAGE (~0UL)
-void mmu_unmap_range(pagetable_t pt, unsigned long start, unsigned long end,
+void mmu_unmap_range(pagetable_t pt, unsigned long start, unsigned long end, bool prune,
 		     void (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg);
 /* Gives every user page mapped in [start, end) the permissions `perm`
  * (PERM_R/W/X; none of them is PROT_NONE: the page stays, user access

@@ -193,11 +193,11 @@ static void unmap_table(void *arg, unsigned long pa)
 	u->fn(u->arg, MMU_TABLE_PAGE, pa);
 }
 
-void mmu_unmap_range(pagetable_t pt, unsigned long start, unsigned long end,
+void mmu_unmap_range(pagetable_t pt, unsigned long start, unsigned long end, bool prune,
 		     void (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg)
 {
 	struct unmap_arg u = { fn, arg };
-	struct range_walk w = { unmap_leaf, fn ? unmap_table : NULL, &u };
+	struct range_walk w = { unmap_leaf, prune ? unmap_table : NULL, &u };
 	for_each_leaf(pt, start, end, &w);
 }
 

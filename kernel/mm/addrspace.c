@@ -83,7 +83,7 @@ void as_destroy(struct addrspace *as)
 	list_for_each(pos, &as->regions) {
 		struct region *r = list_entry(pos, struct region, link);
 		if (r->shm)
-			mmu_unmap_range(as->pt, r->start, r->end, drop_shared_page, NULL);
+			mmu_unmap_range(as->pt, r->start, r->end, true, drop_shared_page, NULL);
 	}
 	mmu_destroy(as->pt, free_user_frame);
 	while (!list_empty(&as->regions)) {
@@ -176,11 +176,11 @@ void as_zap_locked(struct addrspace *as, unsigned long start, unsigned long end)
 			continue;
 		unsigned long lo = r->start > cursor ? r->start : cursor;
 		unsigned long hi = r->end < end ? r->end : end;
-		mmu_unmap_range(as->pt, cursor, lo, zap_page, &z);
-		mmu_unmap_range(as->pt, lo, hi, zap_shared_page, &z);
+		mmu_unmap_range(as->pt, cursor, lo, true, zap_page, &z);
+		mmu_unmap_range(as->pt, lo, hi, true, zap_shared_page, &z);
 		cursor = hi;
 	}
-	mmu_unmap_range(as->pt, cursor, end, zap_page, &z);
+	mmu_unmap_range(as->pt, cursor, end, true, zap_page, &z);
 	zap_flush(&z);
 }
 
@@ -277,7 +277,9 @@ int as_add_thread_stack(struct addrspace *as, int tid)
 	spin_lock(&as->lock);
 	/* A fork child inherits the parent's stack slots; a new thread with one
 	 * of those tids starts on a clean stack. */
-	int err = as_remove_locked(as, USTACK_BOTTOM(tid), USTACK_TOP(tid));
+	int err = 0;
+	if (region_overlaps(as, USTACK_BOTTOM(tid), USTACK_TOP(tid)))
+		err = as_remove_locked(as, USTACK_BOTTOM(tid), USTACK_TOP(tid));
 	if (!err)
 		err = region_insert(as, USTACK_BOTTOM(tid), USTACK_TOP(tid),
 				    PERM_R | PERM_W, REGION_STACK);
@@ -288,15 +290,18 @@ int as_add_thread_stack(struct addrspace *as, int tid)
 void as_remove_thread(struct addrspace *as, int tid, int stack_slot)
 {
 	spin_lock(&as->lock);
-	/* A stack slot is never split (threads cannot mprotect or munmap above
-	 * MMAP_END), so removing it whole cannot fail. */
-	as_remove_locked(as, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot));
+	/* A stack slot is one private region that user calls cannot reach
+	 * (they stop at MMAP_END), so it goes whole; its pages and the
+	 * trap-context page share one shootdown. */
+	struct zap z = { .as = as };
+	mmu_unmap_range(as->pt, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot), false,
+			zap_page, &z);
+	region_drop(as, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot));
 	unsigned long pa = mmu_unmap(as->pt, TRAP_CONTEXT(tid));
 	if (pa)
-		as_shootdown(as, TRAP_CONTEXT(tid), PAGE_SIZE);
+		zap_add(&z, TRAP_CONTEXT(tid), pa);
+	zap_flush(&z);
 	spin_unlock(&as->lock);
-	if (pa)
-		frame_free((void *)pa);
 }
 
 /* Fork: copy one page. Called with both locks held (parent's, child's). */

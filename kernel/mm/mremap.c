@@ -53,7 +53,7 @@ static long move_locked(struct addrspace *as, struct region *r, unsigned long ds
 		return err;
 	if (r->shm)
 		shm_get(r->shm);    /* the new region's; the old one's goes below */
-	mmu_unmap_range(as->pt, old, old + len, move_page, &m);
+	mmu_unmap_range(as->pt, old, old + len, true, move_page, &m);
 	region_drop(as, old, old + len);
 	if (freed.n)
 		zap_flush(&freed);

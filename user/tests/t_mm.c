@@ -98,6 +98,22 @@ static void test_fixed(void)
 	mm_unmap((unsigned long)hinted, PAGE_SIZE);
 }
 
+/* A mapping that straddles the start of the mmap area (Dakota's MMAP_BASE,
+ * kernel/mm/layout.h): the gap search must start after it. */
+#define MMAP_AREA 0x2000000000UL
+
+static void test_straddle(void)
+{
+	unsigned long s = MMAP_AREA - PAGE_SIZE;
+	if (!CHECK(mm_map(s, 2 * PAGE_SIZE, RW, ANON | MAP_FIXED_NOREPLACE) == (long)s,
+		   "map 2 pages across the start of the mmap area"))
+		return;
+	long p = mm_map(0, PAGE_SIZE, RW, ANON);
+	CHECK(p >= (long)(MMAP_AREA + PAGE_SIZE), "a new mapping does not land inside it");
+	mm_unmap((unsigned long)p, PAGE_SIZE);
+	mm_unmap(s, 2 * PAGE_SIZE);
+}
+
 static void test_errors(void)
 {
 	EXPECT_EQ(mm_map(0, 0, RW, ANON), -EINVAL, "length 0");
@@ -257,6 +273,7 @@ int main(void)
 	test_split_by_munmap();
 	test_mprotect();
 	test_fixed();
+	test_straddle();
 	test_errors();
 	test_dontneed();
 	test_mremap();
