@@ -16,13 +16,23 @@
  * the other harts have let go. The hart doing the unmap needs no flush: it is
  * in the kernel, on the kernel page table, flushed when it trapped in.
  *
+ * The same holds for page-table pages emptied by an unmap (walkers cache
+ * non-leaf entries, so those need a flush of everything, not of the range),
+ * and for a shared (MAP_SHARED) frame, which its shm object frees only after
+ * the last region using it is gone, each region's pages shot down first.
+ * The implementation is struct zap (unmap.h): as_zap_locked, as_remove_locked.
+ *
  * A hart enters active_harts (as_activate) before it loads this space's satp,
  * and leaves it only after trapping onto the kernel table (which flushes its
  * TLB), so a mask read after step 1 names every hart that may hold a stale
  * entry.
  *
- * Lock order: process lock, then as->lock, then the allocator locks. Every
- * exported function here takes as->lock itself. */
+ * as->lock is a spinlock (interrupts off); nobody sleeps holding it. Holding
+ * it across the RFENCE cannot deadlock with a hart spinning on it: SBI
+ * delivers the fence as a machine-mode interrupt, which a hart takes whatever
+ * its supervisor interrupt state. Lock order: process lock, then as->lock,
+ * then shm, frame and kmalloc locks. Every exported function here takes
+ * as->lock itself. */
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/region.h"
 #include "kernel/mm/unmap.h"
