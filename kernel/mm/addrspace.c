@@ -259,6 +259,15 @@ static unsigned long resolve_locked(struct addrspace *as, unsigned long va, unsi
 	return page ? (unsigned long)page + (va & (PAGE_SIZE - 1)) : 0;
 }
 
+struct shm *as_shared_key(struct addrspace *as, unsigned long va, unsigned long *offset)
+{
+	struct region *r = region_find(as, va);
+	if (!r || !r->shm)
+		return NULL;
+	*offset = (r->shm_index * PAGE_SIZE) + (va - r->start);
+	return r->shm;
+}
+
 int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access)
 {
 	spin_lock(&as->lock);

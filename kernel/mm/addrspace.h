@@ -57,6 +57,12 @@ void *as_populate(struct addrspace *as, unsigned long va);
 /* A user access fault at va: 0 if a page was supplied, else -EFAULT/-ENOMEM. */
 int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access);
 
+/* Called with as->lock held: the MAP_SHARED object behind va and va's byte
+ * offset in it, or NULL for private memory. For keying futexes on shared
+ * memory by (object, offset), so that processes sharing it meet; the object
+ * lives as long as a region refers to it. */
+struct shm *as_shared_key(struct addrspace *as, unsigned long va, unsigned long *offset);
+
 /* Per-thread pages. */
 struct trap_context *as_map_trap_context(struct addrspace *as, int tid);
 int as_add_thread_stack(struct addrspace *as, int tid);
