@@ -2,7 +2,10 @@
  *
  * User address space, low to high:
  *   USER_BASE            ELF segments, then the heap (brk)
- *   MMAP_BASE            anonymous mmap area, growing up
+ *   MMAP_BASE            anonymous mmap area: mmap without MAP_FIXED takes
+ *                        the lowest gap that fits (first fit, bottom-up)
+ *   MMAP_END             the end of what user calls may map, unmap or
+ *                        protect (Dakota's TASK_SIZE for those calls)
  *   USTACK_TOP(tid)      one user-stack slot per tid, a guard page at the bottom
  *                        (slot 0, the main thread's, is 8 MiB)
  *   TRAP_CONTEXT(tid)    one trap-context page per tid (no U bit)
@@ -37,6 +40,7 @@
 #define USTACK_BOTTOM(tid) (USTACK_AREA_TOP - ((unsigned long)(tid) + 1) * USTACK_SLOT + PAGE_SIZE)
 
 #define USER_BASE         0x10000UL
+#define MMAP_MIN          USER_BASE     /* lowest MAP_FIXED address (Linux: mmap_min_addr) */
 #define MMAP_BASE         0x2000000000UL
 #define MMAP_END          (USTACK_AREA_TOP - MAX_TIDS * USTACK_SLOT)
 

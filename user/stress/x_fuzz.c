@@ -88,6 +88,8 @@ static const long valid_calls[] = {
 	SYS_semaphore_create, SYS_semaphore_up, SYS_semaphore_down,
 	SYS_condvar_create, SYS_condvar_signal, SYS_condvar_wait, SYS_futex,
 	SYS_thread_list, SYS_kstat, SYS_programs, SYS_poweroff,
+	SYS_mprotect, SYS_madvise, SYS_mremap, SYS_msync, SYS_mlock, SYS_munlock,
+	SYS_mincore,
 	/* cheap and harmless: more of them */
 	SYS_getpid, SYS_gettid, SYS_sched_yield, SYS_clock_gettime,
 	SYS_mutex_create, SYS_mutex_lock, SYS_mutex_unlock, SYS_semaphore_up,
@@ -375,6 +377,21 @@ static void fuzz_one(unsigned long *rng)
 		a[0] = (long)(rng_below(rng, 2) ? any_pointer(rng) :
 			      fz.maps[rng_below(rng, MAX_MAPS)] & ~4095UL);
 		a[1] = rng_below(rng, 2) ? (long)(4096 * rng_below(rng, 64)) : any_int(rng);
+		break;
+	case SYS_mprotect:
+	case SYS_madvise:
+	case SYS_mremap:
+		/* Mostly the fuzz's own mappings, so that regions get split. */
+		a[0] = (long)(rng_below(rng, 4) ? fz.maps[rng_below(rng, MAX_MAPS)] & ~4095UL :
+			      any_pointer(rng));
+		a[1] = rng_below(rng, 4) ? (long)(4096 * rng_below(rng, 64)) : any_int(rng);
+		if (nr == SYS_mprotect)
+			a[2] = rng_below(rng, 8);
+		else if (nr == SYS_madvise)
+			a[2] = rng_below(rng, 2) ? 4 /* MADV_DONTNEED */ : (long)rng_below(rng, 24);
+		else
+			a[2] = (long)(4096 * (1 + rng_below(rng, 64)));
+		a[3] = (long)rng_below(rng, 4);
 		break;
 	case SYS_mmap:
 		a[0] = rng_below(rng, 8) ? 0 : (long)any_pointer(rng);
