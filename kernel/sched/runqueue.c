@@ -6,6 +6,7 @@
 #include "kernel/lib/list.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/trace/trace.h"
+#include "kernel/debug/race_delay.h"
 
 static struct spinlock rq_lock = SPINLOCK_INIT("runqueue", LOCK_RUNQUEUE);
 static struct list_node ready = { &ready, &ready };   /* rq_lock */
@@ -62,6 +63,7 @@ void rq_push_for_this_hart(struct thread *t)
 void rq_push(struct thread *t)
 {
 	rq_push_for_this_hart(t);
+	race_delay(RACE_RQ_PUSH);
 	wake_idle_hart();
 }
 

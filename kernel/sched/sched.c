@@ -17,6 +17,7 @@
 #include "kernel/panic.h"
 #include "kernel/trace/trace.h"
 #include "kernel/mm/layout.h"
+#include "kernel/debug/race_delay.h"
 
 struct processor processors[CONFIG_MAX_HARTS];
 unsigned processor_count;
@@ -114,6 +115,7 @@ static void idle(struct processor *cpu)
 	__atomic_fetch_or(&idle_harts, bit, __ATOMIC_SEQ_CST);
 	arch_fence();
 	if (rq_empty()) {
+		race_delay(RACE_IDLE_WFI);
 		trace_event(TRACE_IDLE_ENTER, 0, 0);
 		sleep_arm_timer_idle();
 		unsigned long t0 = arch_time();
@@ -141,6 +143,7 @@ static struct thread *pick_next(void)
  * locked, or NULL; prev is unlocked unless it is the one returned. */
 static struct thread *after_switch(struct thread *prev)
 {
+	race_delay(RACE_SWITCH_OUT);
 	if (prev->state != THREAD_READY) {
 		spin_unlock(&prev->lock);
 		return pick_next();
