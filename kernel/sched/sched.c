@@ -50,6 +50,38 @@ static unsigned long trace_id(const struct thread *t)
 	return t ? ((unsigned long)t->proc->pid << 16 | (unsigned)t->tid) : 0;
 }
 
+/* Interrupt-nesting state (irq_depth, irq_was_on) belongs to the context
+ * that built it up, not to the hart: each side of a switch keeps its own on
+ * its stack across arch_switch and puts it back when it runs again, on
+ * whatever hart that is. Inheriting the other side's state is the bug of
+ * issue 18: the scheduler loop took over a thread's "interrupts were on",
+ * and dropping the thread's lock then turned interrupts on in idle(), where
+ * an interrupt between the last look at the queue and wfi lost its wakeup.
+ * Both sides hold exactly one spinlock (the switching thread's) at a switch,
+ * so the depth is 1 either way; a thread's first run (thread_first_run)
+ * starts from the scheduler's state: depth 1, interrupts were off. */
+static void switch_context(struct context *save, struct context *load)
+{
+	struct processor *cpu = this_processor();
+	int depth = cpu->irq_depth;
+	bool was_on = cpu->irq_was_on;
+	arch_switch(save, load);
+	cpu = this_processor();
+	cpu->irq_depth = depth;
+	cpu->irq_was_on = was_on;
+}
+
+/* The scheduler loop and idle() run with interrupts off and no interrupt
+ * nesting of their own: an interrupt taken between idle()'s last look at
+ * the ready queue and its wfi would push work that this hart then sleeps
+ * through. Checked in debug builds. */
+static inline void assert_sched_irqs_off(struct processor *cpu, int depth, const char *where)
+{
+	if (CONFIG_LOCK_DEBUG && (arch_irq_enabled() || cpu->irq_depth != depth))
+		panic("%s on hart %u: interrupts %s, irq_depth %d (must be off, %d)", where,
+		      cpu->hart, arch_irq_enabled() ? "on" : "off", cpu->irq_depth, depth);
+}
+
 void sched_switch(void)
 {
 	struct processor *cpu = this_processor();
@@ -61,9 +93,7 @@ void sched_switch(void)
 		      t->proc->pid, t->tid, spin_held_count());
 	if (t->state == THREAD_RUNNING)
 		panic("sched_switch: thread %d:%d is still marked running", t->proc->pid, t->tid);
-	bool was_on = cpu->irq_was_on;
-	arch_switch(&t->ctx, &cpu->sched_ctx);
-	this_processor()->irq_was_on = was_on;
+	switch_context(&t->ctx, &cpu->sched_ctx);
 }
 
 void sched_yield(void)
@@ -98,9 +128,10 @@ static void run_thread(struct processor *cpu, struct thread *t)
 		t->kstack_unflushed_harts &= ~hart_bit;
 		arch_tlb_flush_local(t->kstack_top - KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES * PAGE_SIZE);
 	}
-	arch_switch(&cpu->sched_ctx, &t->ctx);
+	switch_context(&cpu->sched_ctx, &t->ctx);
 	/* Back on this hart's scheduler stack, t->lock held by t. */
 	cpu = this_processor();
+	assert_sched_irqs_off(cpu, 1, "sched: back from a thread");
 	now = arch_time();
 	t->run_time += now - t->run_start;
 	cpu->current = NULL;
@@ -111,6 +142,7 @@ static void run_thread(struct processor *cpu, struct thread *t)
  * are off here; wfi still wakes on a pending one, which we then take. */
 static void idle(struct processor *cpu)
 {
+	assert_sched_irqs_off(cpu, 0, "idle");
 	unsigned long bit = 1UL << cpu->hart;
 	__atomic_fetch_or(&idle_harts, bit, __ATOMIC_SEQ_CST);
 	arch_fence();
@@ -165,6 +197,7 @@ void sched_loop(void)
 	sched_slice = arch_time_hz / 1000 * CONFIG_TIME_SLICE_MS;
 	struct thread *t = NULL;   /* the thread to run next, its lock held */
 	for (;;) {
+		assert_sched_irqs_off(cpu, t ? 1 : 0, "sched_loop");
 		trace_drain_if_full();
 		cpu->watchdog_mark = arch_time();
 		if (!t)
