@@ -74,6 +74,9 @@ long thread_kstack_borrow(unsigned long *top)
 	return 0;
 }
 
+/* Serials start at 1: 0 means "no thread" to their users. */
+static _Atomic unsigned long thread_next_serial;
+
 long thread_alloc(struct process *p, struct thread **out)
 {
 	if (p->exiting)
@@ -107,6 +110,9 @@ long thread_alloc(struct process *p, struct thread **out)
 	t->fp_hart = -1;
 	t->fp_used = false;
 	t->kstack_unflushed_harts = ~0UL;
+	struct thread *creator = current_thread();
+	t->affinity = creator ? creator->affinity : ~0UL;
+	t->serial = __atomic_add_fetch(&thread_next_serial, 1, __ATOMIC_RELAXED);
 	t->kstack_top = KSTACK_TOP(slot);
 	t->ctx.ra = (unsigned long)thread_first_run;
 	t->ctx.sp = t->kstack_top;

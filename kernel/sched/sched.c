@@ -18,6 +18,7 @@
 #include "kernel/trace/trace.h"
 #include "kernel/mm/layout.h"
 #include "kernel/debug/race_delay.h"
+#include <dakota/syscall.h>
 
 struct processor processors[CONFIG_MAX_HARTS];
 unsigned processor_count;
@@ -183,7 +184,8 @@ static struct thread *after_switch(struct thread *prev)
 	struct thread *next = rq_push_pop(prev);
 	if (next != prev) {
 		spin_unlock(&prev->lock);
-		spin_lock(&next->lock);
+		if (next)
+			spin_lock(&next->lock);
 	}
 	return next;
 }
@@ -212,6 +214,29 @@ void sched_loop(void)
 		run_thread(cpu, t);
 		t = after_switch(t);
 	}
+}
+
+long sched_set_affinity(unsigned long mask)
+{
+	unsigned long harts = mask & sched_online_harts();
+	if (!harts)
+		return -EINVAL;
+	struct thread *t = current_thread();
+	spin_lock(&t->lock);
+	t->affinity = harts;
+	spin_unlock(&t->lock);
+	/* Off a hart the mask excludes at once: a yield puts t back on the
+	 * queue, where only a hart in its mask takes it (and an idle one is
+	 * kicked). Kernel code is not preempted, so the hart read here is the
+	 * one t runs on until it yields. */
+	while (!(harts >> this_processor()->hart & 1))
+		sched_yield();
+	return 0;
+}
+
+unsigned long sched_get_affinity(void)
+{
+	return current_thread()->affinity & sched_online_harts();
 }
 
 void sched_timer_interrupt(void)
