@@ -6,7 +6,24 @@
  * only then releases the lock. A thread picked from the queue is locked by
  * the picking hart before it is switched to, and the thread releases that
  * lock itself. So a thread's lock is held for the whole time its registers
- * are in flight, and no other hart can run or wake it meanwhile. */
+ * are in flight, and no other hart can run or wake it meanwhile.
+ *
+ * Locks this file takes, and who may sleep holding them:
+ *   - t->lock (LOCK_THREAD) guards t's state, waiting_on, affinity and the
+ *     on-hart handover above. It is the one spinlock that crosses a switch:
+ *     a switching thread holds exactly it (sched_switch checks), and the
+ *     scheduler loop holds the next thread's lock while switching in. No
+ *     thread blocks holding any other spinlock, and no one holds t->lock
+ *     across anything but the switch itself.
+ *   - the ready-queue lock (runqueue.c, LOCK_RUNQUEUE), taken inside a
+ *     thread lock; never held across a switch or a wait.
+ *   - the sleep-queue lock (sleep.c), from the timer interrupt.
+ * Every spinlock keeps interrupts off while held (irq_save), and the
+ * scheduler loop and idle() run with interrupts off throughout: an
+ * interrupt there could push work between idle()'s last look at the queue
+ * and its wfi. A processor's fields need no lock: only its own hart writes
+ * them, with interrupts off (except `online`, and `idle_harts`, which is
+ * atomic and follows the publish-fence-recheck protocol in idle()). */
 #include "kernel/sched/sched.h"
 #include "kernel/sched/processor.h"
 #include "kernel/sched/runqueue.h"
