@@ -6,16 +6,20 @@
  *
  * Affinity: the queue stays one FIFO. A hart takes the first thread in
  * queue order that may run on it (rq_pop scans past threads pinned to other
- * harts), so among the threads a hart may run, FIFO order holds. Each hart
- * also has a count of queued threads it may run (runnable[h]): an idle hart
- * looks at its own count, not at the queue length, so it sleeps in wfi
- * rather than spinning when everything queued is pinned elsewhere, and a
- * busy hart's timer preempts its thread only for work it could run. A push
- * wakes an idle hart from the pushed thread's mask (wake_idle_hart), and a
- * hart that keeps a pushed thread for itself (rq_push_for_this_hart) kicks
- * another hart instead when the thread may not run here. A thread's mask
- * does not change while it is queued (thread.h), so the counts a push added
- * are the counts its pop takes away. */
+ * harts), so among the threads a hart may run, FIFO order holds. The
+ * queued threads a hart may run are counted: `ready_any` counts those that
+ * may run on every online hart (the common case, one increment), and
+ * pinned[h] those with a narrower mask that includes hart h. An idle hart
+ * looks at its own count (runnable_here), not at the queue length, so it
+ * sleeps in wfi rather than spinning when everything queued is pinned
+ * elsewhere, and a busy hart's timer preempts its thread only for work it
+ * could run. A push (and a switch that leaves work queued) kicks an idle
+ * hart that has work it may run by those counts (wake_idle_hart), so a
+ * pinned thread's push wakes an idle hart from its mask; a hart that keeps
+ * a pushed thread for itself (rq_push_for_this_hart) kicks another instead
+ * when the thread may not run here. A thread's mask does not change while
+ * it is queued (thread.h), so the counts a push added are the counts its
+ * pop takes away. */
 #include "kernel/sched/runqueue.h"
 #include "kernel/sched/processor.h"
 #include "kernel/sched/sched.h"
@@ -27,8 +31,12 @@
 
 static struct spinlock rq_lock = SPINLOCK_INIT("runqueue", LOCK_RUNQUEUE);
 static struct list_node ready = { &ready, &ready };   /* rq_lock */
-/* Queued threads hart h may run; rq_lock to write, read without it. */
-static _Atomic long runnable[CONFIG_MAX_HARTS];
+/* Queued threads that may run on any online hart, and per hart those with
+ * a narrower mask. Written under rq_lock, read without it (relaxed): a
+ * reader that sees work takes the lock before believing it, and the idle
+ * protocol orders the counts against idle_harts with its own fences. */
+static long ready_any;
+static long pinned[CONFIG_MAX_HARTS];
 static _Atomic unsigned long lock_wait;               /* time spent spinning */
 static unsigned next_idle_probe;                      /* racy hint: fine */
 
@@ -36,11 +44,9 @@ static unsigned next_idle_probe;                      /* racy hint: fine */
  * others (processor_count set): no hart comes or goes after that. */
 static unsigned long online_cache;
 
-unsigned long sched_online_harts(void)
+static __attribute__((noinline)) unsigned long online_harts_slow(void)
 {
-	unsigned long mask = __atomic_load_n(&online_cache, __ATOMIC_RELAXED);
-	if (mask)
-		return mask;
+	unsigned long mask = 0;
 	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
 		if (__atomic_load_n(&processors[h].online, __ATOMIC_ACQUIRE))
 			mask |= 1UL << h;
@@ -49,10 +55,21 @@ unsigned long sched_online_harts(void)
 	return mask;
 }
 
-/* Harts t may run on now: its mask, less the harts that are not online. */
-static unsigned long thread_harts(const struct thread *t)
+static inline unsigned long online_harts(void)
 {
-	return t->affinity & sched_online_harts();
+	unsigned long mask = __atomic_load_n(&online_cache, __ATOMIC_RELAXED);
+	return mask ? mask : online_harts_slow();
+}
+
+unsigned long sched_online_harts(void)
+{
+	return online_harts();
+}
+
+/* Harts t may run on now: its mask, less the harts that are not online. */
+static inline unsigned long thread_harts(const struct thread *t)
+{
+	return t->affinity & online_harts();
 }
 
 /* Takes the queue lock and accounts the time spent waiting for it. */
@@ -69,56 +86,79 @@ static void rq_lock_acquire(void)
 	}
 }
 
-/* Adds `delta` to the count of every hart in `harts`. rq_lock held. */
-static void count_harts(unsigned long harts, long delta)
+static __attribute__((noinline)) void count_pinned(unsigned long harts, long delta)
 {
 	for (unsigned h = 0; harts; h++, harts >>= 1)
 		if (harts & 1)
-			__atomic_fetch_add(&runnable[h], delta, __ATOMIC_RELEASE);
+			__atomic_store_n(&pinned[h], pinned[h] + delta, __ATOMIC_RELAXED);
 }
 
-static void enqueue(struct thread *t)
+/* Adds `delta` to the counts of the harts in `harts`. rq_lock held. */
+static inline void count_harts(unsigned long harts, long delta)
+{
+	if (harts == online_harts())
+		__atomic_store_n(&ready_any, ready_any + delta, __ATOMIC_RELAXED);
+	else
+		count_pinned(harts, delta);
+}
+
+/* Queued threads that hart h may run. */
+static inline long runnable_on(unsigned h)
+{
+	return __atomic_load_n(&ready_any, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&pinned[h], __ATOMIC_RELAXED);
+}
+
+static inline void enqueue(struct thread *t)
 {
 	list_push_back(&ready, &t->rq_link);
 	count_harts(thread_harts(t), 1);
 }
 
-/* The first queued thread that may run on `hart`, taken off; NULL if none.
+/* The first queued thread that may run on `hart`, taken off the list with
+ * its harts in *harts, the counts left to the caller; NULL if none.
  * rq_lock held. */
-static struct thread *dequeue_for(unsigned hart)
+static inline struct thread *take_first_for(unsigned hart, unsigned long *harts)
 {
 	struct list_node *pos;
 	list_for_each(pos, &ready) {
 		struct thread *t = list_entry(pos, struct thread, rq_link);
-		unsigned long harts = thread_harts(t);
-		if (harts >> hart & 1) {
+		*harts = thread_harts(t);
+		if (*harts >> hart & 1) {
 			list_remove(&t->rq_link);
-			count_harts(harts, -1);
 			return t;
 		}
 	}
 	return NULL;
 }
 
-/* Harts that have queued work they may run. */
-static unsigned long harts_with_work(void)
+static inline struct thread *dequeue_for(unsigned hart)
 {
-	unsigned long harts = 0;
-	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
-		if (__atomic_load_n(&runnable[h], __ATOMIC_ACQUIRE))
-			harts |= 1UL << h;
-	return harts;
+	unsigned long harts;
+	struct thread *t = take_first_for(hart, &harts);
+	if (t)
+		count_harts(harts, -1);
+	return t;
 }
 
 /* The pusher's side of the idle protocol: the queue store is ordered before
  * reading the idle flags (fence), and an idle hart publishes its flag before
  * re-checking its count (fence), so at least one side sees the other.
- * Wakes one idle hart among `harts`, other than this one. */
-static void wake_idle_hart(unsigned long harts)
+ * Wakes one idle hart, other than this one, that has queued work it may
+ * run. */
+static void wake_idle_hart(void)
 {
 	arch_fence();
-	unsigned long others = __atomic_load_n(&idle_harts, __ATOMIC_RELAXED) & harts &
+	unsigned long others = __atomic_load_n(&idle_harts, __ATOMIC_RELAXED) &
 			       ~(1UL << this_processor()->hart);
+	for (unsigned long rest = others; rest; rest &= rest - 1) {
+		unsigned long bit = rest & -rest;
+		unsigned h = 0;
+		while (!(bit >> h & 1))
+			h++;
+		if (!runnable_on(h))
+			others &= ~bit;   /* nothing queued that it may run */
+	}
 	while (others) {
 		/* Round-robin over idle harts, starting after the last one woken. */
 		unsigned long later = others & (~0UL << next_idle_probe);
@@ -143,36 +183,44 @@ void rq_push_for_this_hart(struct thread *t)
 	spin_unlock(&rq_lock);
 	/* Kept for this hart only if it may run here. */
 	if (!(harts >> this_processor()->hart & 1))
-		wake_idle_hart(harts);
+		wake_idle_hart();
 }
 
 void rq_push(struct thread *t)
 {
 	rq_lock_acquire();
 	enqueue(t);
-	unsigned long harts = thread_harts(t);
 	spin_unlock(&rq_lock);
 	race_delay(RACE_RQ_PUSH);
-	wake_idle_hart(harts);
+	wake_idle_hart();
 }
 
 struct thread *rq_push_pop(struct thread *t)
 {
 	unsigned hart = this_processor()->hart;
 	rq_lock_acquire();
-	enqueue(t);
-	struct thread *next = dequeue_for(hart);
-	unsigned long left = harts_with_work() & ~(1UL << hart);
+	list_push_back(&ready, &t->rq_link);
+	unsigned long t_harts = thread_harts(t), next_harts = 0;
+	struct thread *next = take_first_for(hart, &next_harts);
+	/* The counts change only if t stays and next leaves with another
+	 * mask: a yield between two unpinned threads touches no count. */
+	if (!next) {
+		count_harts(t_harts, 1);
+	} else if (next != t && next_harts != t_harts) {
+		count_harts(t_harts, 1);
+		count_harts(next_harts, -1);
+	}
+	bool left = !list_empty(&ready);
 	spin_unlock(&rq_lock);
 	if (left)
-		wake_idle_hart(left);
+		wake_idle_hart();
 	return next;
 }
 
 struct thread *rq_pop(void)
 {
 	unsigned hart = this_processor()->hart;
-	if (!__atomic_load_n(&runnable[hart], __ATOMIC_ACQUIRE))
+	if (!runnable_on(hart))
 		return NULL;
 	rq_lock_acquire();
 	struct thread *t = dequeue_for(hart);
@@ -182,7 +230,7 @@ struct thread *rq_pop(void)
 
 bool rq_empty(void)
 {
-	return __atomic_load_n(&runnable[this_processor()->hart], __ATOMIC_ACQUIRE) == 0;
+	return runnable_on(this_processor()->hart) == 0;
 }
 
 unsigned long rq_lock_wait_time(void)

@@ -80,13 +80,9 @@ static unsigned long trace_id(const struct thread *t)
  * starts from the scheduler's state: depth 1, interrupts were off. */
 static void switch_context(struct context *save, struct context *load)
 {
-	struct processor *cpu = this_processor();
-	int depth = cpu->irq_depth;
-	bool was_on = cpu->irq_was_on;
+	unsigned long irq_state = this_processor()->irq_state;
 	arch_switch(save, load);
-	cpu = this_processor();
-	cpu->irq_depth = depth;
-	cpu->irq_was_on = was_on;
+	this_processor()->irq_state = irq_state;
 }
 
 /* The scheduler loop and idle() run with interrupts off and no interrupt
@@ -149,7 +145,6 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	switch_context(&cpu->sched_ctx, &t->ctx);
 	/* Back on this hart's scheduler stack, t->lock held by t. */
 	cpu = this_processor();
-	assert_sched_irqs_off(cpu, 1, "sched: back from a thread");
 	now = arch_time();
 	t->run_time += now - t->run_start;
 	cpu->current = NULL;
