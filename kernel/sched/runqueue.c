@@ -10,7 +10,7 @@
  * queued threads a hart may run are counted: `ready_any` counts those that
  * may run on every online hart (the common case, one increment), and
  * pinned[h] those with a narrower mask that includes hart h. An idle hart
- * looks at its own count (runnable_here), not at the queue length, so it
+ * looks at its own count (runnable_on), not at the queue length, so it
  * sleeps in wfi rather than spinning when everything queued is pinned
  * elsewhere, and a busy hart's timer preempts its thread only for work it
  * could run. A push (and a switch that leaves work queued) kicks an idle
@@ -230,7 +230,10 @@ struct thread *rq_pop(void)
 
 bool rq_empty(void)
 {
-	return runnable_on(this_processor()->hart) == 0;
+	unsigned hart = this_processor()->hart;
+	/* A hart that came online after the boot hart stopped waiting (and so
+	 * is in no thread's hart set) must not spin on work it cannot take. */
+	return !(online_harts() >> hart & 1) || runnable_on(hart) == 0;
 }
 
 unsigned long rq_lock_wait_time(void)
