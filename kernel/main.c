@@ -5,6 +5,7 @@
 #include "arch/riscv/fdt.h"
 #include "arch/riscv/sbi.h"
 #include "kernel/boot.h"
+#include "kernel/debug/race_delay.h"
 #include "kernel/dev/console.h"
 #include "kernel/dev/plic.h"
 #include "kernel/dev/uart.h"
@@ -193,6 +194,7 @@ void kmain(unsigned long hart, unsigned long dtb)
 		arch_time_hz = boot_info.timebase_hz;
 	setup_memory();
 	print_memory_map();
+	race_delay_init(boot_info.bootargs);
 	hart_init((unsigned)hart);
 	arch_has_sstc = arch_probe_sstc();
 	plic_enable(UART_IRQ, (unsigned)hart);

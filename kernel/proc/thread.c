@@ -84,8 +84,13 @@ long thread_kstack_borrow(unsigned long *top)
 	return 0;
 }
 
+/* Serials start at 1: 0 means "no thread" to their users. */
+static _Atomic unsigned long thread_next_serial;
+
 /* A fresh control block (kmalloc zeroed it) for tid in p, on kernel-stack
- * slot `slot`, blocked until its creator pushes it onto the ready queue. */
+ * slot `slot`, blocked until its creator pushes it onto the ready queue. It
+ * inherits its creator's affinity (all harts for the first thread) and gets
+ * a serial number no other thread ever has (mutex owners use it). */
 static void thread_init(struct thread *t, struct process *p, int tid, int slot)
 {
 	spin_init(&t->lock, "thread", LOCK_THREAD);
@@ -101,6 +106,9 @@ static void thread_init(struct thread *t, struct process *p, int tid, int slot)
 	t->fp_hart = -1;
 	t->fp_used = false;
 	t->kstack_unflushed_harts = ~0UL;
+	struct thread *creator = current_thread();
+	t->affinity = creator ? creator->affinity : ~0UL;
+	t->serial = __atomic_add_fetch(&thread_next_serial, 1, __ATOMIC_RELAXED);
 	t->kstack_top = KSTACK_TOP(slot);
 	t->ctx.ra = (unsigned long)thread_first_run;
 	t->ctx.sp = t->kstack_top;

@@ -35,7 +35,18 @@ struct thread {
 	_Atomic bool killed;
 	bool need_resched;              /* own hart only: slice used up */
 
+	/* Harts the thread may run on (bit h: hart h), before masking with
+	 * the online harts; inherited from the creating thread, all ones for
+	 * the first. Written only by the thread itself while it runs
+	 * (sched_set_affinity), so it never changes while the thread is on the
+	 * ready queue, which reads it under the queue lock. */
+	unsigned long affinity;
+
 	/* Set at creation, then read-only. */
+	/* System-wide creation number, never reused (64 bits do not wrap):
+	 * an identity that outlives the thread, for owners recorded by
+	 * mutexes (kernel/sync/objects.c), where an address may be reused. */
+	unsigned long serial;
 	int tid;
 	int slot;                       /* kernel-stack slot, system-wide */
 	/* User stack at USTACK_TOP(stack_slot): the tid, except in a child

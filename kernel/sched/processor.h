@@ -15,8 +15,15 @@ struct processor {
 	bool online;
 	struct thread *current;      /* NULL while in the scheduler loop */
 	struct context sched_ctx;    /* the scheduler loop's saved registers */
-	int irq_depth;               /* nesting of irq_save(); 0: none */
-	bool irq_was_on;             /* state to restore when irq_depth returns to 0 */
+	/* The running context's interrupt nesting; switch_context (sched.c)
+	 * saves and restores both fields at once through irq_state. */
+	union {
+		struct {
+			int irq_depth;       /* nesting of irq_save(); 0: none */
+			bool irq_was_on;     /* state to restore when irq_depth returns to 0 */
+		};
+		unsigned long irq_state;
+	};
 	struct thread *fp_owner;     /* whose FP registers this hart's FP file holds */
 	unsigned long kick_pending;  /* harts to IPI once this hart holds no spinlock */
 	unsigned long held_levels;   /* lock-order levels held (bit per level), debug */

@@ -1,4 +1,25 @@
-/* Global FIFO ready queue. Lock order: thread lock, then this lock. */
+/* Global FIFO ready queue with per-thread affinity.
+ *
+ * Lock order: thread lock, then rq_lock. rq_lock guards the list and the
+ * per-hart counts; it is held for a few list operations only, and nobody
+ * sleeps or switches while holding it.
+ *
+ * Affinity: the queue stays one FIFO. A hart takes the first thread in
+ * queue order that may run on it (rq_pop scans past threads pinned to other
+ * harts), so among the threads a hart may run, FIFO order holds. The
+ * queued threads a hart may run are counted: `ready_any` counts those that
+ * may run on every online hart (the common case, one increment), and
+ * pinned[h] those with a narrower mask that includes hart h. An idle hart
+ * looks at its own count (runnable_on), not at the queue length, so it
+ * sleeps in wfi rather than spinning when everything queued is pinned
+ * elsewhere, and a busy hart's timer preempts its thread only for work it
+ * could run. A push (and a switch that leaves work queued) kicks an idle
+ * hart that has work it may run by those counts (wake_idle_hart), so a
+ * pinned thread's push wakes an idle hart from its mask; a hart that keeps
+ * a pushed thread for itself (rq_push_for_this_hart) kicks another instead
+ * when the thread may not run here. A thread's mask does not change while
+ * it is queued (thread.h), so the counts a push added are the counts its
+ * pop takes away. */
 #include "kernel/sched/runqueue.h"
 #include "kernel/sched/processor.h"
 #include "kernel/sched/sched.h"
@@ -6,12 +27,50 @@
 #include "kernel/lib/list.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/trace/trace.h"
+#include "kernel/debug/race_delay.h"
 
 static struct spinlock rq_lock = SPINLOCK_INIT("runqueue", LOCK_RUNQUEUE);
 static struct list_node ready = { &ready, &ready };   /* rq_lock */
-static _Atomic long ready_count;                      /* rq_lock to write */
+/* Queued threads that may run on any online hart, and per hart those with
+ * a narrower mask. Written under rq_lock, read without it (relaxed): a
+ * reader that sees work takes the lock before believing it, and the idle
+ * protocol orders the counts against idle_harts with its own fences. */
+static long ready_any;
+static long pinned[CONFIG_MAX_HARTS];
 static _Atomic unsigned long lock_wait;               /* time spent spinning */
 static unsigned next_idle_probe;                      /* racy hint: fine */
+
+/* The online harts, cached once the boot hart has stopped waiting for the
+ * others (processor_count set): no hart comes or goes after that. */
+static unsigned long online_cache;
+
+static __attribute__((noinline)) unsigned long online_harts_slow(void)
+{
+	unsigned long mask = 0;
+	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
+		if (__atomic_load_n(&processors[h].online, __ATOMIC_ACQUIRE))
+			mask |= 1UL << h;
+	if (__atomic_load_n(&processor_count, __ATOMIC_ACQUIRE))
+		__atomic_store_n(&online_cache, mask, __ATOMIC_RELAXED);
+	return mask;
+}
+
+static inline unsigned long online_harts(void)
+{
+	unsigned long mask = __atomic_load_n(&online_cache, __ATOMIC_RELAXED);
+	return mask ? mask : online_harts_slow();
+}
+
+unsigned long sched_online_harts(void)
+{
+	return online_harts();
+}
+
+/* Harts t may run on now: its mask, less the harts that are not online. */
+static inline unsigned long thread_harts(const struct thread *t)
+{
+	return t->affinity & online_harts();
+}
 
 /* Takes the queue lock and accounts the time spent waiting for it. */
 static void rq_lock_acquire(void)
@@ -27,14 +86,79 @@ static void rq_lock_acquire(void)
 	}
 }
 
+static __attribute__((noinline)) void count_pinned(unsigned long harts, long delta)
+{
+	for (unsigned h = 0; harts; h++, harts >>= 1)
+		if (harts & 1)
+			__atomic_store_n(&pinned[h], pinned[h] + delta, __ATOMIC_RELAXED);
+}
+
+/* Adds `delta` to the counts of the harts in `harts`. rq_lock held. */
+static inline void count_harts(unsigned long harts, long delta)
+{
+	if (harts == online_harts())
+		__atomic_store_n(&ready_any, ready_any + delta, __ATOMIC_RELAXED);
+	else
+		count_pinned(harts, delta);
+}
+
+/* Queued threads that hart h may run. */
+static inline long runnable_on(unsigned h)
+{
+	return __atomic_load_n(&ready_any, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&pinned[h], __ATOMIC_RELAXED);
+}
+
+static inline void enqueue(struct thread *t)
+{
+	list_push_back(&ready, &t->rq_link);
+	count_harts(thread_harts(t), 1);
+}
+
+/* The first queued thread that may run on `hart`, taken off the list with
+ * its harts in *harts, the counts left to the caller; NULL if none.
+ * rq_lock held. */
+static inline struct thread *take_first_for(unsigned hart, unsigned long *harts)
+{
+	struct list_node *pos;
+	list_for_each(pos, &ready) {
+		struct thread *t = list_entry(pos, struct thread, rq_link);
+		*harts = thread_harts(t);
+		if (*harts >> hart & 1) {
+			list_remove(&t->rq_link);
+			return t;
+		}
+	}
+	return NULL;
+}
+
+static inline struct thread *dequeue_for(unsigned hart)
+{
+	unsigned long harts;
+	struct thread *t = take_first_for(hart, &harts);
+	if (t)
+		count_harts(harts, -1);
+	return t;
+}
+
 /* The pusher's side of the idle protocol: the queue store is ordered before
  * reading the idle flags (fence), and an idle hart publishes its flag before
- * re-checking the queue (fence), so at least one side sees the other. */
+ * re-checking its count (fence), so at least one side sees the other.
+ * Wakes one idle hart, other than this one, that has queued work it may
+ * run. */
 static void wake_idle_hart(void)
 {
 	arch_fence();
 	unsigned long others = __atomic_load_n(&idle_harts, __ATOMIC_RELAXED) &
 			       ~(1UL << this_processor()->hart);
+	for (unsigned long rest = others; rest; rest &= rest - 1) {
+		unsigned long bit = rest & -rest;
+		unsigned h = 0;
+		while (!(bit >> h & 1))
+			h++;
+		if (!runnable_on(h))
+			others &= ~bit;   /* nothing queued that it may run */
+	}
 	while (others) {
 		/* Round-robin over idle harts, starting after the last one woken. */
 		unsigned long later = others & (~0UL << next_idle_probe);
@@ -54,44 +178,62 @@ static void wake_idle_hart(void)
 void rq_push_for_this_hart(struct thread *t)
 {
 	rq_lock_acquire();
-	list_push_back(&ready, &t->rq_link);
-	ready_count++;
+	enqueue(t);
+	unsigned long harts = thread_harts(t);
 	spin_unlock(&rq_lock);
+	/* Kept for this hart only if it may run here. */
+	if (!(harts >> this_processor()->hart & 1))
+		wake_idle_hart();
 }
 
 void rq_push(struct thread *t)
 {
-	rq_push_for_this_hart(t);
+	rq_lock_acquire();
+	enqueue(t);
+	spin_unlock(&rq_lock);
+	race_delay(RACE_RQ_PUSH);
 	wake_idle_hart();
 }
 
 struct thread *rq_push_pop(struct thread *t)
 {
+	unsigned hart = this_processor()->hart;
 	rq_lock_acquire();
 	list_push_back(&ready, &t->rq_link);
-	struct list_node *n = list_pop_front(&ready);
-	long left = ready_count;
+	unsigned long t_harts = thread_harts(t), next_harts = 0;
+	struct thread *next = take_first_for(hart, &next_harts);
+	/* The counts change only if t stays and next leaves with another
+	 * mask: a yield between two unpinned threads touches no count. */
+	if (!next) {
+		count_harts(t_harts, 1);
+	} else if (next != t && next_harts != t_harts) {
+		count_harts(t_harts, 1);
+		count_harts(next_harts, -1);
+	}
+	bool left = !list_empty(&ready);
 	spin_unlock(&rq_lock);
 	if (left)
 		wake_idle_hart();
-	return list_entry(n, struct thread, rq_link);
+	return next;
 }
 
 struct thread *rq_pop(void)
 {
-	if (!__atomic_load_n(&ready_count, __ATOMIC_ACQUIRE))
+	unsigned hart = this_processor()->hart;
+	if (!runnable_on(hart))
 		return NULL;
 	rq_lock_acquire();
-	struct list_node *n = list_pop_front(&ready);
-	if (n)
-		ready_count--;
+	struct thread *t = dequeue_for(hart);
 	spin_unlock(&rq_lock);
-	return n ? list_entry(n, struct thread, rq_link) : NULL;
+	return t;
 }
 
 bool rq_empty(void)
 {
-	return __atomic_load_n(&ready_count, __ATOMIC_ACQUIRE) == 0;
+	unsigned hart = this_processor()->hart;
+	/* A hart that came online after the boot hart stopped waiting (and so
+	 * is in no thread's hart set) must not spin on work it cannot take. */
+	return !(online_harts() >> hart & 1) || runnable_on(hart) == 0;
 }
 
 unsigned long rq_lock_wait_time(void)

@@ -1,4 +1,5 @@
-/* The global ready queue: FIFO, one spinlock, shared by every hart. */
+/* The global ready queue: FIFO, one spinlock, shared by every hart. A hart
+ * takes only threads whose affinity mask holds it (runqueue.c says how). */
 #ifndef KERNEL_SCHED_RUNQUEUE_H
 #define KERNEL_SCHED_RUNQUEUE_H
 
@@ -6,19 +7,24 @@
 
 struct thread;
 
-/* Appends t (state READY). Then wakes one idle hart, if any, with an IPI,
- * after dropping the queue lock. */
+/* Appends t (state READY). Then wakes one idle hart that may run t, if any,
+ * with an IPI, after dropping the queue lock. */
 void rq_push(struct thread *t);
 /* Appends t like rq_push but wakes no idle hart: for a caller whose hart
- * is about to switch and take the queue's head itself (an exiting waker). */
+ * is about to switch and take the queue's head itself (an exiting waker).
+ * If t may not run on this hart, it wakes an idle hart that may. */
 void rq_push_for_this_hart(struct thread *t);
-/* Appends t (state READY, its lock held) and takes the head off, in one
- * critical section; the head is t when the queue was empty. Wakes an idle
- * hart only if work is left over. */
+/* Appends t (state READY, its lock held) and takes off the first thread this
+ * hart may run, in one critical section: t itself when nothing else was
+ * waiting, NULL when t may not run here and nothing else may. Wakes an idle
+ * hart only if work is left over for other harts. */
 struct thread *rq_push_pop(struct thread *t);
-/* NULL when empty. */
+/* The first queued thread this hart may run, taken off; NULL if none. */
 struct thread *rq_pop(void);
+/* True when nothing queued may run on this hart. */
 bool rq_empty(void);
+/* Harts online now (bit h: hart h). */
+unsigned long sched_online_harts(void);
 unsigned long rq_lock_wait_time(void);
 
 #endif

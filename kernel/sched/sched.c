@@ -6,7 +6,24 @@
  * only then releases the lock. A thread picked from the queue is locked by
  * the picking hart before it is switched to, and the thread releases that
  * lock itself. So a thread's lock is held for the whole time its registers
- * are in flight, and no other hart can run or wake it meanwhile. */
+ * are in flight, and no other hart can run or wake it meanwhile.
+ *
+ * Locks this file takes, and who may sleep holding them:
+ *   - t->lock (LOCK_THREAD) guards t's state, waiting_on, affinity and the
+ *     on-hart handover above. It is the one spinlock that crosses a switch:
+ *     a switching thread holds exactly it (sched_switch checks), and the
+ *     scheduler loop holds the next thread's lock while switching in. No
+ *     thread blocks holding any other spinlock, and no one holds t->lock
+ *     across anything but the switch itself.
+ *   - the ready-queue lock (runqueue.c, LOCK_RUNQUEUE), taken inside a
+ *     thread lock; never held across a switch or a wait.
+ *   - the sleep-queue lock (sleep.c), from the timer interrupt.
+ * Every spinlock keeps interrupts off while held (irq_save), and the
+ * scheduler loop and idle() run with interrupts off throughout: an
+ * interrupt there could push work between idle()'s last look at the queue
+ * and its wfi. A processor's fields need no lock: only its own hart writes
+ * them, with interrupts off (except `online`, and `idle_harts`, which is
+ * atomic and follows the publish-fence-recheck protocol in idle()). */
 #include "kernel/sched/sched.h"
 #include "kernel/sched/processor.h"
 #include "kernel/sched/runqueue.h"
@@ -18,6 +35,8 @@
 #include "kernel/trace/trace.h"
 #include "kernel/mm/layout.h"
 #include "kernel/signal/itimer.h"
+#include "kernel/debug/race_delay.h"
+#include <dakota/syscall.h>
 
 struct processor processors[CONFIG_MAX_HARTS];
 unsigned processor_count;
@@ -50,6 +69,34 @@ static unsigned long trace_id(const struct thread *t)
 	return t ? ((unsigned long)t->proc->pid << 16 | (unsigned)t->tid) : 0;
 }
 
+/* Interrupt-nesting state (irq_depth, irq_was_on) belongs to the context
+ * that built it up, not to the hart: each side of a switch keeps its own on
+ * its stack across arch_switch and puts it back when it runs again, on
+ * whatever hart that is. Inheriting the other side's state is the bug of
+ * issue 18: the scheduler loop took over a thread's "interrupts were on",
+ * and dropping the thread's lock then turned interrupts on in idle(), where
+ * an interrupt between the last look at the queue and wfi lost its wakeup.
+ * Both sides hold exactly one spinlock (the switching thread's) at a switch,
+ * so the depth is 1 either way; a thread's first run (thread_first_run)
+ * starts from the scheduler's state: depth 1, interrupts were off. */
+static void switch_context(struct context *save, struct context *load)
+{
+	unsigned long irq_state = this_processor()->irq_state;
+	arch_switch(save, load);
+	this_processor()->irq_state = irq_state;
+}
+
+/* The scheduler loop and idle() run with interrupts off and no interrupt
+ * nesting of their own: an interrupt taken between idle()'s last look at
+ * the ready queue and its wfi would push work that this hart then sleeps
+ * through. Checked in debug builds. */
+static inline void assert_sched_irqs_off(struct processor *cpu, int depth, const char *where)
+{
+	if (CONFIG_LOCK_DEBUG && (arch_irq_enabled() || cpu->irq_depth != depth))
+		panic("%s on hart %u: interrupts %s, irq_depth %d (must be off, %d)", where,
+		      cpu->hart, arch_irq_enabled() ? "on" : "off", cpu->irq_depth, depth);
+}
+
 void sched_switch(void)
 {
 	struct processor *cpu = this_processor();
@@ -61,9 +108,7 @@ void sched_switch(void)
 		      t->proc->pid, t->tid, spin_held_count());
 	if (t->state == THREAD_RUNNING)
 		panic("sched_switch: thread %d:%d is still marked running", t->proc->pid, t->tid);
-	bool was_on = cpu->irq_was_on;
-	arch_switch(&t->ctx, &cpu->sched_ctx);
-	this_processor()->irq_was_on = was_on;
+	switch_context(&t->ctx, &cpu->sched_ctx);
 }
 
 void sched_yield(void)
@@ -98,7 +143,7 @@ static void run_thread(struct processor *cpu, struct thread *t)
 		t->kstack_unflushed_harts &= ~hart_bit;
 		arch_tlb_flush_local(t->kstack_top - KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES * PAGE_SIZE);
 	}
-	arch_switch(&cpu->sched_ctx, &t->ctx);
+	switch_context(&cpu->sched_ctx, &t->ctx);
 	/* Back on this hart's scheduler stack, t->lock held by t. */
 	cpu = this_processor();
 	now = arch_time();
@@ -111,10 +156,12 @@ static void run_thread(struct processor *cpu, struct thread *t)
  * are off here; wfi still wakes on a pending one, which we then take. */
 static void idle(struct processor *cpu)
 {
+	assert_sched_irqs_off(cpu, 0, "idle");
 	unsigned long bit = 1UL << cpu->hart;
 	__atomic_fetch_or(&idle_harts, bit, __ATOMIC_SEQ_CST);
 	arch_fence();
 	if (rq_empty()) {
+		race_delay(RACE_IDLE_WFI);
 		trace_event(TRACE_IDLE_ENTER, 0, 0);
 		sleep_arm_timer_idle();
 		unsigned long t0 = arch_time();
@@ -142,6 +189,7 @@ static struct thread *pick_next(void)
  * locked, or NULL; prev is unlocked unless it is the one returned. */
 static struct thread *after_switch(struct thread *prev)
 {
+	race_delay(RACE_SWITCH_OUT);
 	if (prev->state != THREAD_READY) {
 		spin_unlock(&prev->lock);
 		return pick_next();
@@ -149,7 +197,8 @@ static struct thread *after_switch(struct thread *prev)
 	struct thread *next = rq_push_pop(prev);
 	if (next != prev) {
 		spin_unlock(&prev->lock);
-		spin_lock(&next->lock);
+		if (next)
+			spin_lock(&next->lock);
 	}
 	return next;
 }
@@ -163,6 +212,7 @@ void sched_loop(void)
 	sched_slice = arch_time_hz / 1000 * CONFIG_TIME_SLICE_MS;
 	struct thread *t = NULL;   /* the thread to run next, its lock held */
 	for (;;) {
+		assert_sched_irqs_off(cpu, t ? 1 : 0, "sched_loop");
 		trace_drain_if_full();
 		cpu->watchdog_mark = arch_time();
 		if (!t)
@@ -177,6 +227,29 @@ void sched_loop(void)
 		run_thread(cpu, t);
 		t = after_switch(t);
 	}
+}
+
+long sched_set_affinity(unsigned long mask)
+{
+	unsigned long harts = mask & sched_online_harts();
+	if (!harts)
+		return -EINVAL;
+	struct thread *t = current_thread();
+	spin_lock(&t->lock);
+	t->affinity = harts;
+	spin_unlock(&t->lock);
+	/* Off a hart the mask excludes at once: a yield puts t back on the
+	 * queue, where only a hart in its mask takes it (and an idle one is
+	 * kicked). Kernel code is not preempted, so the hart read here is the
+	 * one t runs on until it yields. */
+	while (!(harts >> this_processor()->hart & 1))
+		sched_yield();
+	return 0;
+}
+
+unsigned long sched_get_affinity(void)
+{
+	return current_thread()->affinity & sched_online_harts();
 }
 
 void sched_timer_interrupt(void)

@@ -29,6 +29,12 @@ void sched_stop_other_harts(void);
 /* Interrupts `hart` so it notices a kill or new work; while this hart holds
  * spinlocks, the IPI waits until it holds none. */
 void sched_kick(unsigned hart);
+/* Sets the calling thread's affinity to `mask` (bit h: hart h) less the
+ * offline harts, and moves it to a hart in the mask before returning;
+ * -EINVAL if no online hart is left. */
+long sched_set_affinity(unsigned long mask);
+/* The calling thread's affinity: always a non-empty set of online harts. */
+unsigned long sched_get_affinity(void);
 /* The time slice in arch_time units; set as the first hart starts scheduling. */
 extern unsigned long sched_slice;
 

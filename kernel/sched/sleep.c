@@ -1,4 +1,21 @@
-/* The timed-sleep queue. Lock order: object lock, sleep-queue lock, thread. */
+/* The timed-sleep queue.
+ *
+ * `lock` (LOCK_SLEEPQ) guards the `sleepers` list (ordered by deadline),
+ * each queued thread's sleep_link and wake_at, and every write of
+ * `earliest`. Lock order: object lock, sleep-queue lock, thread lock,
+ * ready queue. It is taken by a sleeper in wq_sleep_until (holding its
+ * object lock, before it blocks), by the timer interrupt of any hart
+ * (sleep_wake_expired, which wakes threads under it), and by a woken
+ * sleeper taking itself off. Nobody sleeps or switches holding it: a
+ * sleeper is queued here, and blocks only after dropping it; the
+ * interrupt path never blocks.
+ *
+ * `earliest` is read without the lock (the timer-arming paths and the
+ * interrupt's early return): a stale value at worst arms a timer too soon
+ * (a spurious interrupt) or makes the interrupt take the lock to find
+ * nothing due; it never arms one too late, because every add that makes a
+ * new earliest deadline stores it before the sleeper blocks, and the
+ * sleeper's own hart re-arms its timer on the way to idle. */
 #include "kernel/sched/sleep.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/processor.h"
@@ -102,6 +119,10 @@ void sleep_arm_timer_idle(void)
 	sleep_arm_timer(false);
 }
 
+/* The lock here is the sleeper's own, on its stack, guarding a wait queue
+ * nobody else can reach: the sleep needs the object-lock protocol of
+ * wq_sleep_until, not sharing. It is dropped inside wq_sleep_until before
+ * the thread blocks, as every object lock is. */
 int sleep_until(unsigned long deadline)
 {
 	struct spinlock l = SPINLOCK_INIT("nanosleep", LOCK_OBJECT);

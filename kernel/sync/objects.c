@@ -16,10 +16,20 @@
 
 #define MAX_OBJECTS 64
 
+/* Ownership rule: a mutex names its owner by the owner's serial number
+ * (thread.h), never by its address. Serials are never reused, so once the
+ * owner has exited no thread can ever match it: the mutex stays locked for
+ * good (later lockers block, or spin, until killed; every other thread's
+ * unlock is -EPERM). Dakota does not hand a dead owner's mutex on (no
+ * robust-mutex recovery); a program that needs that uses the futex path.
+ * A raw thread pointer would let a thread created later at the same
+ * address unlock what it never locked (issue 18, defect 5). */
 struct mutex {
-	struct spinlock lock;     /* guards owner, waiters */
+	/* Guards owner and waiters. Nobody sleeps holding it: a locker that
+	 * waits drops it inside wq_sleep (or before yielding, when spinning). */
+	struct spinlock lock;
 	bool blocking;
-	struct thread *owner;
+	unsigned long owner;      /* owner's serial; 0: unlocked */
 	struct waitqueue waiters;
 };
 
@@ -104,7 +114,7 @@ static long mutex_acquire(struct mutex *m)
 	struct thread *self = current_thread();
 	spin_lock(&m->lock);
 	while (m->owner) {
-		if (m->owner == self) {
+		if (m->owner == self->serial) {
 			spin_unlock(&m->lock);
 			return -EDEADLK;
 		}
@@ -122,7 +132,7 @@ static long mutex_acquire(struct mutex *m)
 			return err;
 		}
 	}
-	m->owner = self;
+	m->owner = self->serial;
 	spin_unlock(&m->lock);
 	return 0;
 }
@@ -130,11 +140,11 @@ static long mutex_acquire(struct mutex *m)
 static long mutex_release(struct mutex *m)
 {
 	spin_lock(&m->lock);
-	if (m->owner != current_thread()) {
+	if (m->owner != current_thread()->serial) {
 		spin_unlock(&m->lock);
 		return -EPERM;
 	}
-	m->owner = NULL;
+	m->owner = 0;
 	wq_wake_one(&m->waiters);
 	spin_unlock(&m->lock);
 	return 0;

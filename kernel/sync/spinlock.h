@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include "config.h"
 #include "kernel/sched/processor.h"
+#include "kernel/debug/race_delay.h"
 
 enum lock_level {
 	LOCK_PROC_TREE = 1,
@@ -117,6 +118,7 @@ static inline void spin_unlock(struct spinlock *l)
 	l->owner = -1;
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 	irq_restore();
+	race_delay(RACE_UNLOCK);
 }
 
 #endif

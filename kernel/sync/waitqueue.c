@@ -7,6 +7,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/signal/signal.h"
 #include "kernel/trace/trace.h"
+#include "kernel/debug/race_delay.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
 
@@ -36,6 +37,7 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lock, unsigned long d
 	list_push_back(&wq->waiters, &t->wait_link);
 	if (deadline)
 		sleep_queue_add(t, deadline);
+	race_delay(RACE_WAIT_QUEUED);
 	spin_lock(&t->lock);
 	/* A killer, a signal sender or the sleep-queue timer that ran before
 	 * we took t->lock saw us not yet blocked: then do not block now. */

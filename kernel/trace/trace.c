@@ -176,19 +176,27 @@ static void drain(unsigned hart, struct trace_buffer *buf, bool running)
 }
 
 #if CONFIG_TRACE
+/* Interrupts stay off for the whole drain, whoever calls: an interrupt on
+ * this hart would append records while they print (those written between
+ * the print and the reset of count would vanish without being counted as
+ * dropped), and its trace_record would clear `recording` under the drain,
+ * letting trace_stop free the buffer while it is read. The scheduler loop
+ * already runs with interrupts off; irq_save makes it hold for any caller. */
 void trace_drain_if_full(void)
 {
 	if (!__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED))
 		return;
+	irq_save();
 	unsigned hart = this_processor()->hart;
 	/* A hint; re-read under the handshake. */
-	if (__atomic_load_n(&buffers[hart].count, __ATOMIC_RELAXED) < DRAIN_MARK)
-		return;
-	struct trace_buffer *live = enter_buffer(hart);
-	/* A buffer that failed to allocate stays "full": drain reports drops. */
-	if (live && live[hart].count >= DRAIN_MARK)
-		drain(hart, &live[hart], true);
-	leave_buffer(hart);
+	if (__atomic_load_n(&buffers[hart].count, __ATOMIC_RELAXED) >= DRAIN_MARK) {
+		struct trace_buffer *live = enter_buffer(hart);
+		/* A buffer that failed to allocate stays "full": drain reports drops. */
+		if (live && live[hart].count >= DRAIN_MARK)
+			drain(hart, &live[hart], true);
+		leave_buffer(hart);
+	}
+	irq_restore();
 }
 #endif
 

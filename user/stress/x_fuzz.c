@@ -88,6 +88,9 @@ static const long valid_calls[] = {
 	SYS_semaphore_create, SYS_semaphore_up, SYS_semaphore_down,
 	SYS_condvar_create, SYS_condvar_signal, SYS_condvar_wait, SYS_futex,
 	SYS_thread_list, SYS_kstat, SYS_programs, SYS_poweroff,
+	SYS_sched_setaffinity, SYS_sched_getaffinity, SYS_getcpu,
+	SYS_sched_get_priority_max, SYS_sched_get_priority_min,
+	SYS_sched_getscheduler, SYS_sched_getparam, SYS_sched_setscheduler,
 	SYS_mprotect, SYS_madvise, SYS_mremap, SYS_msync, SYS_mlock, SYS_munlock,
 	SYS_mincore,
 	/* cheap and harmless: more of them */
@@ -480,6 +483,34 @@ static void fuzz_one(unsigned long *rng)
 			return;
 		}
 		a[0] = (long)any_pointer(rng);
+		break;
+	case SYS_sched_getaffinity:
+		if (rng_below(rng, 2)) {
+			/* exact: unwritable memory is -EFAULT */
+			a[0] = 0;
+			a[1] = 8;
+			a[2] = (long)unwritable(rng);
+			if (raw(nr, a) != -EFAULT)
+				count(&fz.rep.efault_wrong);
+			return;
+		}
+		/* fall through */
+	case SYS_sched_setaffinity:
+		a[0] = rng_below(rng, 4) ? 0 : any_int(rng);
+		a[1] = rng_below(rng, 2) ? 8 : any_int(rng);
+		a[2] = (long)any_pointer(rng);
+		break;
+	case SYS_getcpu:
+		a[0] = (long)any_pointer(rng);
+		a[1] = (long)any_pointer(rng);
+		break;
+	case SYS_sched_getparam:
+		a[0] = rng_below(rng, 4) ? 0 : any_int(rng);
+		a[1] = (long)any_pointer(rng);
+		break;
+	case SYS_sched_setscheduler:
+		a[0] = rng_below(rng, 4) ? 0 : any_int(rng);
+		a[2] = (long)any_pointer(rng);
 		break;
 	case SYS_poweroff:
 		if (raw(nr, a) != -EPERM)

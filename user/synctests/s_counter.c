@@ -1,9 +1,10 @@
 /* s_counter: 8 threads increment one shared counter.
  *
  * Without a lock the read-modify-write races (at several harts updates get
- * lost; the total can only be lower, never higher). With a blocking mutex and
- * with a spinning mutex the total is exact and no two threads are ever inside
- * the critical section together.
+ * lost); that pass is a demonstration and only prints its total. With a
+ * blocking mutex and with a spinning mutex the total must equal threads x
+ * iterations exactly (a lower total is a lost update: exclusion failed) and
+ * no two threads are ever inside the critical section together.
  *
  * usage: s_counter [ITERATIONS_PER_THREAD] */
 #include <stdio.h>
@@ -116,8 +117,10 @@ int main(int argc, char **argv)
 	CHECK_EQ(run_threads(add_unlocked), THREADS, "unlocked: all threads ran");
 	test_note("unlocked: total %ld of %ld (%ld updates lost)", counter,
 		  THREADS * iterations, THREADS * iterations - counter);
-	CHECK(counter <= THREADS * iterations, "unlocked: total never exceeds %ld",
-	      THREADS * iterations);
+	/* No check of the racy total: losing updates is likely, not certain,
+	 * and "at most the exact total" holds even for a broken kernel. Only
+	 * equality proves mutual exclusion, and only the locked cases promise
+	 * it. */
 	iterations = locked_iterations;
 
 	locked_case(1, "blocking");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <syscall.h>
 #include <test.h>
+#include <time.h>
 
 /* argv[i] as a number, or `def` when absent. A malformed number is a usage
  * error: the program exits with 2 so that a typo in meson.build is loud. */
@@ -129,6 +130,39 @@ static inline long count_threads_in_state(long pid, int state)
 	}
 	__atomic_store_n(&list_lock, 0, __ATOMIC_RELEASE);
 	return count;
+}
+
+/* Pins the calling thread to the harts in `mask` (sched_setaffinity, pid
+ * 0): 0, or a negative errno. Threads it creates afterwards inherit it. */
+static inline long pin_to_harts(unsigned long mask)
+{
+	return syscall3(SYS_sched_setaffinity, 0, sizeof mask, (long)&mask);
+}
+
+/* The hart the caller runs on (getcpu), or a negative errno. */
+static inline long current_hart(void)
+{
+	unsigned cpu = 0;
+	long r = syscall3(SYS_getcpu, (long)&cpu, 0, 0);
+	return r ? r : (long)cpu;
+}
+
+/* Polls until thread tid of this process is in `state` (enum
+ * thread_info_state), for about 5 s at most: a hang guard that turns a lost
+ * wakeup into a failure with a message, not a timing check. One static
+ * buffer: call it from one thread at a time. */
+static inline int wait_thread_state(long tid, int state)
+{
+	static struct thread_info list[640];
+	for (long t0 = time_ns(); time_ns() - t0 < 5000000000L;) {
+		long n = thread_list(list, (long)(sizeof list / sizeof list[0]));
+		for (long k = 0; k < n; k++)
+			if (list[k].pid == getpid() && list[k].tid == tid && list[k].state == state)
+				return 1;
+		struct timespec ms = { 0, 1000000 };
+		nanosleep(&ms, 0);
+	}
+	return 0;
 }
 
 /* Sleeps `ms` milliseconds. */

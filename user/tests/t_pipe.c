@@ -6,6 +6,7 @@
  * when the last writer has gone; writing with no reader is -EPIPE and does
  * not kill; a read of 0 bytes returns 0 at once; fd errors are -EBADF and
  * running out of fds is -EMFILE with nothing leaked. */
+#include <thread.h>
 #include "tcommon.h"
 
 #define MIB (1024L * 1024L)
@@ -230,6 +231,40 @@ static void test_many_writers(void)
 
 /* ---- end of file ---- */
 
+/* State of thread `tid` of this process in the kernel's thread list, or -1
+ * if it is not there. */
+static long thread_state_of(long tid)
+{
+	static struct thread_info list[64];
+	long n = thread_list(list, 64), pid = getpid();
+	for (long i = 0; i < n; i++)
+		if (list[i].pid == pid && list[i].tid == tid)
+			return list[i].state;
+	return -1;
+}
+
+/* Polls until thread tid is in `state`, for about 5 s at most (a hang
+ * guard, not a timing check); true if it got there. */
+static int thread_reaches(long tid, long state)
+{
+	for (int i = 0; i < 5000; i++) {
+		if (thread_state_of(tid) == state)
+			return 1;
+		struct timespec ms = { 0, 1000000 };
+		nanosleep(&ms, 0);
+	}
+	return 0;
+}
+
+static int eof_fd;
+
+static long blocked_reader(void *arg)
+{
+	(void)arg;
+	char c;
+	return read(eof_fd, &c, 1);
+}
+
 static void test_eof(void)
 {
 	int fds[2], go[2];
@@ -248,6 +283,7 @@ static void test_eof(void)
 		close(go[1]);
 		read(go[0], &c, 1);
 		write(fds[1], "b", 1);
+		read(go[0], &c, 1);      /* closes the last write end on the second go */
 		exit(0);
 	}
 	close(fds[1]);
@@ -260,8 +296,24 @@ static void test_eof(void)
 	c = 0;
 	EXPECT_EQ(read(fds[0], &c, 1), 1, "no end of file while writer B lives: B's byte");
 	EXPECT_EQ(c, 'b', "it is 'b'");
-	EXPECT_EQ(wait_status(b), W_EXIT(0), "writer B exits");
-	EXPECT_EQ(read(fds[0], &c, 1), 0, "then end of file");
+
+	/* A reader blocked on the empty pipe when the last writer closes must
+	 * be woken with end of file (not only a reader that comes later). */
+	eof_fd = fds[0];
+	thread_t reader;
+	EXPECT_EQ(thread_spawn(&reader, blocked_reader, 0), 0, "reader thread starts");
+	EXPECT_EQ(thread_reaches(reader.tid, THREAD_INFO_BLOCKED), 1,
+		  "the reader blocks in read while writer B lives");
+	write(go[1], "g", 1);
+	EXPECT_EQ(wait_status(b), W_EXIT(0), "writer B exits, closing the last write end");
+	if (!EXPECT_EQ(thread_reaches(reader.tid, THREAD_INFO_EXITED), 1,
+		       "the blocked reader wakes when the last writer closes")) {
+		test_note("reader still blocked 5 s after the last writer closed: lost wakeup");
+		test_done();
+		exit(1);        /* the reader can never finish: stop here */
+	}
+	EXPECT_EQ(thread_wait(reader), 0, "and its read returns 0: end of file");
+	EXPECT_EQ(read(fds[0], &c, 1), 0, "then end of file for a new read");
 	EXPECT_EQ(read(fds[0], &c, 1), 0, "and end of file again");
 	close(fds[0]);
 	close(go[1]);
