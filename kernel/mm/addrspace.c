@@ -34,6 +34,7 @@
  * then shm, frame and kmalloc locks. Every exported function here takes
  * as->lock itself. */
 #include "kernel/mm/addrspace.h"
+#include "kernel/debug/race_delay.h"
 #include "kernel/mm/region.h"
 #include "kernel/mm/unmap.h"
 #include "kernel/mm/frame.h"
@@ -116,6 +117,8 @@ int as_add_region(struct addrspace *as, unsigned long start, unsigned long end,
 
 void as_shootdown(struct addrspace *as, unsigned long va, unsigned long size)
 {
+	/* The entries are cleared; another hart may still hold them. */
+	race_delay(RACE_PTE_SHOOTDOWN);
 	/* The page-table stores must be visible before the mask is read: a hart
 	 * that activates after this load walks the new table. */
 	arch_fence();

@@ -1,5 +1,6 @@
 /* Thread control blocks, kernel stacks, first run, exit and wakeup. */
 #include "kernel/proc/thread.h"
+#include "kernel/debug/race_delay.h"
 #include "kernel/signal/signal.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
@@ -197,6 +198,9 @@ void thread_exit(int code)
 	spin_lock(&t->lock);
 	t->state = THREAD_EXITED;
 	spin_unlock(&p->lock);
+	/* A joiner on another hart may try to reap this thread from here on;
+	 * the thread lock it must take holds it off until the switch is done. */
+	race_delay(RACE_EXIT_REAP);
 	trace_event(TRACE_EXIT, (unsigned long)p->pid << 16 | (unsigned)t->tid, (unsigned long)code);
 	sched_switch();
 	panic("thread %d:%d ran after its exit", p->pid, t->tid);
