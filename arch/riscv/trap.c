@@ -206,6 +206,47 @@ static void load_fp(struct trap_context *tc)
 		:: "r"(tc->fregs) : "t0", "memory");
 }
 
+/* The user exceptions that are faults, and the kind of each; any other
+ * exception (a misaligned access, ...) is FAULT_MISALIGNED. */
+static const struct {
+	unsigned long cause;
+	enum user_fault_kind kind;
+} fault_kinds[] = {
+	{ EXC_LOAD_PAGE_FAULT, FAULT_LOAD },    { EXC_LOAD_ACCESS, FAULT_LOAD },
+	{ EXC_STORE_PAGE_FAULT, FAULT_STORE },  { EXC_STORE_ACCESS, FAULT_STORE },
+	{ EXC_INST_PAGE_FAULT, FAULT_FETCH },   { EXC_INST_ACCESS, FAULT_FETCH },
+	{ EXC_ILLEGAL_INST, FAULT_ILLEGAL },    { EXC_BREAKPOINT, FAULT_ILLEGAL },
+};
+
+static enum user_fault_kind fault_kind(unsigned long scause)
+{
+	for (unsigned i = 0; i < sizeof fault_kinds / sizeof fault_kinds[0]; i++)
+		if (fault_kinds[i].cause == scause)
+			return fault_kinds[i].kind;
+	return FAULT_MISALIGNED;
+}
+
+/* A system call or a fault of thread t; runs with interrupts enabled. */
+static void user_exception(struct thread *t, unsigned long scause, unsigned long stval,
+			   unsigned long sstatus)
+{
+	if (scause == EXC_ECALL_U) {
+		t->tc->sepc += 4;
+		arch_irq_enable();
+		syscall_dispatch(t->tc);
+		return;
+	}
+	/* The FP unit is off until first use (thread.h, fp_used): turn it on
+	 * and retry the instruction. If it was not an FP instruction it traps
+	 * again, now as a real fault. */
+	if (scause == EXC_ILLEGAL_INST && !t->fp_used && (sstatus & SSTATUS_FS) == 0) {
+		t->fp_used = true;
+		return;
+	}
+	arch_irq_enable();
+	user_fault(fault_kind(scause), t->tc->sepc, stval);
+}
+
 /* uservec jumps here on the thread's kernel stack with kernel satp and tp. */
 void user_trap_entry(void)
 {
@@ -220,47 +261,8 @@ void user_trap_entry(void)
 		csr_set(sstatus, SSTATUS_FS_CLEAN);
 	}
 	unsigned long scause = csr_read(scause), stval = csr_read(stval);
-	if (!handle_interrupt(scause)) {
-		switch (scause) {
-		case EXC_ECALL_U:
-			t->tc->sepc += 4;
-			arch_irq_enable();
-			syscall_dispatch(t->tc);
-			break;
-		case EXC_LOAD_PAGE_FAULT:
-		case EXC_LOAD_ACCESS:
-			arch_irq_enable();
-			user_fault(FAULT_LOAD, t->tc->sepc, stval);
-			break;
-		case EXC_STORE_PAGE_FAULT:
-		case EXC_STORE_ACCESS:
-			arch_irq_enable();
-			user_fault(FAULT_STORE, t->tc->sepc, stval);
-			break;
-		case EXC_INST_PAGE_FAULT:
-		case EXC_INST_ACCESS:
-			arch_irq_enable();
-			user_fault(FAULT_FETCH, t->tc->sepc, stval);
-			break;
-		case EXC_ILLEGAL_INST:
-			/* The FP unit is off until first use (thread.h, fp_used):
-			 * turn it on and retry the instruction. If it was not an
-			 * FP instruction it traps again, now as a real fault. */
-			if (!t->fp_used && (sstatus & SSTATUS_FS) == 0) {
-				t->fp_used = true;
-				break;
-			}
-			/* fall through */
-		case EXC_BREAKPOINT:
-			arch_irq_enable();
-			user_fault(FAULT_ILLEGAL, t->tc->sepc, stval);
-			break;
-		default:
-			arch_irq_enable();
-			user_fault(FAULT_MISALIGNED, t->tc->sepc, stval);
-			break;
-		}
-	}
+	if (!handle_interrupt(scause))
+		user_exception(t, scause, stval, sstatus);
 	user_return();
 }
 
