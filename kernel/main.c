@@ -2,8 +2,6 @@
  * starts the other harts, creates the first process (or runs the kernel
  * self-tests), and every hart then enters the scheduler. */
 #include "arch/riscv/arch.h"
-#include "arch/riscv/fdt.h"
-#include "arch/riscv/sbi.h"
 #include "kernel/boot.h"
 #include "kernel/debug/race_delay.h"
 #include "kernel/dev/console.h"
@@ -24,8 +22,8 @@
 #include "kernel/trace/trace.h"
 #include "kernel/panic.h"
 
-extern char __kernel_start[], __kernel_end[], _secondary_start[];
-static struct fdt_info boot_info;     /* copied before the DTB may be reused */
+extern char __kernel_start[], __kernel_end[];
+static struct boot_info boot_info;     /* copied before the DTB may be reused */
 static _Atomic unsigned harts_up;
 
 static void hart_init(unsigned hart)
@@ -54,12 +52,11 @@ static void start_secondaries(unsigned boot_hart)
 			continue;
 		}
 		processors[h].hart = h;
-		long err = sbi_hart_start(h, (unsigned long)_secondary_start,
-					  (unsigned long)&processors[h]);
-		if (err == SBI_ERR_ALREADY_AVAILABLE)
-			kprintf("dakota: hart %u left OpenSBI early; it joins from _start\n", h);
+		long err = arch_start_hart(h, (unsigned long)&processors[h]);
+		if (err == ARCH_HART_RUNNING)
+			kprintf("dakota: hart %u left the firmware early; it joins through the boot entry\n", h);
 		else if (err)
-			kprintf("dakota: hart %u did not start (SBI error %ld)\n", h, err);
+			kprintf("dakota: hart %u did not start (firmware error %ld)\n", h, err);
 	}
 }
 
@@ -184,7 +181,7 @@ void kmain(unsigned long hart, unsigned long dtb)
 {
 	processors[hart].hart = (unsigned)hart;
 	__asm__ volatile("mv tp, %0" :: "r"(&processors[hart]));
-	if (fdt_parse((const void *)dtb, &boot_info))
+	if (arch_read_boot_info(dtb, &boot_info))
 		arch_poweroff(254);
 	console_init(boot_info.uart_base);
 	unsigned long boot_us = arch_time() / (boot_info.timebase_hz ? boot_info.timebase_hz / 1000000 : 10);

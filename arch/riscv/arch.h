@@ -128,6 +128,16 @@ static inline void arch_tlb_flush_local(unsigned long va, unsigned long size)
 void arch_tlb_flush_harts(unsigned long mask, unsigned long va, unsigned long size);
 /* The same on every online hart. */
 void arch_tlb_flush_all_harts(unsigned long va, unsigned long size);
+/* Boot: the machine as the firmware describes it (firmware_arg is what the
+ * boot hart found in a1: the device tree), into *info (kernel/boot.h); 0,
+ * or -EINVAL when the description is malformed. */
+struct boot_info;
+int arch_read_boot_info(unsigned long firmware_arg, struct boot_info *info);
+/* Starts hart `hart` at the secondary entry with `arg` (its struct
+ * processor): 0, ARCH_HART_RUNNING if it had already left the firmware
+ * (it joins through the boot entry), or the firmware's negative error. */
+#define ARCH_HART_RUNNING 1
+long arch_start_hart(unsigned hart, unsigned long arg);
 __attribute__((noreturn)) void arch_poweroff(int status);
 __attribute__((noreturn)) void arch_halt(void);
 

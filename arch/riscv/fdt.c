@@ -43,7 +43,7 @@ struct walker {
 	u32 strings_off, strings_size;
 	struct node stack[FDT_MAX_DEPTH];
 	int depth;            /* stack[depth - 1] is the current node */
-	struct fdt_info *info;
+	struct boot_info *info;
 };
 
 static u32 be32(const unsigned char *p)
@@ -81,9 +81,9 @@ static bool stringlist_has(const char *value, u32 len, const char *s)
 	return false;
 }
 
-static void add_range(struct fdt_range *ranges, int *count, u64 base, u64 size)
+static void add_range(struct boot_range *ranges, int *count, u64 base, u64 size)
 {
-	if (size == 0 || *count >= FDT_MAX_RANGES)
+	if (size == 0 || *count >= BOOT_MAX_RANGES)
 		return;
 	ranges[*count].base = base;
 	ranges[*count].size = size;
@@ -149,10 +149,10 @@ static void parse_reg(struct walker *w, struct node *n, const unsigned char *v, 
 	}
 }
 
-static void parse_chosen(struct fdt_info *info, const char *name, const unsigned char *v, u32 len)
+static void parse_chosen(struct boot_info *info, const char *name, const unsigned char *v, u32 len)
 {
 	if (!strcmp(name, "bootargs")) {
-		u32 n = len < FDT_BOOTARGS_LEN - 1 ? len : FDT_BOOTARGS_LEN - 1;
+		u32 n = len < BOOT_ARGS_LEN - 1 ? len : BOOT_ARGS_LEN - 1;
 		memcpy(info->bootargs, v, n);
 		info->bootargs[n] = 0;
 	} else if (!strcmp(name, "linux,initrd-start") && (len == 4 || len == 8)) {
@@ -189,8 +189,8 @@ static int end_node(struct walker *w)
 	if (w->depth == 0)
 		return -EINVAL_CODE;
 	struct node *n = &w->stack[--w->depth];
-	struct fdt_info *info = w->info;
-	if (n->kind == NODE_CPU && n->okay && n->has_reg && info->hart_count < FDT_MAX_HARTS)
+	struct boot_info *info = w->info;
+	if (n->kind == NODE_CPU && n->okay && n->has_reg && info->hart_count < BOOT_MAX_HARTS)
 		info->hart_ids[info->hart_count++] = (unsigned)n->reg_base;
 	if (n->is_uart && n->has_reg && n->okay && !info->uart_base)
 		info->uart_base = n->reg_base;
@@ -276,7 +276,7 @@ static int read_header(struct walker *w, const unsigned char *blob)
 	return parse_reservation_block(w, rsv_off);
 }
 
-int fdt_parse(const void *fdt, struct fdt_info *info)
+int fdt_parse(const void *fdt, struct boot_info *info)
 {
 	struct walker w;
 	memset(info, 0, sizeof *info);
@@ -290,4 +290,11 @@ int fdt_parse(const void *fdt, struct fdt_info *info)
 	while ((r = step(&w, &off)) == 1)
 		;
 	return r;
+}
+
+/* The kernel's view (arch.h): on RISC-V the firmware's description is the
+ * device tree whose address OpenSBI passes in a1. */
+int arch_read_boot_info(unsigned long firmware_arg, struct boot_info *info)
+{
+	return fdt_parse((const void *)firmware_arg, info);
 }

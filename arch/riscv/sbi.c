@@ -1,5 +1,6 @@
 /* SBI calls: the one place the kernel talks to OpenSBI. */
 #include "sbi.h"
+#include "arch.h"
 
 struct sbiret sbi_call(long ext, long fid, unsigned long a0, unsigned long a1,
 		       unsigned long a2, unsigned long a3)
@@ -20,6 +21,14 @@ struct sbiret sbi_call(long ext, long fid, unsigned long a0, unsigned long a1,
 long sbi_hart_start(unsigned long hart, unsigned long start, unsigned long opaque)
 {
 	return sbi_call(SBI_EXT_HSM, 0, hart, start, opaque, 0).error;
+}
+
+extern char _secondary_start[];      /* entry.S: where a started hart begins */
+
+long arch_start_hart(unsigned hart, unsigned long arg)
+{
+	long err = sbi_hart_start(hart, (unsigned long)_secondary_start, arg);
+	return err == SBI_ERR_ALREADY_AVAILABLE ? ARCH_HART_RUNNING : err;
 }
 
 long sbi_hart_status(unsigned long hart)

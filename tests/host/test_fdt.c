@@ -228,7 +228,7 @@ static void finish(void)
 	finish_raw();
 }
 
-static struct fdt_info info;
+static struct boot_info info;
 
 /* Parses the blob as far as its header's totalsize says it goes. */
 static int parse(void)
@@ -330,7 +330,7 @@ static void build_virt_like(void)
 	finish();
 }
 
-static bool range_is(const struct fdt_range *r, uint64_t base, uint64_t size)
+static bool range_is(const struct boot_range *r, uint64_t base, uint64_t size)
 {
 	if (r->base == base && r->size == size)
 		return true;
@@ -349,7 +349,7 @@ static bool harts_are(int n, ...)
 	va_end(ap);
 	if (!ok) {
 		tap_diag("hart_count %d", info.hart_count);
-		for (int i = 0; i < info.hart_count && i < FDT_MAX_HARTS; i++)
+		for (int i = 0; i < info.hart_count && i < BOOT_MAX_HARTS; i++)
 			tap_diag("hart_ids[%d] = %u", i, info.hart_ids[i]);
 	}
 	return ok;
@@ -452,7 +452,7 @@ static void test_memory_pairs(void)
 	       range_is(&info.memory[2], 0x300000000, 0x1000000),
 	       "2/2 cells: several pairs and nodes, size 0 and a half pair skipped, 64-bit sizes");
 
-	/* More pairs than FDT_MAX_RANGES: the first 8 are kept. */
+	/* More pairs than BOOT_MAX_RANGES: the first 8 are kept. */
 	reset();
 	begin("");
 	prop_u32("#address-cells", 1);
@@ -468,7 +468,7 @@ static void test_memory_pairs(void)
 	end();
 	finish();
 	r = parse();
-	TAP_OK(r == 0 && info.memory_count == FDT_MAX_RANGES &&
+	TAP_OK(r == 0 && info.memory_count == BOOT_MAX_RANGES &&
 	       range_is(&info.memory[7], 0x87000000, 0x100000),
 	       "10 memory ranges: the first 8 kept");
 }
