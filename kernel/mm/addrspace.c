@@ -233,7 +233,8 @@ int as_add_thread_stack(struct addrspace *as, int tid)
 void as_remove_thread(struct addrspace *as, int tid, int stack_slot)
 {
 	spin_lock(&as->lock);
-	remove_range_locked(as, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot));
+	if (stack_slot >= 0)    /* NO_STACK_SLOT (-1): a clone thread's */
+		remove_range_locked(as, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot));
 	unsigned long pa = mmu_unmap(as->pt, TRAP_CONTEXT(tid));
 	spin_unlock(&as->lock);
 	shootdown(as, 0, 0);

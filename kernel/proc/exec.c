@@ -299,6 +299,7 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	self->tc = tc;
 	self->fp_hart = -1;
 	set_name(p, path);
+	p->linux_threads = false;   /* the new image starts single-threaded */
 	spin_unlock(&p->lock);
 	as_destroy(old);
 	trap_context_init(tc, entry, sp, 0, 0);

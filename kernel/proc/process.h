@@ -40,6 +40,13 @@ struct process {
 	struct waitqueue thread_exited;
 	struct file *files[MAX_FDS];
 	struct sync_objects *sync;
+	/* Linux threads (clone.c), under lock: set by the first CLONE_THREAD
+	 * clone, it gives exit (93) Linux's meaning for every thread of the
+	 * process (ends the caller; the last one ends the process); cleared by
+	 * exec. exiting_threads: threads that left by that exit but whose
+	 * control blocks are not yet freed (still in live_threads). */
+	bool linux_threads;
+	int exiting_threads;
 
 	/* Guarded by the process-tree lock. */
 	enum process_state state;
@@ -65,6 +72,9 @@ static inline struct process *current_process(void)
 }
 /* fork: a copy of the calling process with one thread; returns the child pid. */
 long process_fork(void);
+/* fork, calling prepare(child's thread, arg) before that thread can run
+ * (clone.c: the child's stack and tid words). */
+long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), void *arg);
 /* Starts the end of the process with status `status` (wait4 encoding):
  * every thread is told to exit, blocked ones are woken, running ones are
  * interrupted. Safe to call several times: the first status wins, and only

@@ -14,6 +14,7 @@
 #include "kernel/sched/watchdog.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/clone.h"
 #include "kernel/panic.h"
 #include "kernel/trace/trace.h"
 #include "kernel/mm/layout.h"
@@ -142,7 +143,10 @@ static struct thread *pick_next(void)
 static struct thread *after_switch(struct thread *prev)
 {
 	if (prev->state != THREAD_READY) {
+		bool reap = prev->state == THREAD_EXITED && prev->reap_after_switch;
 		spin_unlock(&prev->lock);
+		if (reap)
+			clone_reap(prev);   /* a Linux thread's end (clone.h) */
 		return pick_next();
 	}
 	struct thread *next = rq_push_pop(prev);

@@ -197,3 +197,16 @@ long futex(unsigned long uaddr, int op, uint32_t val, unsigned long timeout)
 		return futex_wait(as, uaddr, val, timeout);
 	return futex_wake(as, uaddr, val);
 }
+
+long futex_wake_key(struct addrspace *as, unsigned long uaddr, uint32_t n)
+{
+	if (uaddr & 3)
+		return -EINVAL;
+	buckets_init();
+	return futex_wake(as, uaddr, n);
+}
+
+volatile uint32_t *futex_lock_word(struct addrspace *as, unsigned long uaddr)
+{
+	return (uaddr & 3) ? 0 : lock_user_word(as, uaddr);
+}

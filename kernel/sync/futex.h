@@ -15,4 +15,14 @@
  * -ENOSYS for other ops. */
 long futex(unsigned long uaddr, int op, uint32_t val, unsigned long timeout);
 
+struct addrspace;
+/* FUTEX_WAKE of up to n waiters on (as, uaddr) from kernel code (thread exit,
+ * robust lists): the key is the address space and address, so waiters with
+ * and without FUTEX_PRIVATE_FLAG are woken alike. */
+long futex_wake_key(struct addrspace *as, unsigned long uaddr, uint32_t n);
+/* The kernel address of the aligned, writable user word at uaddr, with
+ * as->lock held (the caller unlocks it), for an atomic update in place;
+ * 0, with no lock held, if it is not writable user memory. */
+volatile uint32_t *futex_lock_word(struct addrspace *as, unsigned long uaddr);
+
 #endif

@@ -15,7 +15,7 @@ long sys_mmap(SYSCALL_ARGS)
 	unsigned long len = a1;
 	int prot = (int)a2, flags = (int)a3;
 	if (a0 || len == 0 || len > (1UL << 36) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
-	    flags != (MAP_PRIVATE | MAP_ANONYMOUS) || (long)a4 != -1 || a5)
+	    (flags & ~MAP_STACK) != (MAP_PRIVATE | MAP_ANONYMOUS) || (long)a4 != -1 || a5)
 		return -EINVAL;
 	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
 		return -EACCES;     /* no page is both writable and executable */

@@ -3,12 +3,16 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/exec.h"
+#include "kernel/proc/clone.h"
 #include "kernel/sched/sched.h"
 #include <dakota/syscall.h>
 
 long sys_exit(SYSCALL_ARGS)
 {
 	SYSCALL_UNUSED;
+	/* Linux-threaded processes: Linux's meaning (clone.h). */
+	if (__atomic_load_n(&current_process()->linux_threads, __ATOMIC_RELAXED))
+		clone_exit((int)a0);
 	if (current_thread()->tid == 0)
 		process_exit_current(W_EXITCODE((int)a0));
 	thread_exit((int)a0);
@@ -53,14 +57,6 @@ long sys_setuid(SYSCALL_ARGS)
 		err = -EPERM;
 	spin_unlock(&p->lock);
 	return err;
-}
-
-long sys_clone(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	if (a0 != SIGCHLD || a1 != 0)
-		return -EINVAL;     /* only fork: threads come from thread_create */
-	return process_fork();
 }
 
 long sys_execve(SYSCALL_ARGS)

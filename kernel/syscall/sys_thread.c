@@ -2,6 +2,7 @@
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
+#include "kernel/proc/linux_tid.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
 #include "kernel/mm/addrspace.h"
@@ -59,7 +60,8 @@ static long reap(struct process *p, long tid, bool block)
 	spin_lock(&p->lock);
 	for (;;) {
 		struct thread *t = p->threads[tid];
-		if (!t) {
+		/* Linux threads are never joined this way: clone_reap frees them. */
+		if (!t || t->linux_clone || t->reap_after_switch) {
 			spin_unlock(&p->lock);
 			return -1;
 		}
@@ -117,6 +119,7 @@ static void describe(struct thread_info *ti, struct process *p, struct thread *t
 	ti->uid = p->uid;
 	ti->state = info_state(t->state);
 	ti->hart = t->hart;
+	ti->linux_tid = linux_tid_of(t);
 	memcpy(ti->name, p->name, sizeof ti->name);
 	unsigned long run = t->run_time;
 	if (t->state == THREAD_RUNNING)
