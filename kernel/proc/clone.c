@@ -39,11 +39,10 @@ static long clone_kind(const struct clone_req *r)
 		return CLONE_KIND_THREAD;
 	if (rest == 0 && r->exit_signal == SIGCHLD)
 		return CLONE_KIND_FORK;
-	if (rest & CLONE_VFORK) {
-		struct process *p = current_process();
+	struct process *p = current_process();
+	if ((rest & CLONE_VFORK) && !__atomic_exchange_n(&p->vfork_warned, 1, __ATOMIC_RELAXED))
 		kprintf("dakota: pid %d (%s): clone with CLONE_VFORK is not supported\n",
 			p->pid, p->name);
-	}
 	return -EINVAL;
 }
 

@@ -47,6 +47,7 @@ struct process {
 	 * control blocks are not yet freed (still in live_threads). */
 	bool linux_threads;
 	int exiting_threads;
+	_Atomic int vfork_warned;    /* its one console line about CLONE_VFORK */
 
 	/* Guarded by the process-tree lock. */
 	enum process_state state;

@@ -87,6 +87,8 @@ static const long valid_calls[] = {
 	SYS_semaphore_create, SYS_semaphore_up, SYS_semaphore_down,
 	SYS_condvar_create, SYS_condvar_signal, SYS_condvar_wait, SYS_futex,
 	SYS_thread_list, SYS_kstat, SYS_programs, SYS_poweroff,
+	SYS_clone3, SYS_set_tid_address, SYS_linux_gettid, SYS_set_robust_list,
+	SYS_get_robust_list,
 	/* cheap and harmless: more of them */
 	SYS_getpid, SYS_gettid, SYS_sched_yield, SYS_clock_gettime,
 	SYS_mutex_create, SYS_mutex_lock, SYS_mutex_unlock, SYS_semaphore_up,
