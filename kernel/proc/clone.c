@@ -11,8 +11,8 @@
 #include "kernel/proc/thread.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/sync/futex.h"
+#include "kernel/sync/waitqueue.h"
 #include "kernel/sched/runqueue.h"
-#include "kernel/dev/console.h"
 #include "kernel/trace/trace.h"
 #include "kernel/panic.h"
 #include <dakota/syscall.h>
@@ -24,7 +24,15 @@
 #define OPTIONAL (CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | \
 		  CLONE_CHILD_CLEARTID | CLONE_SYSVSEM | CLONE_DETACHED)
 
-enum clone_kind { CLONE_KIND_THREAD = 1, CLONE_KIND_FORK };
+enum clone_kind { CLONE_KIND_THREAD = 1, CLONE_KIND_FORK, CLONE_KIND_VFORK };
+
+/* A vfork parent's wait, on its kernel stack. The child's proc->vfork
+ * points here until the child releases it or the parent detaches. */
+struct vfork_wait {
+	struct spinlock lock;     /* guards done and wq; level LOCK_OBJECT */
+	bool done;
+	struct waitqueue wq;
+};
 
 /* Linux's own EINVAL rules first, then what Dakota supports. */
 static long clone_kind(const struct clone_req *r)
@@ -39,10 +47,8 @@ static long clone_kind(const struct clone_req *r)
 		return CLONE_KIND_THREAD;
 	if (rest == 0 && r->exit_signal == SIGCHLD)
 		return CLONE_KIND_FORK;
-	struct process *p = current_process();
-	if ((rest & CLONE_VFORK) && !__atomic_exchange_n(&p->vfork_warned, 1, __ATOMIC_RELAXED))
-		kprintf("dakota: pid %d (%s): clone with CLONE_VFORK is not supported\n",
-			p->pid, p->name);
+	if (rest == (CLONE_VM | CLONE_VFORK) && r->exit_signal == SIGCHLD)
+		return CLONE_KIND_VFORK;
 	return -EINVAL;
 }
 
@@ -105,6 +111,62 @@ static void fork_prepare(struct thread *t, void *arg)
 		put_tid(t->proc->as, r->child_tid, t->proc->pid);
 }
 
+struct vfork_req {
+	const struct clone_req *r;
+	struct vfork_wait *w;
+};
+
+static void vfork_prepare(struct thread *t, void *arg)
+{
+	struct vfork_req *v = arg;
+	fork_prepare(t, (void *)v->r);
+	t->proc->vfork = v->w;        /* not running yet: no lock needed */
+}
+
+/* Killed while waiting: unhook w from the child unless the child already
+ * did. The child cannot be freed while it is on our children list (wait4
+ * unlinks under proc_tree_lock first), and it releases w (setting done)
+ * before it can become a zombie. */
+static void vfork_detach(struct process *parent, int pid, struct vfork_wait *w)
+{
+	spin_lock(&proc_tree_lock);
+	struct list_node *pos;
+	list_for_each(pos, &parent->children) {
+		struct process *c = list_entry(pos, struct process, sibling);
+		if (c->pid != pid)
+			continue;
+		spin_lock(&c->lock);
+		if (c->vfork == w)
+			c->vfork = NULL;
+		spin_unlock(&c->lock);
+	}
+	spin_unlock(&proc_tree_lock);
+}
+
+static long clone_vfork(const struct clone_req *r)
+{
+	struct vfork_wait w = { .done = false };
+	spin_init(&w.lock, "vfork", LOCK_OBJECT);
+	wq_init(&w.wq);
+	struct vfork_req v = { .r = r, .w = &w };
+	long pid = process_fork_prepared(vfork_prepare, &v);
+	if (pid < 0)
+		return pid;
+	if (r->flags & CLONE_PARENT_SETTID)
+		put_tid(current_process()->as, r->parent_tid, (int)pid);
+	spin_lock(&w.lock);
+	bool killed = false;
+	while (!w.done && !killed)
+		killed = wq_sleep(&w.wq, &w.lock) != 0;
+	spin_unlock(&w.lock);
+	if (killed)
+		vfork_detach(current_process(), (int)pid, &w);
+	/* Detached, or the child set done under w.lock and is past it. */
+	spin_lock(&w.lock);
+	spin_unlock(&w.lock);
+	return pid;
+}
+
 long clone_do(const struct clone_req *r)
 {
 	long kind = clone_kind(r);
@@ -112,10 +174,37 @@ long clone_do(const struct clone_req *r)
 		return kind;
 	if (kind == CLONE_KIND_THREAD)
 		return clone_thread(r);
+	if (kind == CLONE_KIND_VFORK)
+		return clone_vfork(r);
 	long pid = process_fork_prepared(fork_prepare, (void *)r);
 	if (pid > 0 && (r->flags & CLONE_PARENT_SETTID))
 		put_tid(current_process()->as, r->parent_tid, (int)pid);
 	return pid;
+}
+
+void clone_vfork_release(struct process *p)
+{
+	spin_lock(&p->lock);
+	struct vfork_wait *w = p->vfork;
+	p->vfork = NULL;
+	if (w) {
+		spin_lock(&w->lock);
+		w->done = true;
+		wq_wake_all(&w->wq);
+		spin_unlock(&w->lock);
+	}
+	spin_unlock(&p->lock);
+}
+
+void clone_exec_done(struct thread *t)
+{
+	struct process *p = t->proc;
+	spin_lock(&p->lock);
+	p->linux_threads = false;
+	spin_unlock(&p->lock);
+	t->clear_child_tid = 0;
+	__atomic_store_n(&t->robust_list, 0, __ATOMIC_RELAXED);
+	clone_vfork_release(p);
 }
 
 /* Writes 0 to the clear-child-tid word and wakes one waiter on it, keyed

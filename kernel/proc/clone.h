@@ -10,6 +10,12 @@
  *    stack argument).
  *  - a fork: exit signal SIGCHLD, optionally the three tid flags and SETTLS,
  *    optionally a stack for the child.
+ *  - a vfork: CLONE_VM|CLONE_VFORK with SIGCHLD (vfork, posix_spawn), the
+ *    same options. The child gets a COPY of the address space (Dakota does
+ *    not share one between processes), so what it writes before exec is not
+ *    seen by the parent (posix_spawn's exec-error report among it: the
+ *    parent then sees success and the child's status 127); the parent
+ *    sleeps until the child execs or ends, or the parent is killed.
  *
  * A process becomes "Linux-threaded" at its first thread clone: from then
  * on exit (93) ends only the calling thread and the last one to leave ends
@@ -19,6 +25,7 @@
 #define KERNEL_PROC_CLONE_H
 
 struct thread;
+struct process;
 
 struct clone_req {
 	unsigned long flags;        /* without the exit signal */
@@ -32,6 +39,15 @@ struct clone_req {
 /* The Linux tid of the new thread or the pid of the new process; -EINVAL
  * for an unsupported combination, -EAGAIN over a bound, -ENOMEM. */
 long clone_do(const struct clone_req *r);
+
+/* exec has replaced the image of t's process (after the point of no
+ * return, no lock held): the process is single-threaded again with the
+ * rCore exit meaning, t's tid words belonged to the old image, and a vfork
+ * parent stops waiting. */
+void clone_exec_done(struct thread *t);
+/* The process is ending (teardown, no lock held): a vfork parent stops
+ * waiting. */
+void clone_vfork_release(struct process *p);
 
 /* Linux exit (93) of a Linux-threaded process; never returns. */
 __attribute__((noreturn)) void clone_exit(int code);

@@ -2,6 +2,7 @@
  * its segments and a System V start stack, then swap it in. The old image
  * stays intact until everything that can fail has succeeded. */
 #include "kernel/proc/exec.h"
+#include "kernel/proc/clone.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/cpio.h"
@@ -299,8 +300,8 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	self->tc = tc;
 	self->fp_hart = -1;
 	set_name(p, path);
-	p->linux_threads = false;   /* the new image starts single-threaded */
 	spin_unlock(&p->lock);
+	clone_exec_done(self);
 	as_destroy(old);
 	trap_context_init(tc, entry, sp, 0, 0);
 	return 0;

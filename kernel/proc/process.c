@@ -8,6 +8,7 @@
 #include "kernel/proc/exec.h"
 #include "kernel/proc/file.h"
 #include "kernel/proc/linux_tid.h"
+#include "kernel/proc/clone.h"
 #include "kernel/sync/objects.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
@@ -216,6 +217,7 @@ static void reparent_children(struct process *p)
  * then becomes the zombie's last thread and leaves the CPU for good. */
 __attribute__((noreturn)) static void process_teardown(struct process *p, struct thread *self)
 {
+	clone_vfork_release(p);   /* a vfork parent waits no longer */
 	spin_lock(&p->lock);
 	reap_other_threads(p, self);
 	int status = p->exit_status;

@@ -47,7 +47,9 @@ struct process {
 	 * control blocks are not yet freed (still in live_threads). */
 	bool linux_threads;
 	int exiting_threads;
-	_Atomic int vfork_warned;    /* its one console line about CLONE_VFORK */
+	/* A vfork child's waiting parent (clone.c), under lock; NULL once the
+	 * child has exec'd or ended, or the parent stopped waiting. */
+	struct vfork_wait *vfork;
 
 	/* Guarded by the process-tree lock. */
 	enum process_state state;

@@ -175,6 +175,7 @@ static void test_bad_flags(void)
 		THREAD_SET & ~CLONE_FILES,
 		THREAD_SET | CLONE_NEWNS,
 		THREAD_SET | CLONE_VFORK,
+		CLONE_VFORK | SIGCHLD,                          /* vfork needs CLONE_VM */
 		SIGCHLD | CLONE_PTRACE,
 		SIGCHLD | CLONE_PIDFD,
 		SIGCHLD | CLONE_PARENT,
@@ -466,6 +467,91 @@ static void test_fork_flags(void)
 	CHECK_EQ(parent_field, pid, "PARENT_SETTID wrote the child's pid in the parent");
 }
 
+/* ---- vfork (posix_spawn's clone) ---- */
+
+static int spawn_pipe[2];
+static volatile long vfork_var;
+
+static long vfork_child(void *arg)
+{
+	vfork_var = 1;                          /* lands in the child's copy */
+	/* Long enough that a parent that did not wait would write first. */
+	long until = time_ns() + 20000000L;
+	while (time_ns() < until)
+		sched_yield();
+	write(spawn_pipe[1], "c", 1);
+	if (arg) {
+		char *const argv[] = { "true", NULL };
+		execve("/bin/true", argv, NULL);
+	}
+	return 5;
+}
+
+static void test_vfork(void)
+{
+	char *stack = mmap(NULL, 64 * 1024, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	for (long exec = 0; exec < 2; exec++) {
+		pipe(spawn_pipe);
+		vfork_var = 0;
+		long pid = clone_run(CLONE_VM | CLONE_VFORK | SIGCHLD, stack + 64 * 1024, NULL,
+				     NULL, NULL, vfork_child, (void *)exec);
+		write(spawn_pipe[1], "p", 1);
+		char order[3] = { 0 };
+		read_full(spawn_pipe[0], order, 2);
+		EXPECT_EQ(pid > 0 && order[0] == 'c' && order[1] == 'p', 1,
+			  "vfork%s: the parent resumes only after the child %s", exec ? "+exec" : "",
+			  exec ? "execs" : "ends");
+		EXPECT_EQ(wait_status(pid), W_EXIT(exec ? 0 : 5), "vfork%s: the child's status",
+			  exec ? "+exec" : "");
+		EXPECT_EQ(vfork_var, 0, "vfork%s: the child wrote to its copy of memory",
+			  exec ? "+exec" : "");
+		close(spawn_pipe[0]);
+		close(spawn_pipe[1]);
+	}
+	munmap(stack, 64 * 1024);
+}
+
+/* A vfork parent that is killed while its child blocks stops waiting. */
+static int block_pipe[2];
+
+static long vfork_blocked_child(void *arg)
+{
+	(void)arg;
+	long me = getpid();
+	write(spawn_pipe[1], &me, sizeof me);
+	char c;
+	read(block_pipe[0], &c, 1);             /* never: nobody writes */
+	return 0;
+}
+
+static void test_vfork_parent_killed(void)
+{
+	struct kstat before = kstat_now();
+	pipe(spawn_pipe);
+	pipe(block_pipe);
+	long parent = fork();
+	if (parent == 0) {
+		static char stack[16384] __attribute__((aligned(16)));
+		clone_run(CLONE_VM | CLONE_VFORK | SIGCHLD, stack + sizeof stack, NULL, NULL,
+			  NULL, vfork_blocked_child, NULL);
+		exit(99);                           /* never: killed while waiting */
+	}
+	long child = 0;
+	read_full(spawn_pipe[0], &child, sizeof child);
+	kill((int)parent, SIGKILL);
+	EXPECT_EQ(wait_status(parent), SIGKILL, "a vfork parent waiting for its child can be killed");
+	kill((int)child, SIGKILL);                  /* reparented to us (init) */
+	EXPECT_EQ(wait_status(child), SIGKILL, "its child is ours to reap");
+	struct kstat after = kstat_now();
+	EXPECT_EQ(after.live_procs, before.live_procs, "vfork kill: processes back");
+	EXPECT_EQ(after.live_threads, before.live_threads, "vfork kill: threads back");
+	for (int i = 0; i < 2; i++) {
+		close(spawn_pipe[i]);
+		close(block_pipe[i]);
+	}
+}
+
 /* ---- leaks ---- */
 
 static long nothing(void *arg)
@@ -513,6 +599,8 @@ int main(void)
 	test_bad_flags();
 	test_exit_rcore();
 	test_fork_flags();
+	test_vfork();
+	test_vfork_parent_killed();
 	test_create();
 	test_settid_words();
 	test_set_tid_address();
