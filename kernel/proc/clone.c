@@ -59,6 +59,18 @@ static void put_tid(struct addrspace *as, unsigned long uaddr, int tid)
 		return;
 }
 
+void clone_count_new_thread(struct process *p)
+{
+	if (p->linux_threads) {
+		p->linux_alive++;
+		return;
+	}
+	/* Marking: every live thread (the new one included) is still alive in
+	 * the sense of exit, none having left while the mark was unset. */
+	p->linux_threads = true;
+	p->linux_alive = p->live_threads;
+}
+
 static long clone_thread(const struct clone_req *r)
 {
 	struct thread *self = current_thread(), *t;
@@ -66,7 +78,7 @@ static long clone_thread(const struct clone_req *r)
 	spin_lock(&p->lock);
 	long err = thread_alloc(p, &t);
 	if (!err)
-		p->linux_threads = true;
+		clone_count_new_thread(p);
 	spin_unlock(&p->lock);
 	if (err)
 		return err;
@@ -226,20 +238,11 @@ void clone_exit_notify(struct thread *t)
 	}
 }
 
-void clone_exit(int code)
+/* Leaves the CPU for good without being joinable: clone_reap frees t once
+ * it is off its hart. */
+__attribute__((noreturn)) static void exit_detached(struct thread *t, int code)
 {
-	struct thread *t = current_thread();
 	struct process *p = t->proc;
-	spin_lock(&p->lock);
-	/* The last thread out (or any, once the process is being killed) ends
-	 * the process; deciding and counting under one hold of the lock keeps
-	 * two threads leaving together from both thinking another remains. */
-	bool last = p->exiting || p->live_threads - p->exiting_threads == 1;
-	if (!last)
-		p->exiting_threads++;
-	spin_unlock(&p->lock);
-	if (last)
-		process_exit_current(W_EXITCODE(code));
 	robust_list_exit(t);
 	/* The trap-context page only: a main thread's stack stays mapped, as
 	 * on Linux (its siblings may hold pointers into it). */
@@ -253,6 +256,24 @@ void clone_exit(int code)
 	trace_event(TRACE_EXIT, (unsigned long)p->pid << 16 | (unsigned)t->tid, (unsigned long)code);
 	sched_switch();
 	panic("thread %d:%d ran after its exit", p->pid, t->tid);
+}
+
+void clone_exit(int code)
+{
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+	spin_lock(&p->lock);
+	/* The last thread out (or any, once the process is being killed) ends
+	 * the process; deciding and counting under one hold of the lock keeps
+	 * two threads leaving together from both thinking another remains. */
+	bool last = p->exiting || --p->linux_alive == 0;
+	spin_unlock(&p->lock);
+	if (last)
+		process_exit_current(W_EXITCODE(code));
+	/* A thread_create thread stays joinable with waittid (rCore). */
+	if (!t->linux_clone && t->tid != 0)
+		thread_exit(code);
+	exit_detached(t, code);
 }
 
 void clone_reap(struct thread *t)
@@ -273,7 +294,6 @@ void clone_reap(struct thread *t)
 		clear_and_wake(p->as, ctid);
 	spin_lock(&p->lock);
 	p->live_threads--;
-	p->exiting_threads--;
 	wq_wake_all(&p->thread_exited);
 	spin_unlock(&p->lock);
 }

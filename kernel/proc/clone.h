@@ -49,7 +49,13 @@ void clone_exec_done(struct thread *t);
  * waiting. */
 void clone_vfork_release(struct process *p);
 
-/* Linux exit (93) of a Linux-threaded process; never returns. */
+/* Counts a thread just allocated in p (p->lock held, by the thread's
+ * creator): clone threads, and thread_create threads of a Linux-threaded
+ * process; the first clone thread marks the process. */
+void clone_count_new_thread(struct process *p);
+/* Linux exit (93) of a Linux-threaded process; never returns. A clone
+ * thread or the main thread is freed by the scheduler (clone_reap); a
+ * thread_create thread ends through thread_exit, joinable as ever. */
 __attribute__((noreturn)) void clone_exit(int code);
 /* Called by every thread that ends through thread_exit, in its own
  * context while its address space is intact: robust list, then the

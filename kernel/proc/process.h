@@ -43,10 +43,10 @@ struct process {
 	/* Linux threads (clone.c), under lock: set by the first CLONE_THREAD
 	 * clone, it gives exit (93) Linux's meaning for every thread of the
 	 * process (ends the caller; the last one ends the process); cleared by
-	 * exec. exiting_threads: threads that left by that exit but whose
-	 * control blocks are not yet freed (still in live_threads). */
+	 * exec. linux_alive, while it is set: threads not yet committed to
+	 * leaving by exit; the one that takes it to 0 ends the process. */
 	bool linux_threads;
-	int exiting_threads;
+	int linux_alive;
 	/* A vfork child's waiting parent (clone.c), under lock; NULL once the
 	 * child has exec'd or ended, or the parent stopped waiting. */
 	struct vfork_wait *vfork;

@@ -3,6 +3,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/linux_tid.h"
+#include "kernel/proc/clone.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
 #include "kernel/mm/addrspace.h"
@@ -20,6 +21,8 @@ long sys_thread_create(SYSCALL_ARGS)
 	struct thread *t;
 	spin_lock(&p->lock);
 	long err = thread_alloc(p, &t);
+	if (!err && p->linux_threads)
+		clone_count_new_thread(p);
 	spin_unlock(&p->lock);
 	if (err)
 		return err;
@@ -28,6 +31,8 @@ long sys_thread_create(SYSCALL_ARGS)
 		as_remove_thread(p->as, t->tid, t->stack_slot);
 		spin_lock(&p->lock);
 		p->live_threads--;
+		if (p->linux_threads)
+			p->linux_alive--;   /* counted by whoever set the mark */
 		thread_free(t);
 		spin_unlock(&p->lock);
 		return err;

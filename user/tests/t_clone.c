@@ -36,6 +36,11 @@ static void futex_set_wake(volatile uint32_t *w, uint32_t v)
 	futex((uint32_t *)w, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1000, NULL);
 }
 
+static long nothing(void *arg)
+{
+	return (long)arg;
+}
+
 /* ---- creation ---- */
 
 struct seen {
@@ -351,6 +356,33 @@ static void test_exit_linux(void)
 	CHECK_EQ(after.live_procs, before.live_procs, "exit cases: processes back");
 }
 
+static long rcore_outlive_main(void *arg)
+{
+	while (pid_threads() > 1)
+		sched_yield();
+	return (long)arg;                        /* through EXIT_STUB: exit (93) */
+}
+
+/* Both models in one Linux-threaded process: a thread_create thread is
+ * still joinable with its code, and it too can be the last one out. */
+static void test_exit_mixed(void)
+{
+	thread_t c, r;
+	thread(nothing, NULL, &c);
+	thread_wait(&c);
+	CHECK_EQ(thread_spawn(&r, nothing, (void *)31), 0, "thread_spawn in a clone-threaded process");
+	CHECK_EQ(thread_wait(&r), 31, "its join still gives the code");
+	long pid = fork();
+	if (pid == 0) {
+		thread(nothing, NULL, &c);
+		thread_wait(&c);
+		thread_spawn(&r, rcore_outlive_main, (void *)12);
+		thread_exit(1);
+	}
+	CHECK_EQ(wait_status_within(pid, 10000), W_EXIT(12),
+		 "mixed: the thread_create thread outlives main; its return (12) is the status");
+}
+
 static long spin_rcore(void *arg)
 {
 	(void)arg;
@@ -554,11 +586,6 @@ static void test_vfork_parent_killed(void)
 
 /* ---- leaks ---- */
 
-static long nothing(void *arg)
-{
-	return (long)arg;
-}
-
 /* In a child, so that the frames check is exact today: mmap hands out
  * fresh addresses only (the memory work lifts that), so each cycle's stack
  * lands in new page-table pages that the process keeps until it ends.
@@ -609,6 +636,7 @@ int main(void)
 	test_robust();
 	test_exit_linux();
 	test_exit_group();
+	test_exit_mixed();
 	test_bound();
 	test_cycles();
 	return test_done();
