@@ -453,6 +453,7 @@ static long die_holding(void *arg)
 	rhead.list_op_pending = NULL;
 	long r = syscall2(SYS_set_robust_list, (long)&rhead, sizeof rhead);
 	futex_set_wake(&robust_ready, 1);
+	futex_wait_while(&robust_ready, 1);      /* main reads our head meanwhile */
 	return r;
 }
 
@@ -465,6 +466,10 @@ static void test_robust(void)
 	robust_ready = 0;
 	thread(die_holding, NULL, &t);
 	futex_wait_while(&robust_ready, 0);
+	CHECK_EQ(syscall3(SYS_get_robust_list, t.tid, (long)&head, (long)&len), 0,
+		 "get_robust_list of another thread by its Linux tid");
+	CHECK(head == (unsigned long)&rhead && len == sizeof rhead, "it is that thread's head");
+	futex_set_wake(&robust_ready, 2);
 	/* The owner dies while we wait on the word it holds. */
 	uint32_t v;
 	while (((v = held_waited.word) & FUTEX_TID_MASK) != 0)
