@@ -427,6 +427,33 @@ static void test_exit_group(void)
 	CHECK_EQ(kstat_now().live_threads, before.live_threads, "exit_group: threads back");
 }
 
+static long exec_false(void *arg)
+{
+	(void)arg;
+	char *const argv[] = { "false", NULL };
+	execve("/bin/false", argv, NULL);
+	return 100;
+}
+
+/* execve from a clone thread: the main thread (blocked) and a sibling end,
+ * the exec'ing thread becomes the new image's only thread. */
+static void test_exec_from_clone(void)
+{
+	struct kstat before = kstat_now();
+	long pid = fork();
+	if (pid == 0) {
+		static volatile uint32_t never;
+		thread_t t, u;
+		thread(block_forever, NULL, &u);
+		thread(exec_false, NULL, &t);
+		futex_wait_while(&never, 0);
+		exit(99);
+	}
+	CHECK_EQ(wait_status_within(pid, 10000), W_EXIT(1),
+		 "execve from a clone thread replaces the whole process (false: 1)");
+	CHECK_EQ(kstat_now().live_threads, before.live_threads, "exec from clone: threads back");
+}
+
 /* ---- robust lists ---- */
 
 struct robust_lock {
@@ -642,6 +669,7 @@ int main(void)
 	test_exit_linux();
 	test_exit_group();
 	test_exit_mixed();
+	test_exec_from_clone();
 	test_bound();
 	test_cycles();
 	return test_done();
