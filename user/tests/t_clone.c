@@ -616,6 +616,53 @@ static void test_vfork_parent_killed(void)
 	}
 }
 
+/* ---- kills racing Linux threads' ends ---- */
+
+static int churn_fd;
+
+/* Creates and joins threads for ever; says once when it has done 50. */
+static long churn(void *arg)
+{
+	for (long n = 1;; n++) {
+		thread_t t;
+		if (thread(nothing, NULL, &t) == 0)
+			thread_wait(&t);
+		if (n == 50 && arg)
+			write(churn_fd, "x", 1);
+	}
+	return 0;
+}
+
+static void test_kill_churn(void)
+{
+	struct kstat before = kstat_now();
+	int ok = 0;
+	for (int round = 0; round < 10; round++) {
+		int fds[2];
+		pipe(fds);
+		long pid = fork();
+		if (pid == 0) {
+			churn_fd = fds[1];
+			thread_t t[3];
+			for (long i = 0; i < 3; i++)
+				thread(churn, (void *)(long)(i == 0), &t[i]);
+			churn(NULL);
+		}
+		char c;
+		read(fds[0], &c, 1);
+		kill((int)pid, SIGKILL);
+		ok += wait_status_within(pid, 10000) == SIGKILL;
+		close(fds[0]);
+		close(fds[1]);
+	}
+	CHECK_EQ(ok, 10, "10 processes killed while their clone threads start and end");
+	struct kstat after = kstat_now();
+	CHECK_EQ(after.live_threads, before.live_threads, "kill race: threads back");
+	CHECK_EQ(after.live_procs, before.live_procs, "kill race: processes back");
+	CHECK_EQ(after.free_frames, before.free_frames, "kill race: frames back");
+	CHECK_EQ(after.kmalloc_bytes, before.kmalloc_bytes, "kill race: kmalloc bytes back");
+}
+
 /* ---- leaks ---- */
 
 /* In a child, so that the frames check is exact today: mmap hands out
@@ -671,6 +718,7 @@ int main(void)
 	test_exit_mixed();
 	test_exec_from_clone();
 	test_bound();
+	test_kill_churn();
 	test_cycles();
 	return test_done();
 }
