@@ -1,9 +1,10 @@
 /* Linux clone: flag checks, thread and fork creation, and the Linux end of
  * a thread (see clone.h).
  *
- * Lock order as everywhere (kernel/sync/spinlock.h): a process lock, then
- * its address-space lock, then thread locks. clone_reap runs in the
- * scheduler loop with no lock held. */
+ * Lock order as everywhere (kernel/sync/spinlock.h): the process-tree lock,
+ * a process lock, its address-space lock, an object lock (a vfork wait's,
+ * a futex bucket), thread locks. clone_reap runs in the scheduler loop with
+ * no lock held. */
 #include "kernel/proc/clone.h"
 #include "kernel/proc/linux_tid.h"
 #include "kernel/proc/robust.h"
@@ -55,8 +56,7 @@ static long clone_kind(const struct clone_req *r)
 /* Linux ignores a fault on these writes (the clone has happened). */
 static void put_tid(struct addrspace *as, unsigned long uaddr, int tid)
 {
-	if (copy_to_user(as, uaddr, &tid, sizeof tid))
-		return;
+	(void)copy_to_user(as, uaddr, &tid, sizeof tid);
 }
 
 void clone_count_new_thread(struct process *p)
