@@ -13,7 +13,8 @@ struct boot_args {
 	bool trace;                  /* trace=1: record from boot */
 };
 
-/* Without init= the first program is the shell. */
+/* Without init= the first program is the shell. The first program takes its
+ * argv from here only when the initramfs has no init/argv (main.c). */
 void boot_args_parse(const char *cmdline, struct boot_args *out);
 
 #endif

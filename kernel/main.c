@@ -12,6 +12,9 @@
 #include "kernel/mm/frame.h"
 #include "kernel/mm/layout.h"
 #include "kernel/proc/exec.h"
+#include "kernel/proc/initramfs.h"
+#include "kernel/proc/initstack.h"
+#include <dakota/syscall.h>
 #include "kernel/proc/process.h"
 #include "kernel/sched/processor.h"
 #include "kernel/sched/sched.h"
@@ -70,7 +73,7 @@ static void print_memory_map(void)
 		frame_free_count(), frame_total_count());
 	kprintf("dakota: user: trampoline %lx, trap contexts below %lx, stacks below %lx, "
 		"kernel stacks %lx-%lx\n", TRAMPOLINE, TRAP_CONTEXT_BASE + PAGE_SIZE,
-		USTACK_AREA_TOP, KSTACK_BASE, KSTACK_END);
+		USTACK_TOP(0), KSTACK_BASE, KSTACK_END);
 }
 
 static void setup_memory(void)
@@ -88,6 +91,50 @@ static void setup_memory(void)
 	mmu_kernel_init(ram_start, ram_end);
 }
 
+/* The command line's init=NAME ARGS... packed as a strvec. */
+static void pack_boot_args(const struct boot_args *args, struct strvec *argv)
+{
+	static char packed[sizeof args->buf];
+	unsigned long used = 0;
+	for (int i = 0; i < args->argc; i++) {
+		unsigned long n = strlen(args->argv[i]) + 1;
+		memcpy(packed + used, args->argv[i], n);
+		used += n;
+	}
+	*argv = (struct strvec){ .packed = packed, .count = (unsigned long)args->argc };
+}
+
+/* init's argv and envp: the initramfs's init/argv and init/envp when
+ * there (tools/run writes them: any length, any bytes but NUL), else the
+ * command line's init=NAME ARGS... (at most BOOT_MAX_ARGS words) with
+ * PATH=/bin. */
+static void first_process_args(const struct boot_args *args, struct strvec *argv,
+			       struct strvec *envp)
+{
+	static const char default_env[] = "PATH=/bin";
+	*envp = (struct strvec){ .packed = default_env, .count = 1 };
+	int r = initramfs_init_args(argv, envp);
+	if (r < 0)
+		kprintf("dakota: init/argv or init/envp in the initramfs does not end with a NUL; "
+			"using the command line\n");
+	if (r <= 0) {
+		*envp = (struct strvec){ .packed = default_env, .count = 1 };
+		pack_boot_args(args, argv);
+	}
+}
+
+/* A shell's statuses: 127 when the program is not there, 126 when it
+ * cannot be run. */
+static void init_failed(const char *path, long err)
+{
+	const char *why = err == -ENOENT ? "not found in the initramfs" :
+			  err == -ENOEXEC ? "not an executable this kernel can run" :
+			  err == -ENOMEM ? "out of memory" :
+			  err == -E2BIG ? "argument list too long" : "cannot execute";
+	kprintf("dakota: cannot start init program '%s': %s (error %ld)\n", path, why, err);
+	arch_poweroff(err == -ENOENT ? 127 : 126);
+}
+
 static void start_first_process(void)
 {
 	struct boot_args args;
@@ -98,11 +145,12 @@ static void start_first_process(void)
 		ktest_main(args.argc, args.argv);
 		return;
 	}
-	long err = process_spawn_init(args.argv[0], args.argv);
-	if (err) {
-		kprintf("dakota: cannot start init program '%s' (error %ld)\n", args.argv[0], err);
-		arch_poweroff(127);
-	}
+	struct strvec argv, envp;
+	first_process_args(&args, &argv, &envp);
+	const char *path = argv.packed;     /* argv[0] names the program */
+	long err = process_spawn_init(path, &argv, &envp);
+	if (err)
+		init_failed(path, err);
 }
 
 /* Waits until `expected` harts are online, or HART_WAIT_MS have passed;

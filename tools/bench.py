@@ -60,6 +60,7 @@ TARGETS = {
     "mutex_spinning": 400,
     "mutex_fast": 400,
     "sem_pingpong": 3000,
+    "signal_self": 2500,        # issue 20, item 8 (1 hart)
 }
 # xv6-riscv reference figures (guest instructions).
 XV6 = {
@@ -74,6 +75,7 @@ IDLE_TARGET_PERCENT = 5.0
 OPERATIONS = [
     ("null_syscall", "null system call (getppid)"),
     ("yield_switch", "thread yield-switch (per yield)"),
+    ("signal_self", "kill(self) to a handler: deliver + sigreturn"),
     ("pipe_roundtrip", "process switch: pipe round trip"),
     ("thread_create_join", "thread create + join"),
     ("clone_create_join", "clone thread create + join (pthread shape)"),

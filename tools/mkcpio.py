@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Write a newc ("070701") cpio archive for Dakota's initramfs.
 
-    mkcpio.py -o OUT [--base IN.cpio] FILE...
+    mkcpio.py -o OUT [--base IN.cpio] [--data NAME=PATH]... FILE...
 
 The archive holds a `bin` directory entry and every FILE as `bin/<basename>`
 (mode 0100755), then the `TRAILER!!!` entry. With --base, every entry of
 IN.cpio except its trailer comes first, in its order; a FILE whose name is
 already there replaces that entry in place.
+
+--data NAME=PATH puts the bytes of PATH into the archive as NAME (mode
+0100644; a directory entry for each missing parent comes first), replacing
+an entry of that name. tools/run uses it for the first program's arguments
+and environment: init/argv and init/envp, each a list of NUL-terminated
+strings, which the kernel prefers to the command line's init=.
 
 The output depends only on the inputs' names, modes and contents: mtimes
 are 0, owners 0, inode numbers count up from 1 in archive order. Python
@@ -91,25 +97,39 @@ def encode(entry, ino):
     return bytes(out)
 
 
-def build(base, files):
+def read_file(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise SystemExit(f"mkcpio: {path}: {e.strerror}")
+
+
+def put(entries, index, entry):
+    """Adds entry, or replaces the entry of the same name in place."""
+    if entry.name in index:
+        entries[index[entry.name]] = entry
+    else:
+        index[entry.name] = len(entries)
+        entries.append(entry)
+
+
+def build(base, files, data=()):
     entries = read_archive(base) if base else []
     index = {e.name: i for i, e in enumerate(entries)}
     if "bin" not in index:
         entries.insert(0, Entry("bin", S_IFDIR | 0o755, nlink=2))
         index = {e.name: i for i, e in enumerate(entries)}
     for path in files:
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            raise SystemExit(f"mkcpio: {path}: {e.strerror}")
-        name = "bin/" + os.path.basename(path)
-        entry = Entry(name, S_IFREG | 0o755, data)
-        if name in index:
-            entries[index[name]] = entry
-        else:
-            index[name] = len(entries)
-            entries.append(entry)
+        put(entries, index, Entry("bin/" + os.path.basename(path), S_IFREG | 0o755,
+                                  read_file(path)))
+    for name, path in data:
+        parts = name.split("/")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth])
+            if parent not in index:
+                put(entries, index, Entry(parent, S_IFDIR | 0o755, nlink=2))
+        put(entries, index, Entry(name, S_IFREG | 0o644, read_file(path)))
     entries.append(Entry(TRAILER, 0, nlink=1))
     blob = bytearray()
     for ino, e in enumerate(entries, start=1):
@@ -121,9 +141,18 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description="Write a newc cpio initramfs: bin/<basename> for each FILE.")
     ap.add_argument("-o", "--output", required=True, metavar="OUT")
     ap.add_argument("--base", metavar="IN.cpio", help="copy this archive's entries first")
+    ap.add_argument("--data", action="append", default=[], metavar="NAME=PATH",
+                    help="put the bytes of PATH into the archive as NAME (mode 0644)")
     ap.add_argument("files", nargs="*", metavar="FILE")
     args = ap.parse_args(argv)
-    blob = build(args.base, args.files)
+    data = []
+    for item in args.data:
+        name, sep, path = item.partition("=")
+        name = name.strip("/")
+        if not sep or not name or not path or ".." in name.split("/"):
+            ap.error(f"--data {item}: expected NAME=PATH")
+        data.append((name, path))
+    blob = build(args.base, args.files, data)
     # Write then rename, so a reader never sees half an archive.
     tmp = args.output + ".tmp"
     with open(tmp, "wb") as f:

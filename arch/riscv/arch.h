@@ -122,7 +122,11 @@ static inline void arch_tlb_flush_local(unsigned long va, unsigned long size)
 	for (unsigned long a = va; a < va + size; a += PAGE_SIZE)
 		__asm__ volatile("sfence.vma %0, zero" :: "r"(a) : "memory");
 }
-/* Invalidate translations of [va, va+size) on every hart (size 0: all). */
+/* Invalidate translations of [va, va+size) (size 0: all of them) on the
+ * harts in `mask` and return when they have: the shootdown that must come
+ * between clearing page-table entries and freeing their frames (mmu.c). */
+void arch_tlb_flush_harts(unsigned long mask, unsigned long va, unsigned long size);
+/* The same on every online hart. */
 void arch_tlb_flush_all_harts(unsigned long va, unsigned long size);
 __attribute__((noreturn)) void arch_poweroff(int status);
 __attribute__((noreturn)) void arch_halt(void);
@@ -145,10 +149,34 @@ pagetable_t mmu_create(void);
 int mmu_map(pagetable_t pt, unsigned long va, unsigned long pa, unsigned perm);
 /* Returns the physical address that was mapped at va, 0 if none. */
 unsigned long mmu_unmap(pagetable_t pt, unsigned long va);
+/* Ensures the table pages for va exist, so that a later mmu_map of va
+ * cannot fail: 0 or -ENOMEM. */
+int mmu_reserve(pagetable_t pt, unsigned long va);
+/* True if any page (user or not, PROT_NONE too) is mapped at va. */
+bool mmu_present(pagetable_t pt, unsigned long va);
+/* For every user page mapped in [start, end): clears its entry, then calls
+ * fn with its address and frame. With `prune`, a page-table page left empty
+ * is unhooked too and given to fn with va == MMU_TABLE_PAGE (finding out
+ * costs a scan of each table touched: worth it for munmap, not for a thread's
+ * stack slot, which the next thread reuses). No TLB flush: the caller shoots
+ * down (everything, if a table page came) before it frees a frame. Absent
+ * tables are skipped whole. */
+#define MMU_TABLE_PAGE (~0UL)
+void mmu_unmap_range(pagetable_t pt, unsigned long start, unsigned long end, bool prune,
+		     void (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg);
+/* Gives every user page mapped in [start, end) the permissions `perm`
+ * (PERM_R/W/X; none of them is PROT_NONE: the page stays, user access
+ * faults). No TLB flush. */
+void mmu_protect_range(pagetable_t pt, unsigned long start, unsigned long end, unsigned perm);
+/* Calls fn for every user page mapped in [start, end). */
+void mmu_visit_range(pagetable_t pt, unsigned long start, unsigned long end,
+		     void (*fn)(void *arg, unsigned long va, unsigned long pa, unsigned perm),
+		     void *arg);
 /* Physical address mapped at va with at least `perm`, or 0. */
 unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm);
 /* Frees every page-table page; `free_leaf` is called for each mapped user
- * page (PERM_U) so the caller can release the frame. */
+ * page (PERM_U, PROT_NONE ones too; not PERM_SHARED) so the caller can
+ * release the frame. */
 void mmu_destroy(pagetable_t pt, void (*free_leaf)(unsigned long pa));
 /* The satp value that selects pt (Sv39, no ASIDs). Inline: on every
  * return to user mode. */
@@ -176,5 +204,28 @@ static inline unsigned long tc_arg(const struct trap_context *tc, int i) { retur
 static inline void tc_set_return(struct trap_context *tc, long v) { tc->regs[10] = (unsigned long)v; }
 static inline void tc_set_stack(struct trap_context *tc, unsigned long sp) { tc->regs[2] = sp; }
 static inline unsigned long tc_pc(const struct trap_context *tc) { return tc->sepc; }
+/* Back to the ecall with its first argument, to run the call again. */
+static inline void tc_restart_syscall(struct trap_context *tc, unsigned long a0)
+{
+	tc->regs[10] = a0;
+	tc->sepc -= 4;
+}
+
+/* Signal frames in Linux riscv64's layout (arch/riscv/sigframe.c). */
+struct thread;
+struct k_siginfo;
+struct k_sigaction;
+/* Pushes siginfo and ucontext (registers, FP state, `oldmask`, the
+ * alternate-stack state) on t's user stack (or its alternate stack) and
+ * points t at the handler, with ra at the sigreturn stub. -EFAULT when the
+ * stack is not writable. */
+int arch_setup_sigframe(struct thread *t, const struct k_siginfo *info,
+			const struct k_sigaction *ka, uint64_t oldmask);
+/* rt_sigreturn: restores user registers and FP state from the frame at
+ * t's sp and returns the mask it holds in *mask. Nothing privileged comes
+ * from the frame. -EFAULT/-EINVAL for a bad frame. */
+int arch_restore_sigframe(struct thread *t, uint64_t *mask);
+/* The user stack pointer of a trap context. */
+static inline unsigned long tc_stack(const struct trap_context *tc) { return tc->regs[2]; }
 
 #endif

@@ -1,6 +1,8 @@
 /* Sv39 page tables: three levels of 512 entries, 4 KiB pages. */
 #include "arch/riscv/arch.h"
 #include "arch/riscv/riscv.h"
+#include "arch/riscv/sbi.h"
+#include "kernel/sched/processor.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/layout.h"
 #include "kernel/dev/plic.h"
@@ -16,7 +18,14 @@
 #define PTE_A (1UL << 6)
 #define PTE_D (1UL << 7)
 #define PTE_SHARED (1UL << 8)   /* software bit: the frame is not this table's */
+/* Software bit: a user page the user may not touch (PROT_NONE). Sv39 has no
+ * "valid leaf with no access" encoding (V with R=W=X=0 is a table pointer),
+ * so such a page is a readable leaf without U: user accesses fault, the
+ * frame and its contents stay (mprotect may give access back). */
+#define PTE_NONE (1UL << 9)
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+/* A leaf holding a frame of this address space's user memory. */
+#define PTE_IS_USER(pte) (((pte) & (PTE_U | PTE_NONE)) && !((pte) & PTE_SHARED))
 
 #define PTE_PA(pte) (((pte) >> 10) << 12)
 #define PA_PTE(pa)  (((unsigned long)(pa) >> 12) << 10)
@@ -27,12 +36,26 @@ pagetable_t kernel_pagetable;
 static unsigned long pte_flags(unsigned perm)
 {
 	unsigned long f = PTE_V | PTE_A | PTE_D;
+	if ((perm & PERM_U) && !(perm & (PERM_R | PERM_W | PERM_X)))
+		return f | PTE_R | PTE_NONE;
 	if (perm & PERM_R) f |= PTE_R;
 	if (perm & PERM_W) f |= PTE_W | PTE_R;
 	if (perm & PERM_X) f |= PTE_X;
 	if (perm & PERM_U) f |= PTE_U;
 	if (perm & PERM_SHARED) f |= PTE_SHARED;
 	return f;
+}
+
+/* The portable permissions of a user leaf (inverse of pte_flags). */
+static unsigned pte_perm(unsigned long pte)
+{
+	if (pte & PTE_NONE)
+		return PERM_U;
+	unsigned perm = PERM_U;
+	if (pte & PTE_R) perm |= PERM_R;
+	if (pte & PTE_W) perm |= PERM_W;
+	if (pte & PTE_X) perm |= PERM_X;
+	return perm;
 }
 
 pagetable_t mmu_create(void)
@@ -84,6 +107,133 @@ unsigned long mmu_unmap(pagetable_t pt, unsigned long va)
 	return pa;
 }
 
+int mmu_reserve(pagetable_t pt, unsigned long va)
+{
+	return walk(pt, va, true) ? 0 : -ENOMEM;
+}
+
+bool mmu_present(pagetable_t pt, unsigned long va)
+{
+	unsigned long *pte = va < (1UL << 38) ? walk(pt, va, false) : NULL;
+	return pte && (*pte & PTE_V);
+}
+
+/* Calls leaf() for every user leaf in [start, end) (page-aligned, below
+ * 1 << 38), skipping whole tables that are absent: a reserved 128 MiB range
+ * that was never touched costs a few table reads, not 32768 walks. With a
+ * table() callback (unmapping), a table page left empty is unhooked from its
+ * parent and handed to table(); the caller must flush every translation
+ * (not just the range: walkers cache non-leaf entries) before freeing it. */
+struct range_walk {
+	void (*leaf)(void *arg, unsigned long va, unsigned long *pte);
+	void (*table)(void *arg, unsigned long pa);
+	void *arg;
+};
+
+static bool table_empty(pagetable_t pt)
+{
+	for (int i = 0; i < 512; i++)
+		if (pt[i] & PTE_V)
+			return false;
+	return true;
+}
+
+/* True if w->table is set and pt has no valid entry left. */
+static bool range_level(pagetable_t pt, int level, unsigned long base, unsigned long start,
+			unsigned long end, const struct range_walk *w)
+{
+	unsigned shift = 12 + 9 * level;
+	unsigned long i = start > base ? (start - base) >> shift : 0;
+	for (; i < 512; i++) {
+		unsigned long va = base + (i << shift);
+		if (va >= end)
+			break;
+		unsigned long pte = pt[i];
+		if (!(pte & PTE_V))
+			continue;
+		if (pte & PTE_LEAF) {
+			if (level == 0 && PTE_IS_USER(pte))
+				w->leaf(w->arg, va, &pt[i]);
+			continue;
+		}
+		pagetable_t next = (pagetable_t)PTE_PA(pte);
+		if (level > 0 && range_level(next, level - 1, va, start, end, w)) {
+			pt[i] = 0;
+			w->table(w->arg, (unsigned long)next);
+		}
+	}
+	return w->table && table_empty(pt);
+}
+
+static void for_each_leaf(pagetable_t pt, unsigned long start, unsigned long end,
+			  const struct range_walk *w)
+{
+	if (end > (1UL << 38))
+		end = 1UL << 38;
+	if (start < end)
+		range_level(pt, 2, 0, start, end, w);
+}
+
+struct unmap_arg {
+	void (*fn)(void *, unsigned long, unsigned long);
+	void *arg;
+};
+
+static void unmap_leaf(void *arg, unsigned long va, unsigned long *pte)
+{
+	struct unmap_arg *u = arg;
+	unsigned long pa = PTE_PA(*pte);
+	*pte = 0;
+	u->fn(u->arg, va, pa);
+}
+
+static void unmap_table(void *arg, unsigned long pa)
+{
+	struct unmap_arg *u = arg;
+	u->fn(u->arg, MMU_TABLE_PAGE, pa);
+}
+
+void mmu_unmap_range(pagetable_t pt, unsigned long start, unsigned long end, bool prune,
+		     void (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg)
+{
+	struct unmap_arg u = { fn, arg };
+	struct range_walk w = { unmap_leaf, prune ? unmap_table : NULL, &u };
+	for_each_leaf(pt, start, end, &w);
+}
+
+static void protect_leaf(void *arg, unsigned long va, unsigned long *pte)
+{
+	(void)va;
+	*pte = (*pte & ~0x3ffUL) | *(unsigned long *)arg;
+}
+
+void mmu_protect_range(pagetable_t pt, unsigned long start, unsigned long end, unsigned perm)
+{
+	unsigned long flags = pte_flags(perm | PERM_U);
+	struct range_walk w = { protect_leaf, NULL, &flags };
+	for_each_leaf(pt, start, end, &w);
+}
+
+struct visit_arg {
+	void (*fn)(void *, unsigned long, unsigned long, unsigned);
+	void *arg;
+};
+
+static void visit_leaf(void *arg, unsigned long va, unsigned long *pte)
+{
+	struct visit_arg *v = arg;
+	v->fn(v->arg, va, PTE_PA(*pte), pte_perm(*pte));
+}
+
+void mmu_visit_range(pagetable_t pt, unsigned long start, unsigned long end,
+		     void (*fn)(void *arg, unsigned long va, unsigned long pa, unsigned perm),
+		     void *arg)
+{
+	struct visit_arg v = { fn, arg };
+	struct range_walk w = { visit_leaf, NULL, &v };
+	for_each_leaf(pt, start, end, &w);
+}
+
 unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm)
 {
 	if (va >= (1UL << 38))
@@ -104,7 +254,7 @@ static void destroy_level(pagetable_t pt, int level, void (*free_leaf)(unsigned 
 		if (!(pte & PTE_V))
 			continue;
 		if (pte & PTE_LEAF) {
-			if ((pte & PTE_U) && !(pte & PTE_SHARED) && free_leaf)
+			if (PTE_IS_USER(pte) && free_leaf)
 				free_leaf(PTE_PA(pte));
 		} else if (level > 0) {
 			destroy_level((pagetable_t)PTE_PA(pte), level - 1, free_leaf);
@@ -131,13 +281,9 @@ static void visit_level(pagetable_t pt, int level, unsigned long va_base,
 				visit_level((pagetable_t)PTE_PA(pte), level - 1, va, fn, arg);
 			continue;
 		}
-		if (!(pte & PTE_U) || (pte & PTE_SHARED))
+		if (!PTE_IS_USER(pte))
 			continue;
-		unsigned perm = PERM_U;
-		if (pte & PTE_R) perm |= PERM_R;
-		if (pte & PTE_W) perm |= PERM_W;
-		if (pte & PTE_X) perm |= PERM_X;
-		fn(arg, va, PTE_PA(pte), perm);
+		fn(arg, va, PTE_PA(pte), pte_perm(pte));
 	}
 }
 
@@ -192,6 +338,7 @@ void mmu_kernel_init(unsigned long ram_start, unsigned long ram_end)
 	(void)ram_start;
 	map_identity(uart_base_address(), uart_base_address() + PAGE_SIZE, PERM_R | PERM_W);
 	map_identity(0x100000, 0x101000, PERM_R | PERM_W);   /* virt test device */
+	map_identity(0x101000, 0x102000, PERM_R | PERM_W);   /* goldfish RTC (kernel/dev/rtc.c) */
 	map_identity(PLIC_BASE, PLIC_BASE + PLIC_SIZE, PERM_R | PERM_W);
 	if (mmu_map(kernel_pagetable, TRAMPOLINE, (unsigned long)__trampoline, PERM_R | PERM_X))
 		panic("mmu: cannot map the trampoline");
@@ -207,4 +354,21 @@ void mmu_kernel_enable(void)
 	sfence_vma_all();
 	csr_write(satp, mmu_satp(kernel_pagetable));
 	sfence_vma_all();
+}
+
+/* SBI's remote fence returns only when every hart in the mask has executed
+ * its sfence.vma: after this call no hart in the mask holds a translation of
+ * the range, which is what lets the caller free the frames. */
+void arch_tlb_flush_harts(unsigned long mask, unsigned long va, unsigned long size)
+{
+	sbi_remote_sfence_vma(mask, 0, size ? va : 0, size ? size : ~0UL);
+}
+
+void arch_tlb_flush_all_harts(unsigned long va, unsigned long size)
+{
+	unsigned long mask = 0;
+	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
+		if (processors[h].online)
+			mask |= 1UL << h;
+	arch_tlb_flush_harts(mask, va, size);
 }

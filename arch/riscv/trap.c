@@ -82,20 +82,6 @@ void arch_send_ipi(unsigned hart)
 	sbi_send_ipi(1UL << hart, 0);
 }
 
-void arch_tlb_flush_harts(unsigned long mask, unsigned long va, unsigned long size)
-{
-	sbi_remote_sfence_vma(mask, 0, size ? va : 0, size ? size : ~0UL);
-}
-
-void arch_tlb_flush_all_harts(unsigned long va, unsigned long size)
-{
-	unsigned long mask = 0;
-	for (unsigned h = 0; h < CONFIG_MAX_HARTS; h++)
-		if (processors[h].online)
-			mask |= 1UL << h;
-	arch_tlb_flush_harts(mask, va, size);
-}
-
 void arch_halt(void)
 {
 	arch_irq_disable();

@@ -543,8 +543,9 @@ struct robust_list_head {
 
 #define O_CLOEXEC 02000000
 
-/* futex ops (Linux values); every futex is process-private, so the flag is
- * accepted and changes nothing. */
+/* futex ops (Linux values; the others are in <dakota/futex.h>). Waits are
+ * keyed by address space and address, so the private flag is accepted and
+ * changes nothing. */
 #define FUTEX_WAIT          0
 #define FUTEX_WAKE          1
 #define FUTEX_PRIVATE_FLAG  128

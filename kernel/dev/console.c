@@ -8,6 +8,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/sync/waitqueue.h"
+#include "kernel/signal/signal.h"
 #include <dakota/syscall.h>
 
 static struct spinlock out_lock = SPINLOCK_INIT("console-out", LOCK_CONSOLE);
@@ -60,9 +61,15 @@ void console_emergency_printf(const char *fmt, ...)
 	uart_write(line, (size_t)n);
 }
 
-/* Called with in.lock held. */
-static void input_byte(int c)
+/* Called with in.lock held. Returns true for Ctrl-C, which drops the line
+ * being typed; the caller sends SIGINT once the lock is released. */
+static bool input_byte(int c)
 {
+	if (c == 0x03) {
+		in.edit_pos = in.commit_pos;
+		console_write("^C\n", 3);
+		return true;
+	}
 	if (c == '\r')
 		c = '\n';
 	if (c == 0x7f || c == 0x08) {
@@ -70,10 +77,10 @@ static void input_byte(int c)
 			in.edit_pos--;
 			console_write("\b \b", 3);
 		}
-		return;
+		return false;
 	}
 	if (in.edit_pos - in.read_pos >= INPUT_SIZE)
-		return;   /* full: drop the byte */
+		return false;   /* full: drop the byte */
 	in.buf[in.edit_pos++ % INPUT_SIZE] = (char)c;
 	char echo = (char)c;
 	console_write(&echo, 1);
@@ -81,14 +88,26 @@ static void input_byte(int c)
 		in.commit_pos = in.edit_pos;
 		wq_wake_all(&in.readers);
 	}
+	return false;
 }
 
 void console_input_interrupt(void)
 {
+	bool interrupt = false;
 	spin_lock(&in.lock);
 	for (int c; (c = uart_getc()) >= 0;)
-		input_byte(c);
+		interrupt |= input_byte(c);
 	spin_unlock(&in.lock);
+	if (interrupt)
+		signal_console_interrupt();
+}
+
+long console_input_ready(void)
+{
+	spin_lock(&in.lock);
+	long n = (long)(in.commit_pos - in.read_pos);
+	spin_unlock(&in.lock);
+	return n;
 }
 
 long console_read(char *buf, size_t n)

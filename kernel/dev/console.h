@@ -14,6 +14,9 @@ __attribute__((format(printf, 1, 2))) void console_emergency_printf(const char *
 /* Blocks until a line (or at least one byte after a line edit) is ready;
  * returns bytes copied to the kernel buffer, at most n. */
 long console_read(char *buf, size_t n);
+/* Bytes of complete input lines waiting to be read (0: a read would
+ * block). */
+long console_input_ready(void);
 /* Called from the external interrupt handler when the UART has input. */
 void console_input_interrupt(void);
 

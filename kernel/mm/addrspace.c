@@ -1,8 +1,43 @@
-/* Address spaces. Lock order: process lock, then as->lock, then the
- * allocator locks. Every function here that touches the page table or the
- * regions takes as->lock itself. */
+/* Address spaces: the page table, the regions, the fault path, user copies.
+ *
+ * THE RULE for taking a page away (unmap, narrowing mprotect, mremap's move,
+ * MADV_DONTNEED, a thread's stack slot, brk shrinking):
+ *
+ *   1. change the page-table entries (under as->lock);
+ *   2. shoot down: flush the range on every hart in as->active_harts, and
+ *      wait until each has done it (SBI RFENCE is synchronous);
+ *   3. only then free the frames (or let the range be mapped again).
+ *
+ * Until step 2 returns, a thread of this process on another hart may still
+ * write through its TLB into the old frame; if the frame were free by then,
+ * those writes would land in whatever the frame became (another process's
+ * page): a break of isolation. Steps 1-3 all happen with as->lock held, so
+ * that nobody maps the range again, and nobody reuses the frames, before
+ * the other harts have let go. The hart doing the unmap needs no flush: it is
+ * in the kernel, on the kernel page table, flushed when it trapped in.
+ *
+ * The same holds for page-table pages emptied by an unmap (walkers cache
+ * non-leaf entries, so those need a flush of everything, not of the range),
+ * and for a shared (MAP_SHARED) frame, which its shm object frees only after
+ * the last region using it is gone, each region's pages shot down first.
+ * The implementation is struct zap (unmap.h): as_zap_locked, as_remove_locked.
+ *
+ * A hart enters active_harts (as_activate) before it loads this space's satp,
+ * and leaves it only after trapping onto the kernel table (which flushes its
+ * TLB), so a mask read after step 1 names every hart that may hold a stale
+ * entry.
+ *
+ * as->lock is a spinlock (interrupts off); nobody sleeps holding it. Holding
+ * it across the RFENCE cannot deadlock with a hart spinning on it: SBI
+ * delivers the fence as a machine-mode interrupt, which a hart takes whatever
+ * its supervisor interrupt state. Lock order: process lock, then as->lock,
+ * then shm, frame and kmalloc locks. Every exported function here takes
+ * as->lock itself. */
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/region.h"
+#include "kernel/mm/unmap.h"
 #include "kernel/mm/frame.h"
+#include "kernel/mm/shm.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/layout.h"
 #include "kernel/lib/string.h"
@@ -18,7 +53,6 @@ struct addrspace *as_create(void)
 		return NULL;
 	spin_init(&as->lock, "addrspace", LOCK_ADDRSPACE);
 	list_init(&as->regions);
-	as->mmap_next = MMAP_BASE;
 	as->pt = mmu_create();
 	if (!as->pt)
 		goto free_as;
@@ -41,118 +75,142 @@ static void free_user_frame(unsigned long pa)
 	frame_free((void *)pa);
 }
 
+/* Unhooks the pages of a shared region from a dying table, keeping the
+ * frames (the shm object owns them) and freeing emptied table pages. */
+static void drop_shared_page(void *arg, unsigned long va, unsigned long pa)
+{
+	(void)arg;
+	if (va == MMU_TABLE_PAGE)
+		frame_free((void *)pa);
+}
+
+/* No thread runs in `as` any more, so no hart holds its translations: the
+ * frames can go at once. Trap-context pages are not user pages; the caller
+ * has freed them by removing every thread. */
 void as_destroy(struct addrspace *as)
 {
-	/* Trap-context pages are not PERM_U: free them through the region-free
-	 * walk below, which the caller has done by removing every thread. */
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		if (r->shm)
+			mmu_unmap_range(as->pt, r->start, r->end, true, drop_shared_page, NULL);
+	}
 	mmu_destroy(as->pt, free_user_frame);
-	while (!list_empty(&as->regions))
-		kfree(list_entry(list_pop_front(&as->regions), struct region, link));
+	while (!list_empty(&as->regions)) {
+		struct region *r = list_entry(list_pop_front(&as->regions), struct region, link);
+		if (r->shm)
+			shm_put(r->shm);
+		kfree(r);
+	}
 	kfree(as);
-}
-
-/* Called with as->lock held. */
-static struct region *find_region(struct addrspace *as, unsigned long va)
-{
-	struct list_node *pos;
-	list_for_each(pos, &as->regions) {
-		struct region *r = list_entry(pos, struct region, link);
-		if (va >= r->start && va < r->end)
-			return r;
-	}
-	return NULL;
-}
-
-static bool overlaps(struct addrspace *as, unsigned long start, unsigned long end)
-{
-	struct list_node *pos;
-	list_for_each(pos, &as->regions) {
-		struct region *r = list_entry(pos, struct region, link);
-		if (start < r->end && r->start < end)
-			return true;
-	}
-	return false;
-}
-
-static int add_region_locked(struct addrspace *as, unsigned long start, unsigned long end,
-			     unsigned perm, enum region_kind kind)
-{
-	if (start >= end || overlaps(as, start, end))
-		return -EINVAL;
-	struct region *r = kmalloc(sizeof *r);
-	if (!r)
-		return -ENOMEM;
-	r->start = start;
-	r->end = end;
-	r->perm = perm;
-	r->kind = kind;
-	list_push_back(&as->regions, &r->link);
-	return 0;
 }
 
 int as_add_region(struct addrspace *as, unsigned long start, unsigned long end,
 		  unsigned perm, enum region_kind kind)
 {
 	spin_lock(&as->lock);
-	int err = add_region_locked(as, start, end, perm, kind);
+	int err = region_insert(as, start, end, perm, kind);
 	spin_unlock(&as->lock);
 	return err;
 }
 
-/* Flushes translations of this address space on the other harts that may run
- * it in user mode. Called after page-table entries were cleared. */
-static void shootdown(struct addrspace *as, unsigned long va, unsigned long size)
+void as_shootdown(struct addrspace *as, unsigned long va, unsigned long size)
 {
+	/* The page-table stores must be visible before the mask is read: a hart
+	 * that activates after this load walks the new table. */
 	arch_fence();
 	unsigned long mask = __atomic_load_n(&as->active_harts, __ATOMIC_SEQ_CST);
-	extern void arch_tlb_flush_harts(unsigned long, unsigned long, unsigned long);
 	if (mask)
 		arch_tlb_flush_harts(mask, va, size);
 }
 
-/* Called with as->lock held. */
-static void unmap_pages(struct addrspace *as, unsigned long start, unsigned long end)
+void zap_flush(struct zap *z)
 {
-	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
-		unsigned long pa = mmu_unmap(as->pt, va);
-		if (pa)
-			frame_free((void *)pa);
-	}
+	if (!z->cleared)
+		return;
+	if (z->tables)
+		as_shootdown(z->as, 0, 0);
+	else
+		as_shootdown(z->as, z->lo, z->hi - z->lo);
+	for (unsigned i = 0; i < z->n; i++)
+		frame_free((void *)z->frames[i]);
+	z->n = 0;
+	z->cleared = z->tables = false;
 }
 
-static void remove_range_locked(struct addrspace *as, unsigned long start, unsigned long end)
+void zap_cleared(struct zap *z, unsigned long va)
 {
-	struct list_node *pos, *tmp;
-	list_for_each_safe(pos, tmp, &as->regions) {
+	if (va == MMU_TABLE_PAGE) {
+		z->tables = true;
+	} else {
+		if (!z->cleared || va < z->lo)
+			z->lo = va;
+		if (!z->cleared || va + PAGE_SIZE > z->hi)
+			z->hi = va + PAGE_SIZE;
+	}
+	z->cleared = true;
+}
+
+void zap_add(struct zap *z, unsigned long va, unsigned long pa)
+{
+	if (z->n == ZAP_BATCH)
+		zap_flush(z);
+	zap_cleared(z, va);
+	z->frames[z->n++] = pa;
+}
+
+static void zap_page(void *arg, unsigned long va, unsigned long pa)
+{
+	zap_add(arg, va, pa);
+}
+
+/* A page of a shared region: its frame belongs to the shm object. */
+static void zap_shared_page(void *arg, unsigned long va, unsigned long pa)
+{
+	if (va == MMU_TABLE_PAGE)
+		zap_add(arg, va, pa);
+	else
+		zap_cleared(arg, va);
+}
+
+void as_zap_locked(struct addrspace *as, unsigned long start, unsigned long end)
+{
+	struct zap z = { .as = as };
+	unsigned long cursor = start;
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
 		struct region *r = list_entry(pos, struct region, link);
-		if (end <= r->start || start >= r->end)
+		if (r->start >= end)
+			break;
+		if (r->end <= cursor || !r->shm)
 			continue;
-		unsigned long lo = start > r->start ? start : r->start;
-		unsigned long hi = end < r->end ? end : r->end;
-		unmap_pages(as, lo, hi);
-		if (lo == r->start && hi == r->end) {
-			list_remove(&r->link);
-			kfree(r);
-		} else if (lo == r->start) {
-			r->start = hi;
-		} else if (hi == r->end) {
-			r->end = lo;
-		} else {
-			/* Split: keep [r->start, lo) here, [hi, r->end) as a new one. If
-			 * that allocation fails the tail stays mapped-on-demand: trim it. */
-			unsigned long old_end = r->end;
-			r->end = lo;
-			add_region_locked(as, hi, old_end, r->perm, r->kind);
-		}
+		unsigned long lo = r->start > cursor ? r->start : cursor;
+		unsigned long hi = r->end < end ? r->end : end;
+		mmu_unmap_range(as->pt, cursor, lo, true, zap_page, &z);
+		mmu_unmap_range(as->pt, lo, hi, true, zap_shared_page, &z);
+		cursor = hi;
 	}
+	mmu_unmap_range(as->pt, cursor, end, true, zap_page, &z);
+	zap_flush(&z);
 }
 
-void as_remove_range(struct addrspace *as, unsigned long start, unsigned long end)
+int as_remove_locked(struct addrspace *as, unsigned long start, unsigned long end)
+{
+	/* Splits first: if one fails nothing was unmapped, and a region cut in
+	 * two pieces with equal attributes means what it meant before. */
+	if (region_split(as, start) || region_split(as, end))
+		return -ENOMEM;
+	as_zap_locked(as, start, end);
+	region_drop(as, start, end);
+	return 0;
+}
+
+int as_remove_range(struct addrspace *as, unsigned long start, unsigned long end)
 {
 	spin_lock(&as->lock);
-	remove_range_locked(as, start, end);
+	int err = as_remove_locked(as, start, end);
 	spin_unlock(&as->lock);
-	shootdown(as, start, end - start);
+	return err;
 }
 
 /* Called with as->lock held. */
@@ -171,7 +229,7 @@ static void *populate_locked(struct addrspace *as, unsigned long va, unsigned pe
 void *as_populate(struct addrspace *as, unsigned long va)
 {
 	spin_lock(&as->lock);
-	struct region *r = find_region(as, va);
+	struct region *r = region_find(as, va);
 	void *page = NULL;
 	if (r) {
 		unsigned long pa = mmu_translate(as->pt, va, PERM_U);
@@ -188,11 +246,26 @@ static unsigned long resolve_locked(struct addrspace *as, unsigned long va, unsi
 	unsigned long pa = mmu_translate(as->pt, va, perm | PERM_U);
 	if (pa)
 		return pa;
-	struct region *r = find_region(as, va);
-	if (!r || (r->perm & perm) != perm || mmu_translate(as->pt, va, PERM_U))
+	struct region *r = region_find(as, va);
+	if (!r || (r->perm & perm) != perm || mmu_present(as->pt, va))
 		return 0;
+	if (r->shm) {
+		pa = shm_frame(r->shm, r->shm_index + (va - r->start) / PAGE_SIZE);
+		if (!pa || mmu_map(as->pt, PAGE_ROUND_DOWN(va), pa, r->perm | PERM_U))
+			return 0;
+		return pa + (va & (PAGE_SIZE - 1));
+	}
 	void *page = populate_locked(as, va, r->perm);
 	return page ? (unsigned long)page + (va & (PAGE_SIZE - 1)) : 0;
+}
+
+struct shm *as_shared_key(struct addrspace *as, unsigned long va, unsigned long *offset)
+{
+	struct region *r = region_find(as, va);
+	if (!r || !r->shm)
+		return NULL;
+	*offset = (r->shm_index * PAGE_SIZE) + (va - r->start);
+	return r->shm;
 }
 
 int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access)
@@ -223,8 +296,11 @@ int as_add_thread_stack(struct addrspace *as, int tid)
 	spin_lock(&as->lock);
 	/* A fork child inherits the parent's stack slots; a new thread with one
 	 * of those tids starts on a clean stack. */
-	remove_range_locked(as, USTACK_BOTTOM(tid), USTACK_TOP(tid));
-	int err = add_region_locked(as, USTACK_BOTTOM(tid), USTACK_TOP(tid),
+	int err = 0;
+	if (region_overlaps(as, USTACK_BOTTOM(tid), USTACK_TOP(tid)))
+		err = as_remove_locked(as, USTACK_BOTTOM(tid), USTACK_TOP(tid));
+	if (!err)
+		err = region_insert(as, USTACK_BOTTOM(tid), USTACK_TOP(tid),
 				    PERM_R | PERM_W, REGION_STACK);
 	spin_unlock(&as->lock);
 	return err;
@@ -233,66 +309,21 @@ int as_add_thread_stack(struct addrspace *as, int tid)
 void as_remove_thread(struct addrspace *as, int tid, int stack_slot)
 {
 	spin_lock(&as->lock);
-	if (stack_slot >= 0)    /* NO_STACK_SLOT (-1): a clone thread's */
-		remove_range_locked(as, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot));
+	/* A stack slot is one private region that user calls cannot reach
+	 * (they stop at MMAP_END), so it goes whole; its pages and the
+	 * trap-context page share one shootdown. A clone thread has none
+	 * (NO_STACK_SLOT, -1): it runs on memory its creator mapped. */
+	struct zap z = { .as = as };
+	if (stack_slot >= 0) {
+		mmu_unmap_range(as->pt, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot), false,
+				zap_page, &z);
+		region_drop(as, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot));
+	}
 	unsigned long pa = mmu_unmap(as->pt, TRAP_CONTEXT(tid));
-	spin_unlock(&as->lock);
-	shootdown(as, 0, 0);
 	if (pa)
-		frame_free((void *)pa);
-}
-
-long as_brk(struct addrspace *as, unsigned long new_brk)
-{
-	spin_lock(&as->lock);
-	unsigned long old = as->brk;
-	if (new_brk < as->heap_start || new_brk >= MMAP_BASE) {
-		spin_unlock(&as->lock);
-		return (long)old;
-	}
-	unsigned long old_end = PAGE_ROUND_UP(old), new_end = PAGE_ROUND_UP(new_brk);
-	bool shrink = new_end < old_end;
-	if (new_end > old_end) {
-		struct region *heap = find_region(as, as->heap_start);
-		if (heap && heap->kind == REGION_HEAP && !overlaps(as, old_end, new_end))
-			heap->end = new_end;
-		else if (heap || add_region_locked(as, as->heap_start, new_end,
-						   PERM_R | PERM_W, REGION_HEAP)) {
-			spin_unlock(&as->lock);
-			return (long)old;
-		}
-	} else if (shrink) {
-		remove_range_locked(as, new_end, old_end);
-	}
-	as->brk = new_brk;
+		zap_add(&z, TRAP_CONTEXT(tid), pa);
+	zap_flush(&z);
 	spin_unlock(&as->lock);
-	if (shrink)
-		shootdown(as, new_end, old_end - new_end);
-	return (long)new_brk;
-}
-
-long as_mmap(struct addrspace *as, unsigned long len, unsigned perm)
-{
-	len = PAGE_ROUND_UP(len);
-	spin_lock(&as->lock);
-	unsigned long start = as->mmap_next;
-	long result = -ENOMEM;
-	if (start + len <= MMAP_END && start + len > start &&
-	    add_region_locked(as, start, start + len, perm, REGION_MMAP) == 0) {
-		as->mmap_next = start + len;
-		result = (long)start;
-	}
-	spin_unlock(&as->lock);
-	return result;
-}
-
-long as_munmap(struct addrspace *as, unsigned long addr, unsigned long len)
-{
-	if ((addr & (PAGE_SIZE - 1)) || len == 0 || addr < MMAP_BASE ||
-	    addr + len > MMAP_END || addr + len < addr)
-		return -EINVAL;
-	as_remove_range(as, addr, addr + PAGE_ROUND_UP(len));
-	return 0;
 }
 
 /* Fork: copy one page. Called with both locks held (parent's, child's). */
@@ -318,6 +349,37 @@ static void clone_page(void *arg, unsigned long va, unsigned long pa, unsigned p
 	}
 }
 
+/* Fork of a shared page: the child maps the same frame. */
+static void share_page(void *arg, unsigned long va, unsigned long pa, unsigned perm)
+{
+	struct clone_state *cs = arg;
+	if (!cs->err && mmu_map(cs->child->pt, va, pa, perm))
+		cs->err = -ENOMEM;
+}
+
+/* Called with as->lock held. Copies the region list; true if it holds a
+ * shared region (then pages are copied region by region). */
+static bool clone_regions(struct addrspace *as, struct addrspace *child, int *err)
+{
+	bool shared = false;
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		struct region *copy = kmalloc(sizeof *copy);
+		if (!copy) {
+			*err = -ENOMEM;
+			break;
+		}
+		*copy = *r;
+		if (r->shm) {
+			shm_get(r->shm);
+			shared = true;
+		}
+		list_push_back(&child->regions, &copy->link);
+	}
+	return shared;
+}
+
 struct addrspace *as_clone(struct addrspace *as)
 {
 	struct addrspace *child = as_create();
@@ -325,22 +387,16 @@ struct addrspace *as_clone(struct addrspace *as)
 		return NULL;
 	spin_lock(&as->lock);
 	struct clone_state cs = { .child = child, .err = 0 };
-	struct list_node *pos;
-	list_for_each(pos, &as->regions) {
-		struct region *r = list_entry(pos, struct region, link);
-		struct region *copy = kmalloc(sizeof *copy);
-		if (!copy) {
-			cs.err = -ENOMEM;
-			break;
-		}
-		*copy = *r;
-		list_push_back(&child->regions, &copy->link);
-	}
+	bool shared = clone_regions(as, child, &cs.err);
 	child->heap_start = as->heap_start;
 	child->brk = as->brk;
-	child->mmap_next = as->mmap_next;
-	if (!cs.err)
+	if (!cs.err && !shared)
 		mmu_for_each_user_page(as->pt, clone_page, &cs);
+	struct list_node *pos;
+	for (pos = as->regions.next; !cs.err && shared && pos != &as->regions; pos = pos->next) {
+		struct region *r = list_entry(pos, struct region, link);
+		mmu_visit_range(as->pt, r->start, r->end, r->shm ? share_page : clone_page, &cs);
+	}
 	spin_unlock(&as->lock);
 	if (cs.err) {
 		as_destroy(child);

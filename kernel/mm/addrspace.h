@@ -11,20 +11,34 @@
 
 enum region_kind { REGION_ELF, REGION_HEAP, REGION_MMAP, REGION_STACK };
 
+struct shm;
+
 struct region {
 	unsigned long start, end;   /* page-aligned, end exclusive */
-	unsigned perm;              /* PERM_R/W/X; always user */
+	unsigned perm;              /* PERM_R/W/X (none: PROT_NONE); always user */
 	enum region_kind kind;
+	/* MAP_SHARED: the object holding the pages (this region holds one
+	 * reference), and the object's page at `start`. NULL: private pages,
+	 * owned by the page table. */
+	struct shm *shm;
+	unsigned long shm_index;
 	struct list_node link;      /* in addrspace.regions, by address */
 };
 
+/* as->lock guards the page table's user entries, the region list, heap_start
+ * and brk. It is a spinlock: nobody sleeps holding it, and it is held across
+ * a remote TLB shootdown (addrspace.c: clear, shoot down, free). Lock order:
+ * taken after the process lock, before object, frame and kmalloc locks (a
+ * futex bucket is taken under it to read a user word while its page stays). */
 struct addrspace {
-	struct spinlock lock;       /* guards: pt contents, regions, brk, mmap_next */
+	struct spinlock lock;
 	pagetable_t pt;
-	struct list_node regions;
+	struct list_node regions;   /* struct region, sorted by address */
 	unsigned long heap_start, brk;
-	unsigned long mmap_next;
-	_Atomic unsigned long active_harts;  /* harts that may hold its translations */
+	/* Harts that may hold translations of this space: set before a hart
+	 * loads its satp to return to user mode, cleared after it has switched
+	 * to the kernel table and flushed on a trap. Read by every shootdown. */
+	_Atomic unsigned long active_harts;
 };
 
 struct addrspace *as_create(void);
@@ -33,13 +47,21 @@ void as_destroy(struct addrspace *as);
 struct addrspace *as_clone(struct addrspace *as);
 int as_add_region(struct addrspace *as, unsigned long start, unsigned long end,
 		  unsigned perm, enum region_kind kind);
-/* Unmaps and frees every page in [start, end) and trims the regions. */
-void as_remove_range(struct addrspace *as, unsigned long start, unsigned long end);
+/* Unmaps every page in [start, end), shoots down, frees them, and removes
+ * the range from the regions. 0 or -ENOMEM (a region split failed; then
+ * nothing changed). */
+int as_remove_range(struct addrspace *as, unsigned long start, unsigned long end);
 /* Maps a fresh zeroed page at va (must be in a region); returns its kernel
  * address or NULL. For exec to fill ELF segments. */
 void *as_populate(struct addrspace *as, unsigned long va);
 /* A user access fault at va: 0 if a page was supplied, else -EFAULT/-ENOMEM. */
 int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access);
+
+/* Called with as->lock held: the MAP_SHARED object behind va and va's byte
+ * offset in it, or NULL for private memory. For keying futexes on shared
+ * memory by (object, offset), so that processes sharing it meet; the object
+ * lives as long as a region refers to it. */
+struct shm *as_shared_key(struct addrspace *as, unsigned long va, unsigned long *offset);
 
 /* Per-thread pages. */
 struct trap_context *as_map_trap_context(struct addrspace *as, int tid);
@@ -47,9 +69,27 @@ int as_add_thread_stack(struct addrspace *as, int tid);
 /* Frees thread tid's trap-context page and the user stack in stack_slot. */
 void as_remove_thread(struct addrspace *as, int tid, int stack_slot);
 
+/* The Linux memory calls (mmap.c). Lengths are rounded up to pages; every
+ * result is Linux's, including its errors. */
 long as_brk(struct addrspace *as, unsigned long new_brk);
-long as_mmap(struct addrspace *as, unsigned long len, unsigned perm);
+#define AS_MAP_FIXED      1u   /* exactly at addr, replacing what is there */
+#define AS_MAP_NOREPLACE  2u   /* exactly at addr, -EEXIST if anything is there */
+#define AS_MAP_SHARED     4u   /* pages shared with fork children */
+long as_mmap(struct addrspace *as, unsigned long addr, unsigned long len,
+	     unsigned perm, unsigned how);
 long as_munmap(struct addrspace *as, unsigned long addr, unsigned long len);
+long as_mprotect(struct addrspace *as, unsigned long addr, unsigned long len, unsigned perm);
+/* MADV_DONTNEED: frees the pages; the next touch finds zeroes. */
+long as_discard(struct addrspace *as, unsigned long addr, unsigned long len);
+#define AS_REMAP_MAYMOVE 1u
+#define AS_REMAP_FIXED   2u
+long as_mremap(struct addrspace *as, unsigned long old, unsigned long old_len,
+	       unsigned long new_len, unsigned how, unsigned long new_addr);
+/* 0 if [addr, addr+len) is covered by regions, else -ENOMEM (msync, mlock). */
+long as_check_mapped(struct addrspace *as, unsigned long addr, unsigned long len);
+/* mincore: one byte per page of [addr, addr+len) to user vec, 1 if present. */
+long as_mincore(struct addrspace *as, unsigned long addr, unsigned long len,
+		unsigned long vec);
 
 /* Checked copies between kernel and user memory: -EFAULT unless every byte
  * is user memory with the needed permission (pages on demand are supplied). */
@@ -59,7 +99,6 @@ int copy_from_user(struct addrspace *as, void *dst, unsigned long src, size_t n)
  * -EFAULT, or -ENAMETOOLONG. */
 long copy_string_from_user(struct addrspace *as, char *dst, unsigned long src, size_t max);
 
-/* Harts running this address space in user mode, flushing stale entries. */
 /* Marks hart as (not) possibly holding as's translations; inline, as
  * they run on every trap from user mode. */
 static inline void as_activate(struct addrspace *as, unsigned hart)

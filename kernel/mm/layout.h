@@ -2,8 +2,12 @@
  *
  * User address space, low to high:
  *   USER_BASE            ELF segments, then the heap (brk)
- *   MMAP_BASE            anonymous mmap area, growing up
+ *   MMAP_BASE            anonymous mmap area: mmap without MAP_FIXED takes
+ *                        the lowest gap that fits (first fit, bottom-up)
+ *   MMAP_END             the end of what user calls may map, unmap or
+ *                        protect (Dakota's TASK_SIZE for those calls)
  *   USTACK_TOP(tid)      one user-stack slot per tid, a guard page at the bottom
+ *                        (slot 0, the main thread's, is 8 MiB)
  *   TRAP_CONTEXT(tid)    one trap-context page per tid (no U bit)
  *   EXIT_STUB            the page a returning thread entry lands in (U, R+X)
  *   TRAMPOLINE           the top page, the same in every address space
@@ -25,10 +29,18 @@
 
 #define USTACK_SLOT       (1UL << 20)   /* 1 MiB: stack plus guard page */
 #define USTACK_AREA_TOP   0x3F00000000UL
-#define USTACK_TOP(tid)   (USTACK_AREA_TOP - (unsigned long)(tid) * USTACK_SLOT)
-#define USTACK_BOTTOM(tid) (USTACK_TOP(tid) - USTACK_SLOT + PAGE_SIZE)
+/* Slot 0 (the main thread's) holds Linux's default 8 MiB RLIMIT_STACK: it
+ * reaches MAIN_STACK_EXTRA above USTACK_AREA_TOP, into the unused space
+ * below the exit stub, so every other slot stays where it was. Filled on
+ * demand like every stack: the extra costs nothing until touched. */
+#define MAIN_STACK_SIZE   (8UL << 20)
+#define MAIN_STACK_EXTRA  (MAIN_STACK_SIZE - USTACK_SLOT)
+#define USTACK_TOP(tid)   (USTACK_AREA_TOP - (unsigned long)(tid) * USTACK_SLOT + \
+			   ((tid) == 0 ? MAIN_STACK_EXTRA : 0))
+#define USTACK_BOTTOM(tid) (USTACK_AREA_TOP - ((unsigned long)(tid) + 1) * USTACK_SLOT + PAGE_SIZE)
 
 #define USER_BASE         0x10000UL
+#define MMAP_MIN          USER_BASE     /* lowest MAP_FIXED address (Linux: mmap_min_addr) */
 #define MMAP_BASE         0x2000000000UL
 #define MMAP_END          (USTACK_AREA_TOP - MAX_TIDS * USTACK_SLOT)
 

@@ -12,6 +12,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/sync/futex.h"
+#include "kernel/signal/signal.h"
 #include "kernel/sync/waitqueue.h"
 #include "kernel/sched/runqueue.h"
 #include "kernel/trace/trace.h"
@@ -226,7 +227,7 @@ static void clear_and_wake(struct addrspace *as, unsigned long uaddr)
 {
 	int zero = 0;
 	if (copy_to_user(as, uaddr, &zero, sizeof zero) == 0)
-		futex_wake_key(as, uaddr, 1);
+		futex_wake_addr(as, uaddr, 1);
 }
 
 void clone_exit_notify(struct thread *t)
@@ -249,6 +250,7 @@ __attribute__((noreturn)) static void exit_detached(struct thread *t, int code)
 	as_remove_thread(p->as, t->tid, NO_STACK_SLOT);
 	spin_lock(&p->lock);
 	t->exit_code = code;
+	signal_thread_exiting_locked(t);
 	spin_lock(&t->lock);
 	t->reap_after_switch = true;
 	t->state = THREAD_EXITED;

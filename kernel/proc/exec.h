@@ -3,15 +3,19 @@
 #define KERNEL_PROC_EXEC_H
 
 struct process;
+struct strvec;
 
-/* Records where the initramfs is (physical = kernel address). */
-void initramfs_init(const void *start, unsigned long size);
-/* Writes the NUL-separated names of every program into buf; bytes used. */
-long initramfs_list(char *buf, unsigned long len);
+/* Longest path execve takes, its NUL included (longer: -ENAMETOOLONG). */
+#define EXEC_PATH_MAX 256
+
 /* First process: load `path` into p, which has no threads yet, and make its
- * main thread ready. */
-long exec_first(struct process *p, const char *path, char *const argv[], char *const envp[]);
-/* execve for the calling thread, with user pointers. */
+ * main thread ready. Errors as exec_current's. */
+long exec_first(struct process *p, const char *path, const struct strvec *argv,
+		const struct strvec *envp);
+/* execve for the calling thread, with user pointers: 0 (the new image runs
+ * on return to user mode), -ENOENT (no such program), -E2BIG (argv + envp
+ * over initstack.h's limits), -ENOEXEC (not a static RISC-V executable: the
+ * console says why), -ENOMEM, -EFAULT, -ENAMETOOLONG. */
 long exec_current(unsigned long path, unsigned long argv, unsigned long envp);
 
 #endif

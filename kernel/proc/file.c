@@ -1,5 +1,10 @@
 /* Files and pipes. A pipe is a ring of one page guarded by its own lock
- * (LOCK_OBJECT) with one wait queue for readers and one for writers. */
+ * (LOCK_OBJECT) with one wait queue for readers and one for writers.
+ *
+ * Per fd, the process keeps FD_CLOEXEC in p->fd_flags (process lock); per
+ * open file, status flags (O_NONBLOCK, O_APPEND) live in struct file and
+ * are shared by dup and fork, as on Linux. The Linux views of these
+ * objects (stat, ioctl, fcntl, poll) are in file_linux.c. */
 #include "kernel/proc/file.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
@@ -8,25 +13,9 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/dev/console.h"
 #include "kernel/sync/waitqueue.h"
+#include "kernel/proc/file_private.h"
 #include <dakota/syscall.h>
-
-#define PIPE_SIZE 4096
-
-struct pipe {
-	struct spinlock lock;     /* guards everything below */
-	char *buf;
-	unsigned long read_pos, write_pos;   /* free-running */
-	int readers, writers;                /* open ends */
-	struct waitqueue can_read, can_write;
-};
-
-enum file_kind { FILE_CONSOLE, FILE_PIPE_READ, FILE_PIPE_WRITE };
-
-struct file {
-	_Atomic int refs;
-	enum file_kind kind;
-	struct pipe *pipe;
-};
+#include <dakota/fcntl.h>
 
 static struct file *file_new(enum file_kind kind, struct pipe *pipe)
 {
@@ -35,6 +24,7 @@ static struct file *file_new(enum file_kind kind, struct pipe *pipe)
 		f->refs = 1;
 		f->kind = kind;
 		f->pipe = pipe;
+		f->status = 0;
 	}
 	return f;
 }
@@ -56,7 +46,7 @@ static void pipe_end_closed(struct pipe *pp, enum file_kind kind)
 	}
 }
 
-static void file_put(struct file *f)
+void file_put(struct file *f)
 {
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
@@ -82,6 +72,7 @@ void file_copy_table(struct process *child, struct process *parent)
 		if (f)
 			__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
 		child->files[fd] = f;
+		child->fd_flags[fd] = parent->fd_flags[fd];
 	}
 }
 
@@ -98,7 +89,7 @@ void file_close_all(struct process *p)
 }
 
 /* Takes a reference to fd's file, or NULL. */
-static struct file *file_get(int fd)
+struct file *file_get(int fd)
 {
 	struct process *p = current_process();
 	if (fd < 0 || fd >= MAX_FDS)
@@ -119,6 +110,7 @@ long file_close(int fd)
 	spin_lock(&p->lock);
 	struct file *f = p->files[fd];
 	p->files[fd] = NULL;
+	p->fd_flags[fd] = 0;
 	spin_unlock(&p->lock);
 	if (!f)
 		return -EBADF;
@@ -126,7 +118,8 @@ long file_close(int fd)
 	return 0;
 }
 
-static long pipe_read(struct pipe *pp, unsigned long ubuf, unsigned long n)
+/* An empty pipe with writers blocks, or is -EAGAIN when `nonblock`. */
+static long pipe_read(struct pipe *pp, unsigned long ubuf, unsigned long n, bool nonblock)
 {
 	struct addrspace *as = current_process()->as;
 	char chunk[256];
@@ -134,9 +127,10 @@ static long pipe_read(struct pipe *pp, unsigned long ubuf, unsigned long n)
 		return 0;
 	spin_lock(&pp->lock);
 	while (pp->read_pos == pp->write_pos && pp->writers > 0) {
-		if (wq_sleep(&pp->can_read, &pp->lock)) {
+		long err = nonblock ? -EAGAIN : wq_sleep(&pp->can_read, &pp->lock);
+		if (err) {
 			spin_unlock(&pp->lock);
-			return -EINTR;
+			return err;
 		}
 	}
 	unsigned long avail = pp->write_pos - pp->read_pos;
@@ -161,7 +155,7 @@ static long pipe_read(struct pipe *pp, unsigned long ubuf, unsigned long n)
  * so concurrent writers' records never interleave; a longer one goes in
  * piece by piece as room appears. 0 or -EPIPE/-EINTR; *put counts bytes in. */
 static long pipe_put(struct pipe *pp, const char *buf, unsigned long n, bool whole,
-		     unsigned long *put)
+		     bool nonblock, unsigned long *put)
 {
 	unsigned long need = whole ? n : 1;
 	*put = 0;
@@ -174,9 +168,10 @@ static long pipe_put(struct pipe *pp, const char *buf, unsigned long n, bool who
 		unsigned long room = PIPE_SIZE - (pp->write_pos - pp->read_pos);
 		if (room < need) {
 			wq_wake_all(&pp->can_read);
-			if (wq_sleep(&pp->can_write, &pp->lock)) {
+			long err = nonblock ? -EAGAIN : wq_sleep(&pp->can_write, &pp->lock);
+			if (err) {
 				spin_unlock(&pp->lock);
-				return -EINTR;
+				return err;
 			}
 			continue;
 		}
@@ -190,7 +185,9 @@ static long pipe_put(struct pipe *pp, const char *buf, unsigned long n, bool who
 	return 0;
 }
 
-static long pipe_write(struct pipe *pp, unsigned long ubuf, unsigned long n)
+/* A full pipe blocks, or ends the write (-EAGAIN if nothing went in) when
+ * `nonblock`. */
+static long pipe_write(struct pipe *pp, unsigned long ubuf, unsigned long n, bool nonblock)
 {
 	struct addrspace *as = current_process()->as;
 	char small[256];
@@ -212,7 +209,7 @@ static long pipe_write(struct pipe *pp, unsigned long ubuf, unsigned long n)
 			err = -EFAULT;
 			break;
 		}
-		err = pipe_put(pp, buf, want, n <= PIPE_SIZE, &put);
+		err = pipe_put(pp, buf, want, n <= PIPE_SIZE, nonblock, &put);
 		done += put;
 	}
 	if (buf != small)
@@ -235,7 +232,9 @@ static long console_write_user(unsigned long ubuf, unsigned long n)
 	return (long)done;
 }
 
-static long console_read_user(unsigned long ubuf, unsigned long n)
+/* With `nonblock`, -EAGAIN when no line is ready (a reader racing us to
+ * the last line may still make this read wait). */
+static long console_read_user(unsigned long ubuf, unsigned long n, bool nonblock)
 {
 	char chunk[256];
 	if (n > sizeof chunk)
@@ -243,10 +242,26 @@ static long console_read_user(unsigned long ubuf, unsigned long n)
 	/* Check the buffer before blocking, so a bad pointer fails at once. */
 	if (n && copy_to_user(current_process()->as, ubuf, "", 1))
 		return -EFAULT;
+	if (nonblock && n && console_input_ready() == 0)
+		return -EAGAIN;
 	long got = console_read(chunk, n);
 	if (got > 0 && copy_to_user(current_process()->as, ubuf, chunk, (size_t)got))
 		return -EFAULT;
 	return got;
+}
+
+long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool nonblock)
+{
+	nonblock |= (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
+	return f->kind == FILE_CONSOLE ? console_read_user(buf, n, nonblock)
+	     : f->kind == FILE_PIPE_READ ? pipe_read(f->pipe, buf, n, nonblock) : -EBADF;
+}
+
+long file_write_to(struct file *f, unsigned long buf, unsigned long n)
+{
+	bool nonblock = (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
+	return f->kind == FILE_CONSOLE ? console_write_user(buf, n)
+	     : f->kind == FILE_PIPE_WRITE ? pipe_write(f->pipe, buf, n, nonblock) : -EBADF;
 }
 
 long file_read(int fd, unsigned long buf, unsigned long n)
@@ -254,8 +269,7 @@ long file_read(int fd, unsigned long buf, unsigned long n)
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	long r = f->kind == FILE_CONSOLE ? console_read_user(buf, n)
-	       : f->kind == FILE_PIPE_READ ? pipe_read(f->pipe, buf, n) : -EBADF;
+	long r = file_read_from(f, buf, n, false);
 	file_put(f);
 	return r;
 }
@@ -265,19 +279,18 @@ long file_write(int fd, unsigned long buf, unsigned long n)
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	long r = f->kind == FILE_CONSOLE ? console_write_user(buf, n)
-	       : f->kind == FILE_PIPE_WRITE ? pipe_write(f->pipe, buf, n) : -EBADF;
+	long r = file_write_to(f, buf, n);
 	file_put(f);
 	return r;
 }
 
-/* Installs f at the lowest free fd; -EMFILE if none. */
-static int fd_install(struct process *p, struct file *f)
+int fd_install_from(struct process *p, struct file *f, int min, unsigned char fd_flags)
 {
 	spin_lock(&p->lock);
-	for (int fd = 0; fd < MAX_FDS; fd++) {
+	for (int fd = min; fd < MAX_FDS; fd++) {
 		if (!p->files[fd]) {
 			p->files[fd] = f;
+			p->fd_flags[fd] = fd_flags;
 			spin_unlock(&p->lock);
 			return fd;
 		}
@@ -286,10 +299,16 @@ static int fd_install(struct process *p, struct file *f)
 	return -EMFILE;
 }
 
+/* Installs f at the lowest free fd; -EMFILE if none. */
+static int fd_install(struct process *p, struct file *f, unsigned char fd_flags)
+{
+	return fd_install_from(p, f, 0, fd_flags);
+}
+
 long file_pipe(unsigned long fds_uaddr, int flags)
 {
 	struct process *p = current_process();
-	if (flags & ~O_CLOEXEC)
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
 	int probe[2] = { 0, 0 };
 	if (copy_to_user(p->as, fds_uaddr, probe, sizeof probe))
@@ -306,13 +325,16 @@ long file_pipe(unsigned long fds_uaddr, int flags)
 		return -ENOMEM;
 	}
 	spin_init(&pp->lock, "pipe", LOCK_OBJECT);
+	pp->ino = pipe_new_ino();
+	r->status = w->status = flags & O_NONBLOCK;
+	unsigned char fdf = flags & O_CLOEXEC ? FD_CLOEXEC : 0;
 	pp->buf = buf;
 	pp->readers = pp->writers = 1;
 	wq_init(&pp->can_read);
 	wq_init(&pp->can_write);
 	int fds[2];
-	fds[0] = fd_install(p, r);
-	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(p, w);
+	fds[0] = fd_install(p, r, fdf);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(p, w, fdf);
 	if (fds[1] < 0) {
 		if (fds[0] >= 0)
 			file_close(fds[0]);
@@ -334,7 +356,7 @@ long file_dup(int fd)
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	int newfd = fd_install(current_process(), f);
+	int newfd = fd_install(current_process(), f, 0);
 	if (newfd < 0)
 		file_put(f);
 	return newfd;
@@ -354,8 +376,24 @@ long file_dup3(int oldfd, int newfd, int flags)
 	spin_lock(&p->lock);
 	struct file *old = p->files[newfd];
 	p->files[newfd] = f;
+	p->fd_flags[newfd] = flags & O_CLOEXEC ? FD_CLOEXEC : 0;
 	spin_unlock(&p->lock);
 	if (old)
 		file_put(old);
 	return newfd;
+}
+
+void file_close_on_exec(struct process *p)
+{
+	for (int fd = 0; fd < MAX_FDS; fd++) {
+		spin_lock(&p->lock);
+		struct file *f = p->fd_flags[fd] & FD_CLOEXEC ? p->files[fd] : NULL;
+		if (f) {
+			p->files[fd] = NULL;
+			p->fd_flags[fd] = 0;
+		}
+		spin_unlock(&p->lock);
+		if (f)
+			file_put(f);
+	}
 }

@@ -15,9 +15,31 @@ long file_write(int fd, unsigned long buf, unsigned long n);
 long file_close(int fd);
 /* dup: the lowest free fd now shares fd's file. dup3: newfd does, closing
  * what newfd had; -EINVAL if they are equal or flags has bits other than
- * O_CLOEXEC (accepted, no exec-close yet). */
+ * O_CLOEXEC (sets FD_CLOEXEC on newfd). */
 long file_dup(int fd);
 long file_dup3(int oldfd, int newfd, int flags);
+/* pipe2: flags O_CLOEXEC (FD_CLOEXEC on both fds) and O_NONBLOCK (a read
+ * of an empty pipe, a write to a full one are -EAGAIN). */
 long file_pipe(unsigned long fds_uaddr, int flags);
+/* exec: closes the fds marked FD_CLOEXEC. */
+void file_close_on_exec(struct process *p);
+
+/* The Linux views of fds (file_linux.c). */
+struct stat;
+/* fstat's answer for fd: the console is a character device (a tty), a
+ * pipe end a FIFO; -EBADF. */
+long file_stat(int fd, struct stat *st);
+/* lseek/pread/pwrite: -EBADF, else -ESPIPE (no file can seek). */
+long file_seek(int fd);
+/* ioctl: TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP on the
+ * console; FIONREAD, FIONBIO, FIOCLEX, FIONCLEX on any fd; else -ENOTTY. */
+long file_ioctl(int fd, unsigned long req, unsigned long arg);
+/* fcntl: F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD, F_GETFL/F_SETFL; -EINVAL. */
+long file_fcntl(int fd, int cmd, unsigned long arg);
+/* readv/writev over an iovec array in user memory. */
+long file_readv(int fd, unsigned long uiov, int iovcnt);
+long file_writev(int fd, unsigned long uiov, int iovcnt);
+/* poll: the revents of fd for `events` now (POLLNVAL for a bad fd). */
+short file_poll(int fd, short events);
 
 #endif

@@ -1,7 +1,36 @@
-/* Processes: creation, fork, wait4, kill and the exit of a whole process.
+/* Processes: creation, fork, wait4, kill, exec's takeover and the exit of a
+ * whole process.
  *
- * Lock order here: proc_tree_lock, then a process lock, then its address
- * space lock, then thread locks (see kernel/sync/spinlock.h). */
+ * Who ends a process. Four things can end a process's image: an exec in one
+ * of its threads (the image), exit_group or the exit of tid 0, a fault, and
+ * a SIGKILL from another process. Exactly one thread carries out an end: the
+ * one that sets p->sole, under p->lock (claim_end for an exit, fault or
+ * noticed kill; process_exec_take for an exec). Whoever sets it tells every
+ * other thread to exit in the same lock hold (kill_threads), so by the time
+ * another contender takes the lock it has already been told, and it ends
+ * only itself. The others learn of it through their `killed` flag: it makes
+ * every interruptible wait return -EINTR, a running thread is kicked into
+ * the kernel, and user_return_prepare ends a killed thread before it can
+ * reach user mode again. The owner waits on p->thread_exited until
+ * live_threads is 1; each exiting thread wakes it.
+ *
+ * An exec owns the process only until it is alone (then p->sole is NULL
+ * again and the new image runs); the teardown owns it for good. A SIGKILL
+ * sets p->exiting without choosing an owner; an exec owning the process
+ * then has its wait interrupted and becomes the teardown. No wait on these
+ * paths is uninterruptible except the teardown's own wait for its killed
+ * siblings (reap_other_threads says why it ends).
+ *
+ * Locks (order: proc_tree_lock, then a process lock, then its address-space
+ * lock, then thread locks; kernel/sync/spinlock.h):
+ *  - proc_tree_lock: parent/child links, the all_processes list, pids,
+ *    zombie state, init_process, live_processes. wait4 sleeps on a parent's
+ *    child_exited through wq_sleep, which drops it; nobody else sleeps
+ *    holding it.
+ *  - struct process.lock: see process.h. Dropped by wq_sleep while exec,
+ *    join or the teardown sleeps on thread_exited; never held across a
+ *    sleep otherwise.
+ *  - struct thread.lock: see thread.h; held across a context switch only. */
 #include "kernel/proc/process.h"
 #include "kernel/trace/trace.h"
 #include "kernel/proc/thread.h"
@@ -9,6 +38,8 @@
 #include "kernel/proc/file.h"
 #include "kernel/proc/linux_tid.h"
 #include "kernel/proc/clone.h"
+#include "kernel/signal/signal.h"
+#include "kernel/signal/itimer.h"
 #include "kernel/sync/objects.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
@@ -19,6 +50,7 @@
 #include "kernel/dev/console.h"
 #include "kernel/panic.h"
 #include <dakota/syscall.h>
+#include <dakota/signal.h>
 
 struct spinlock proc_tree_lock = SPINLOCK_INIT("proc-tree", LOCK_PROC_TREE);
 struct list_node all_processes = { &all_processes, &all_processes };
@@ -28,6 +60,21 @@ static long live_processes;                   /* proc_tree_lock */
 long process_count(void)
 {
 	return __atomic_load_n(&live_processes, __ATOMIC_RELAXED);
+}
+
+/* The Linux per-process state a child takes from its parent. Called with
+ * the tree lock held (it guards pgid and sid); gid and rlimits under the
+ * parent's lock, which comes after it in the lock order. */
+static void process_inherit_linux(struct process *p, struct process *parent)
+{
+	spin_lock(&parent->lock);
+	p->gid = parent->gid;
+	memcpy(p->rlim, parent->rlim, sizeof p->rlim);
+	p->rlim_set = parent->rlim_set;
+	spin_unlock(&parent->lock);
+	p->pgid = parent->pgid;
+	p->sid = parent->sid;
+	p->umask = parent->umask;
 }
 
 /* A new process with no threads, linked under `parent`. pid 0 is never
@@ -58,7 +105,12 @@ static struct process *process_alloc(struct process *parent)
 		p->uid = parent->uid;
 		memcpy(p->name, parent->name, sizeof p->name);
 		list_push_back(&parent->children, &p->sibling);
+		process_inherit_linux(p, parent);
+	} else {
+		p->pgid = p->sid = pid;
+		p->umask = 022;
 	}
+	signal_process_init(p, parent);
 	list_push_back(&all_processes, &p->all_link);
 	live_processes++;
 	spin_unlock(&proc_tree_lock);
@@ -77,7 +129,7 @@ static void process_unlink_free(struct process *p)
 	kfree(p);
 }
 
-long process_spawn_init(const char *path, char *const argv[])
+long process_spawn_init(const char *path, const struct strvec *argv, const struct strvec *envp)
 {
 	struct process *p = process_alloc(NULL);
 	if (!p)
@@ -86,9 +138,7 @@ long process_spawn_init(const char *path, char *const argv[])
 	long err = file_open_console(p);
 	if (err)
 		return err;
-	char *const envp[] = { "PATH=/bin", NULL };
-	err = exec_first(p, path, argv, envp);
-	return err;
+	return exec_first(p, path, argv, envp);
 }
 
 long process_fork(void)
@@ -146,7 +196,10 @@ unlink:
 	return err;
 }
 
-/* Called with p->lock held: tell thread t to exit and make sure it notices. */
+/* Called with p->lock held: tell thread t to exit and make sure it notices.
+ * A blocked thread is made ready (its wait returns -EINTR); a running one on
+ * another hart is interrupted; any other sees the flag at its next return to
+ * user mode (user_return_prepare) or its next interruptible wait. */
 static void kill_thread(struct thread *t)
 {
 	__atomic_store_n(&t->killed, true, __ATOMIC_RELEASE);
@@ -161,6 +214,16 @@ static void kill_thread(struct thread *t)
 	spin_unlock(&t->lock);
 }
 
+/* Called with p->lock held: tell every thread but `spare` to exit. */
+static void kill_threads(struct process *p, struct thread *spare)
+{
+	for (int i = 0; i < CONFIG_MAX_THREADS; i++) {
+		struct thread *t = p->threads[i];
+		if (t && t != spare && t->state != THREAD_EXITED)
+			kill_thread(t);
+	}
+}
+
 bool process_kill(struct process *p, int status)
 {
 	spin_lock(&p->lock);
@@ -169,21 +232,15 @@ bool process_kill(struct process *p, int status)
 		p->exiting = true;
 		p->exit_status = status;
 	}
-	for (int i = 0; i < CONFIG_MAX_THREADS; i++) {
-		struct thread *t = p->threads[i];
-		if (t && t->state != THREAD_EXITED)
-			kill_thread(t);
-	}
+	kill_threads(p, NULL);
 	spin_unlock(&p->lock);
 	return first;
 }
 
-/* Called with p->lock held and every other thread told to exit: wait until
- * they have, then free them. */
-static void reap_other_threads(struct process *p, struct thread *self)
+/* Called with p->lock held, by the sole thread once every sibling has
+ * exited: frees them. */
+static void free_other_threads(struct process *p, struct thread *self)
 {
-	while (p->live_threads > 1)
-		wq_sleep_uninterruptible(&p->thread_exited, &p->lock);
 	for (int i = 0; i < CONFIG_MAX_THREADS; i++) {
 		struct thread *t = p->threads[i];
 		if (t && t != self) {
@@ -191,6 +248,19 @@ static void reap_other_threads(struct process *p, struct thread *self)
 			thread_free(t);
 		}
 	}
+}
+
+/* Called with p->lock held by the thread tearing p down: wait until every
+ * other thread has exited, then free them. The wait ignores kills: the
+ * waiter is killed itself (the kill is what it is carrying out), so an
+ * interruptible wait would return at once. It cannot last: every sibling has
+ * been told to exit, a killed thread leaves every interruptible wait, and
+ * no sibling waits uninterruptibly (only the sole thread ever does). */
+static void reap_other_threads(struct process *p, struct thread *self)
+{
+	while (p->live_threads > 1)
+		wq_sleep_uninterruptible(&p->thread_exited, &p->lock);
+	free_other_threads(p, self);
 }
 
 static int status_for_poweroff(int status)
@@ -213,7 +283,7 @@ static void reparent_children(struct process *p)
 		wq_wake_all(&init_process->child_exited);
 }
 
-/* The claiming thread tears the process down: other threads, memory, files,
+/* The sole thread tears the process down: other threads, memory, files,
  * then becomes the zombie's last thread and leaves the CPU for good. */
 __attribute__((noreturn)) static void process_teardown(struct process *p, struct thread *self)
 {
@@ -222,6 +292,8 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	reap_other_threads(p, self);
 	int status = p->exit_status;
 	spin_unlock(&p->lock);
+	itimer_release(p);
+	signal_process_release(p);
 	file_close_all(p);
 	sync_objects_destroy(p->sync);
 	as_remove_thread(p->as, self->tid, self->stack_slot);
@@ -239,6 +311,7 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	p->state = PROC_ZOMBIE;
 	p->last_thread = self;
 	self->wake_sync = true;
+	signal_child_exited(p, status);
 	wq_wake_all(&p->parent->child_exited);
 	spin_lock(&self->lock);
 	self->state = THREAD_EXITED;
@@ -247,32 +320,125 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	panic("process %d: last thread ran after teardown", p->pid);
 }
 
-void process_exit_current(int status)
+/* Called with p->lock held. The one place that decides who ends p (see
+ * struct process). An exec that owns p keeps it against exit_group and
+ * faults of its siblings, as on Linux: they were told to exit by the exec
+ * and end alone. Only a kill (exiting) takes p from an exec, and then the
+ * exec itself, still sole, comes here to tear down. */
+static bool claim_end(struct process *p, struct thread *self, int status)
+{
+	if (p->sole && p->sole != self)
+		return false;
+	if (!p->exiting) {
+		p->exiting = true;
+		p->exit_status = status;
+	}
+	p->sole = self;
+	kill_threads(p, self);
+	return true;
+}
+
+bool process_claim_end(int status)
 {
 	struct thread *self = current_thread();
 	struct process *p = self->proc;
-	process_kill(p, status);
 	spin_lock(&p->lock);
-	bool claim = !p->teardown;
-	p->teardown = true;
+	bool claimed = claim_end(p, self, status);
 	spin_unlock(&p->lock);
-	if (claim)
-		process_teardown(p, self);
+	return claimed;
+}
+
+void process_end_self(bool claimed)
+{
+	struct thread *self = current_thread();
+	if (claimed)
+		process_teardown(self->proc, self);
 	thread_exit(0);
 }
 
-void process_reduce_to_current_thread(void)
+void process_exit_current(int status)
+{
+	process_end_self(process_claim_end(status));
+}
+
+/* A killed thread of a process that is not exiting was killed by an exec,
+ * which owns the process until this thread is gone: it ends alone. */
+void process_exit_killed(void)
 {
 	struct thread *self = current_thread();
 	struct process *p = self->proc;
 	spin_lock(&p->lock);
-	for (int i = 0; i < CONFIG_MAX_THREADS; i++) {
-		struct thread *t = p->threads[i];
-		if (t && t != self && t->state != THREAD_EXITED)
-			kill_thread(t);
-	}
-	reap_other_threads(p, self);
+	bool claimed = p->exiting && claim_end(p, self, p->exit_status);
 	spin_unlock(&p->lock);
+	process_end_self(claimed);
+}
+
+/* Called with p->lock held by the exec that owns p. True once every sibling
+ * has exited and p is not being killed: the re-check under the same lock
+ * hold that finds the caller alone, so no kill can slip between them (a
+ * later kill finds one thread, the caller, and ends it normally). False when
+ * a kill came first; the caller stays sole and tears down. */
+static bool wait_for_siblings(struct process *p)
+{
+	while (p->live_threads > 1)
+		if (wq_sleep(&p->thread_exited, &p->lock))
+			return false;
+	return !p->exiting;
+}
+
+long process_exec_take(void)
+{
+	struct thread *self = current_thread();
+	struct process *p = self->proc;
+	spin_lock(&p->lock);
+	if (p->sole || p->exiting) {
+		/* Lost: whoever owns p has already told this thread to exit. */
+		spin_unlock(&p->lock);
+		return -EINTR;
+	}
+	p->sole = self;
+	kill_threads(p, self);
+	bool alone = wait_for_siblings(p);
+	if (alone) {
+		free_other_threads(p, self);
+		p->sole = NULL;     /* threads may be created again, by this one */
+	}
+	spin_unlock(&p->lock);
+	return alone ? 0 : -EINTR;
+}
+
+/* Called with p->lock held, on the only thread: it becomes tid 0 on user
+ * stack slot 0 of the new image, whatever tid and slot it had. */
+static void become_tid0(struct process *p, struct thread *self)
+{
+	if (self->stack_slot != self->tid)
+		idalloc_put(&p->tids, self->stack_slot);   /* the reservation ends */
+	self->stack_slot = 0;
+	if (self->tid != 0) {
+		p->threads[self->tid] = NULL;
+		idalloc_put(&p->tids, self->tid);
+		idalloc_get_at(&p->tids, 0);
+		self->tid = 0;
+		p->threads[0] = self;
+	}
+}
+
+void process_exec_switch(struct addrspace *as, struct trap_context *tc,
+			 struct sync_objects *sync)
+{
+	struct thread *self = current_thread();
+	struct process *p = self->proc;
+	sync_objects_destroy(p->sync);
+	p->sync = sync;
+	struct addrspace *old = p->as;
+	as_remove_thread(old, self->tid, self->stack_slot);
+	spin_lock(&p->lock);
+	p->as = as;
+	become_tid0(p, self);
+	self->tc = tc;
+	self->fp_hart = -1;
+	spin_unlock(&p->lock);
+	as_destroy(old);
 }
 
 struct process *process_find(int pid)
@@ -301,9 +467,12 @@ static void process_free_zombie(struct process *z)
 	kfree(z);
 }
 
-/* Called with proc_tree_lock held. A matching zombie child, or NULL; sets
- * *any when some child matches at all. */
-static struct process *find_zombie(struct process *p, int pid, bool *any)
+/* Called with proc_tree_lock held. A matching child with something to
+ * report: a zombie, or with WUNTRACED/WCONTINUED a stop or a continue not
+ * yet reported (*status set, and the report consumed, for those). NULL if
+ * none; sets *any when some child matches at all. */
+static struct process *find_reportable(struct process *p, int pid, int options, bool *any,
+				       int *status)
 {
 	struct list_node *pos;
 	*any = false;
@@ -312,8 +481,20 @@ static struct process *find_zombie(struct process *p, int pid, bool *any)
 		if (pid != -1 && c->pid != pid)
 			continue;
 		*any = true;
-		if (c->state == PROC_ZOMBIE)
+		if (c->state == PROC_ZOMBIE) {
+			*status = c->exit_status;
 			return c;
+		}
+		if ((options & WUNTRACED) && c->sig.stop_report) {
+			*status = W_STOPCODE(c->sig.stop_report);
+			c->sig.stop_report = 0;
+			return c;
+		}
+		if ((options & WCONTINUED) && c->sig.cont_report) {
+			*status = W_CONTINUED_STATUS;
+			c->sig.cont_report = false;
+			return c;
+		}
 	}
 	return NULL;
 }
@@ -321,18 +502,23 @@ static struct process *find_zombie(struct process *p, int pid, bool *any)
 long process_wait(int pid, unsigned long status_uaddr, int options)
 {
 	struct process *p = current_process();
-	if (pid < -1 || pid == 0 || (options & ~WNOHANG))
+	if (pid < -1 || pid == 0 || (options & ~(WNOHANG | WUNTRACED | WCONTINUED)))
 		return -EINVAL;
 	spin_lock(&proc_tree_lock);
 	for (;;) {
 		bool any;
-		struct process *z = find_zombie(p, pid, &any);
+		int status = 0;
+		struct process *z = find_reportable(p, pid, options, &any, &status);
 		if (z) {
-			list_remove(&z->sibling);
-			list_remove(&z->all_link);
+			int zpid = z->pid;
+			bool reap = z->state == PROC_ZOMBIE;
+			if (reap) {
+				list_remove(&z->sibling);
+				list_remove(&z->all_link);
+			}
 			spin_unlock(&proc_tree_lock);
-			int status = z->exit_status, zpid = z->pid;
-			process_free_zombie(z);
+			if (reap)
+				process_free_zombie(z);
 			if (status_uaddr && copy_to_user(p->as, status_uaddr, &status, sizeof status))
 				return -EFAULT;
 			return zpid;
@@ -347,22 +533,4 @@ long process_wait(int pid, unsigned long status_uaddr, int options)
 			return -EINTR;
 		}
 	}
-}
-
-long process_kill_pid(int pid, int sig)
-{
-	if (sig != 0 && sig != SIGKILL)
-		return -EINVAL;
-	struct process *self = current_process();
-	spin_lock(&proc_tree_lock);
-	struct process *p = pid > 0 ? process_find(pid) : NULL;
-	long err = 0;
-	if (!p || p->state == PROC_ZOMBIE)
-		err = -ESRCH;
-	else if (self->uid != 0 && self->uid != p->uid)
-		err = -EPERM;
-	else if (sig == SIGKILL)
-		process_kill(p, W_SIGNALED(SIGKILL));
-	spin_unlock(&proc_tree_lock);
-	return err;
 }

@@ -10,21 +10,38 @@
 #include "kernel/sync/waitqueue.h"
 #include "kernel/sched/sched.h"
 #include "kernel/proc/thread.h"
+#include <dakota/resource.h>
+#include "kernel/signal/sigstate.h"
 
 struct thread;
 struct addrspace;
 struct file;
 struct sync_objects;
+struct trap_context;
+struct strvec;
 
 #define MAX_FDS 16
+#define ENOSYS_BITS 512                       /* every Linux number is below */
 #define PROC_NAME_LEN 16
 
 enum process_state { PROC_ALIVE, PROC_ZOMBIE };
 
+/* How a process (or one image of it) ends. Exactly one thread may end it:
+ * an exec that takes the process over, or the thread that tears the whole
+ * process down (after exit_group, a fault, or a SIGKILL it noticed). The
+ * choice is made once, under the process lock, by setting `sole`; every
+ * other thread has then been told to exit (its `killed` flag), ends itself
+ * only, and wakes `thread_exited` as it goes. A kill from outside never
+ * chooses: it sets `exiting` and the status, kills every thread, and the
+ * first of them to notice becomes `sole` unless an exec already is; that
+ * exec then notices the kill itself and tears down instead. */
 struct process {
-	/* Guards: threads[], tids, live_threads, files[], exiting, teardown,
+	/* Guards: threads[], tids, live_threads, files[], exiting, sole,
 	 * exit_status (while alive), uid, name, sync objects; also the queue
-	 * thread_exited (joins and the teardown wait on it). */
+	 * thread_exited (joins, exec and the teardown wait on it). Held only
+	 * for short sections; a waiter sleeps on thread_exited through
+	 * wq_sleep, which drops it. Taken after proc_tree_lock, before the
+	 * address-space and thread locks. */
 	struct spinlock lock;
 	int pid;                                  /* fixed */
 	int uid;
@@ -34,11 +51,16 @@ struct process {
 	struct idalloc tids;
 	unsigned long tid_bits[IDALLOC_WORDS(CONFIG_MAX_THREADS)];
 	int live_threads;                         /* allocated and not EXITED */
-	bool exiting;                             /* being killed: no new threads */
-	bool teardown;                            /* a thread has claimed the teardown */
-	int exit_status;                          /* wait4 encoding */
+	bool exiting;                             /* killed: status fixed, no new threads */
+	/* The one thread allowed to survive its siblings: an exec between its
+	 * takeover and the moment it is alone, or the thread tearing the
+	 * process down (then for good). NULL otherwise. While set, no thread
+	 * may be created (thread_alloc refuses). */
+	struct thread *sole;
+	int exit_status;                          /* wait4 encoding; fixed once exiting */
 	struct waitqueue thread_exited;
 	struct file *files[MAX_FDS];
+	unsigned char fd_flags[MAX_FDS];          /* FD_CLOEXEC per fd (file.c) */
 	struct sync_objects *sync;
 	/* Linux threads (clone.c), under lock: set by the first CLONE_THREAD
 	 * clone, it gives exit (93) Linux's meaning for every thread of the
@@ -50,6 +72,23 @@ struct process {
 	/* A vfork child's waiting parent (clone.c), under lock; NULL once the
 	 * child has exec'd or ended, or the parent stopped waiting. */
 	struct vfork_wait *vfork;
+	struct process_signals sig;               /* actions, shared pending: lock */
+
+	/* Linux per-process state of the calls in kernel/syscall (see
+	 * docs/linux-abi.md). rlim/rlim_set: process lock. pgid, sid: the
+	 * process-tree lock to write (setpgid looks at other processes),
+	 * read without it. umask: atomic. All inherited by fork
+	 * (process_alloc); the first process has pgid = sid = 1, umask 022. */
+	int gid;                                  /* process lock, like uid */
+	struct rlimit rlim[RLIMIT_NLIMITS];       /* valid where rlim_set has the bit */
+	unsigned rlim_set;                        /* unset: the default of rlimit.c */
+	_Atomic int pgid, sid;
+	_Atomic unsigned umask;
+	_Atomic int membarrier_registered;        /* MEMBARRIER_CMD_REGISTER_* bits */
+	/* Unimplemented calls already reported (unimplemented.c): one bit per
+	 * number below ENOSYS_BITS, atomically set; larger numbers are not
+	 * Linux calls and are refused without a word. */
+	_Atomic unsigned long enosys_seen[ENOSYS_BITS / 64];
 
 	/* Guarded by the process-tree lock. */
 	enum process_state state;
@@ -67,8 +106,8 @@ struct process {
 extern struct spinlock proc_tree_lock;
 extern struct list_node all_processes;        /* proc_tree_lock */
 
-/* Creates the first process from program `path` with `argv`. */
-long process_spawn_init(const char *path, char *const argv[]);
+/* Creates the first process from program `path` with argv and envp. */
+long process_spawn_init(const char *path, const struct strvec *argv, const struct strvec *envp);
 static inline struct process *current_process(void)
 {
 	return current_thread()->proc;
@@ -78,18 +117,39 @@ long process_fork(void);
 /* fork, calling prepare(child's thread, arg) before that thread can run
  * (clone.c: the child's stack and tid words). */
 long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), void *arg);
-/* Starts the end of the process with status `status` (wait4 encoding):
- * every thread is told to exit, blocked ones are woken, running ones are
- * interrupted. Safe to call several times: the first status wins, and only
- * the first call returns true. */
+/* A kill from outside the process (SIGKILL): sets `exiting` and `status`
+ * (the first status wins), tells every thread to exit, wakes blocked ones
+ * and interrupts running ones. Chooses no thread to tear down: the first
+ * one to notice does (process_exit_killed). True for the first call. */
 bool process_kill(struct process *p, int status);
-/* The calling thread must exit: tears the process down if it is being
- * killed and nobody has claimed that yet, else exits just this thread. */
+/* The decision, under the process lock: true when the calling thread now
+ * owns the end of its process (it was free, or the caller already owned it
+ * as an exec interrupted by a kill); its siblings have been told to exit,
+ * and the process ends with `status` unless a kill fixed one before. False
+ * when an exec or another ending owns the process: the caller must end only
+ * itself. Pass the result to process_end_self. */
+bool process_claim_end(int status);
+/* Tears the process down if `claimed`, else ends the calling thread only. */
+__attribute__((noreturn)) void process_end_self(bool claimed);
+/* exit_group, and exit of tid 0: process_end_self(process_claim_end(status)). */
 __attribute__((noreturn)) void process_exit_current(int status);
+/* For a thread that finds itself killed: ends the process if it is exiting
+ * and nobody else owns its end, else just this thread. */
+__attribute__((noreturn)) void process_exit_killed(void);
 long process_wait(int pid, unsigned long status_uaddr, int options);
-long process_kill_pid(int pid, int sig);
-/* Kills every thread except the caller's and waits for them (exec). */
-void process_reduce_to_current_thread(void);
+/* exec's point of no return: claims the process for the calling thread,
+ * kills every other thread and waits (interruptibly) until they have all
+ * exited and been freed. 0: the caller is alone and may switch images.
+ * -EINTR: an exit or another exec owned the process first, or a kill came
+ * while waiting; the caller has been told to exit, must undo its work and
+ * return, and the return path ends it (and tears the process down if it
+ * still owns the process). */
+long process_exec_take(void);
+/* After process_exec_take: installs the new address space (with tid 0's
+ * trap context `tc` mapped), sync objects and the caller as tid 0 on user
+ * stack slot 0; destroys the old image. */
+void process_exec_switch(struct addrspace *as, struct trap_context *tc,
+			 struct sync_objects *sync);
 struct process *process_find(int pid);      /* proc_tree_lock held */
 long process_count(void);
 

@@ -34,7 +34,7 @@ static void owner_died(struct addrspace *as, unsigned long uaddr, uint32_t tid, 
 	}
 	spin_unlock(&as->lock);
 	if (wake)
-		futex_wake_key(as, uaddr, 1);
+		futex_wake_addr(as, uaddr, 1);
 }
 
 void robust_list_exit(struct thread *t)

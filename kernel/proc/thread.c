@@ -1,5 +1,6 @@
 /* Thread control blocks, kernel stacks, first run, exit and wakeup. */
 #include "kernel/proc/thread.h"
+#include "kernel/signal/signal.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/clone.h"
 #include "kernel/proc/linux_tid.h"
@@ -16,7 +17,16 @@
 
 #include <dakota/syscall.h>
 
-/* Kernel-stack slots bound the number of threads in the whole system. */
+/* Kernel-stack slots bound the number of threads in the whole system.
+ * slot_lock guards `slots` only; it is a leaf taken under process locks
+ * (LOCK_ALLOC level) and nobody sleeps or takes another lock holding it.
+ *
+ * The other locks here: a thread's own lock (thread.h: state and wait
+ * link, handed over across a context switch; nobody sleeps holding it
+ * except through that switch), and its process's lock (process.h: the
+ * thread table, tids and live_threads; thread_alloc and thread_free are
+ * called with it held, and nobody sleeps holding it but through wq_sleep,
+ * which drops it). thread_live_count is atomic. */
 static struct spinlock slot_lock = SPINLOCK_INIT("kstack-slots", LOCK_ALLOC);
 static unsigned long slot_bits[IDALLOC_WORDS(CONFIG_SYSTEM_THREADS)];
 static struct idalloc slots = { .bits = slot_bits, .size = CONFIG_SYSTEM_THREADS };
@@ -76,9 +86,34 @@ long thread_kstack_borrow(unsigned long *top)
 	return 0;
 }
 
+/* A fresh control block (kmalloc zeroed it) for tid in p, on kernel-stack
+ * slot `slot`, blocked until its creator pushes it onto the ready queue. */
+static void thread_init(struct thread *t, struct process *p, int tid, int slot)
+{
+	spin_init(&t->lock, "thread", LOCK_THREAD);
+	list_init(&t->wait_link);
+	list_init(&t->rq_link);
+	list_init(&t->sleep_link);
+	t->state = THREAD_BLOCKED;          /* not runnable until rq_push */
+	t->tid = tid;
+	t->stack_slot = tid;
+	t->slot = slot;
+	t->proc = p;
+	t->hart = -1;
+	t->fp_hart = -1;
+	t->fp_used = false;
+	t->kstack_unflushed_harts = ~0UL;
+	t->kstack_top = KSTACK_TOP(slot);
+	t->ctx.ra = (unsigned long)thread_first_run;
+	t->ctx.sp = t->kstack_top;
+}
+
 long thread_alloc(struct process *p, struct thread **out)
 {
-	if (p->exiting)
+	/* A process being killed, or owned by an exec or its teardown, gets
+	 * no new thread: the new image starts with exactly one, and the
+	 * teardown's count of threads to wait for only goes down. */
+	if (p->exiting || p->sole)
 		return -EAGAIN;
 	int tid = idalloc_get(&p->tids);
 	if (tid < 0)
@@ -102,22 +137,8 @@ long thread_alloc(struct process *p, struct thread **out)
 	t->tc = as_map_trap_context(p->as, tid);
 	if (!t->tc)
 		goto unmap_kstack;
-	spin_init(&t->lock, "thread", LOCK_THREAD);
-	list_init(&t->wait_link);
-	list_init(&t->rq_link);
-	list_init(&t->sleep_link);
-	t->state = THREAD_BLOCKED;          /* not runnable until rq_push */
-	t->tid = tid;
-	t->stack_slot = tid;
-	t->slot = slot;
-	t->proc = p;
-	t->hart = -1;
-	t->fp_hart = -1;
-	t->fp_used = false;
-	t->kstack_unflushed_harts = ~0UL;
-	t->kstack_top = KSTACK_TOP(slot);
-	t->ctx.ra = (unsigned long)thread_first_run;
-	t->ctx.sp = t->kstack_top;
+	thread_init(t, p, tid, slot);
+	signal_thread_init(t, current_thread());   /* the creator's mask */
 	p->threads[tid] = t;
 	p->live_threads++;
 	thread_live_count++;
@@ -144,6 +165,7 @@ void thread_free(struct thread *t)
 		p->threads[t->tid] = NULL;
 	idalloc_put(&p->tids, t->tid);
 	linux_tid_release(t);
+	signal_thread_release(t);
 	kstack_unmap(t->slot);
 	slot_put(t->slot);
 	thread_live_count--;
@@ -157,15 +179,23 @@ void thread_first_run(void)
 	user_return();
 }
 
+/* Ends the calling thread alone. Whoever must learn of it (a joiner, an
+ * exec or teardown waiting for live_threads to reach 1) sleeps on
+ * p->thread_exited, woken here under p->lock, so the count it re-checks has
+ * already gone down. The control block stays until a joiner, an exec or the
+ * teardown frees it once the switch-out is complete. */
 void thread_exit(int code)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
+	/* Before live_threads goes down: until then no exec or teardown
+	 * replaces or destroys p->as under this call. */
 	clone_exit_notify(t);
 	as_remove_thread(p->as, t->tid, t->stack_slot);
 	spin_lock(&p->lock);
 	t->exit_code = code;
 	p->live_threads--;
+	signal_thread_exiting_locked(t);
 	t->wake_sync = true;
 	wq_wake_all(&p->thread_exited);
 	spin_lock(&t->lock);
@@ -196,6 +226,9 @@ bool thread_wake(struct thread *t)
 	return blocked;
 }
 
+/* A thread switching out holds its lock until its hart has saved its
+ * registers (thread.h), so taking the lock once is enough: after that its
+ * kernel stack is no longer in use and may be freed. */
 void thread_wait_off_hart(struct thread *t)
 {
 	spin_lock(&t->lock);

@@ -8,6 +8,7 @@
 #include "arch/riscv/arch.h"
 #include "kernel/lib/list.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/signal/sigstate.h"
 
 struct process;
 struct waitqueue;
@@ -29,7 +30,9 @@ struct thread {
 	struct waitqueue *waiting_on;   /* lock; NULL unless queued */
 	struct list_node wait_link;     /* lock of the queue's owner */
 	struct list_node rq_link;       /* runqueue lock */
-	_Atomic bool killed;            /* must exit at the next chance */
+	/* Must exit at the next chance: set (never cleared) by whoever owns
+	 * the end of its process, or by a SIGKILL (process.c). */
+	_Atomic bool killed;
 	bool need_resched;              /* own hart only: slice used up */
 
 	/* Set at creation, then read-only. */
@@ -80,6 +83,9 @@ struct thread {
 	unsigned long clear_child_tid;
 	/* set_robust_list head; atomic (get_robust_list reads another's). */
 	_Atomic unsigned long robust_list;
+	/* Mask, thread-directed pending signals, alternate stack: the
+	 * process lock (kernel/signal/sigstate.h). */
+	struct thread_signals sig;
 
 	/* Timed sleeps, guarded by the sleep-queue lock. */
 	struct list_node sleep_link;
@@ -90,12 +96,13 @@ struct thread {
  * the stack their creator gave). */
 #define NO_STACK_SLOT (-1)
 
-/* Allocates a thread of `p` with a free tid, its kernel stack and its
- * trap-context page mapped at TRAP_CONTEXT(tid). Caller holds p->lock.
- * -EAGAIN over the per-process or system bound, -ENOMEM. */
 /* A mapped kernel stack (with its guard page) that belongs to no thread,
  * never returned: for the kernel self-test that overflows one. */
 long thread_kstack_borrow(unsigned long *top);
+/* Allocates a thread of `p` with a free tid, its kernel stack and its
+ * trap-context page mapped at TRAP_CONTEXT(tid). Caller holds p->lock.
+ * -EAGAIN over the per-process or system bound, and while the process is
+ * exiting or owned by an exec or its teardown (p->sole); -ENOMEM. */
 long thread_alloc(struct process *p, struct thread **out);
 /* Frees what thread_alloc made. Caller holds p->lock; the thread is not on
  * any hart (its lock handover is complete). */

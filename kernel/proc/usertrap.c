@@ -4,6 +4,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/signal/signal.h"
 #include "kernel/dev/console.h"
 #include <dakota/syscall.h>
 
@@ -24,12 +25,19 @@ void user_fault(enum user_fault_kind kind, unsigned long pc, unsigned long addr)
 	if (kind <= FAULT_FETCH && as_handle_fault(p->as, addr, access[kind]) == 0)
 		return;
 	int sig = kind == FAULT_ILLEGAL ? SIGILL : SIGSEGV;
+	int code = kind == FAULT_ILLEGAL ? ILL_ILLOPC : SEGV_MAPERR;
+	/* A handler that does not block the signal gets it (with si_addr); it
+	 * runs on the way out. */
+	if (signal_fault(sig, code, kind == FAULT_ILLEGAL ? pc : addr))
+		return;
 	/* One line per process: when threads fault at the same moment on
-	 * several harts, only the fault that kills the process reports. */
-	if (process_kill(p, W_SIGNALED(sig)))
+	 * several harts, or a kill or an exec owns the process already, only
+	 * the fault that decides its end reports. */
+	bool claimed = process_claim_end(W_SIGNALED(sig));
+	if (claimed && p->exit_status == W_SIGNALED(sig))
 		kprintf("dakota: pid %d tid %d (%s): %s at pc %lx addr %lx, killed by signal %d\n",
 			p->pid, t->tid, p->name, fault_names[kind], pc, addr, sig);
-	process_exit_current(W_SIGNALED(sig));
+	process_end_self(claimed);
 }
 
 void user_return_prepare(void)
@@ -39,10 +47,10 @@ void user_return_prepare(void)
 		t->need_resched = false;
 		sched_yield();
 	}
-	if (thread_killed(t)) {
-		/* Killed with its process, or alone (by exec in a sibling). */
-		if (t->proc->exiting)
-			process_exit_current(t->proc->exit_status);
-		thread_exit(0);
-	}
+	/* Signals first: a thread held by a stop leaves it killed or continued. */
+	if (signal_work(t))
+		signal_deliver();
+	/* Killed with its process, or alone (by an exec in a sibling). */
+	if (thread_killed(t))
+		process_exit_killed();
 }

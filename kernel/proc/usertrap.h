@@ -11,9 +11,11 @@ enum user_fault_kind {
 };
 
 /* A user access that trapped. Page faults inside a region get a page;
- * anything else kills the process (SIGSEGV, or SIGILL) with one console line. */
+ * anything else goes to the thread's SIGSEGV (or SIGILL) handler, or kills
+ * the process with one console line when there is none. */
 void user_fault(enum user_fault_kind kind, unsigned long pc, unsigned long addr);
-/* Before returning to user mode: exit if killed, yield if the slice is over. */
+/* Before returning to user mode: exit if killed, yield if the slice is over,
+ * take pending signals. */
 void user_return_prepare(void);
 
 #endif

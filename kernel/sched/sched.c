@@ -18,6 +18,7 @@
 #include "kernel/panic.h"
 #include "kernel/trace/trace.h"
 #include "kernel/mm/layout.h"
+#include "kernel/signal/itimer.h"
 
 struct processor processors[CONFIG_MAX_HARTS];
 unsigned processor_count;
@@ -188,6 +189,7 @@ void sched_timer_interrupt(void)
 	cpu->ticks++;
 	watchdog_tick(cpu, arch_time());
 	sleep_wake_expired(arch_time());
+	itimer_expire(arch_time());
 	struct thread *t = cpu->current;
 	if (t && arch_time() >= cpu->slice_end && !rq_empty())
 		t->need_resched = true;

@@ -5,6 +5,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/sync/waitqueue.h"
 #include "kernel/lib/list.h"
+#include "kernel/signal/itimer.h"
 
 static struct spinlock lock = SPINLOCK_INIT("sleep-queue", LOCK_SLEEPQ);
 static struct list_node sleepers = { &sleepers, &sleepers };   /* by wake_at, lock */
@@ -60,6 +61,14 @@ void sleep_wake_expired(unsigned long now)
 	spin_unlock(&lock);
 }
 
+/* The next time a hart's timer must fire for: a sleeper or an itimer. */
+static unsigned long next_deadline(void)
+{
+	unsigned long e = __atomic_load_n(&earliest, __ATOMIC_ACQUIRE);
+	unsigned long i = itimer_earliest();
+	return i < e ? i : e;
+}
+
 static void program(struct processor *cpu, unsigned long when)
 {
 	arch_timer_set(when);
@@ -73,7 +82,7 @@ void sleep_arm_timer(bool busy)
 	unsigned long next = now + arch_time_hz;     /* idle: a heartbeat for the watchdog */
 	if (busy)
 		next = cpu->slice_end > now ? cpu->slice_end : now + sched_slice;
-	unsigned long e = __atomic_load_n(&earliest, __ATOMIC_ACQUIRE);
+	unsigned long e = next_deadline();
 	program(cpu, e < next ? e : next);
 }
 
@@ -81,7 +90,7 @@ void sleep_arm_timer_for_slice(void)
 {
 	struct processor *cpu = this_processor();
 	unsigned long want = cpu->slice_end;
-	unsigned long e = __atomic_load_n(&earliest, __ATOMIC_ACQUIRE);
+	unsigned long e = next_deadline();
 	if (e < want)
 		want = e;
 	if (cpu->timer_at > want)

@@ -15,6 +15,18 @@
  * either the waiter's read sees the new value (-EAGAIN) or the waiter was
  * already queued when the waker looked.
  *
+ * Requeue without holding two bucket locks (the lock order has one level
+ * for objects, so no code holds two buckets at once): the requeuer unlinks
+ * the records from the first bucket under its lock, points them at the
+ * second (w->bucket, w->uaddr) marked in_transit, and wakes their threads;
+ * then, under the second bucket's lock, links them there and clears
+ * in_transit. A woken thread that finds its record moved follows it
+ * (lock_current_bucket: the bucket named by w->bucket, once in_transit is
+ * clear) and sleeps again under the new lock, so each sleep's wait queue is
+ * guarded by the one lock it was entered with. The cost is a brief wakeup
+ * of each moved thread; the meaning is Linux's: a wake on the second word
+ * made after the requeue returned finds them.
+ *
  * Lock order: address-space lock, then bucket lock (level LOCK_OBJECT), then
  * what wq_sleep takes. The address-space lock keeps the word's frame mapped
  * while the word is read through the kernel's mapping of RAM; it is dropped
@@ -25,8 +37,10 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/layout.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
+#include <dakota/futex.h>
 
 #define FUTEX_BUCKETS 64          /* a power of two */
 #define FAULT_RETRIES 4           /* a racing munmap may undo our fault-in */
@@ -34,14 +48,24 @@
 struct futex_bucket {
 	struct spinlock lock;     /* guards waiters and every record on it */
 	struct list_node waiters; /* struct futex_waiter, oldest first */
+	/* Records queued here or about to be: raised under the lock before the
+	 * waiter reads its word, lowered when it leaves. A waker that reads 0
+	 * after a full fence skips the lock (see futex_wake_fast). */
+	_Atomic int waiting;
 };
 
-/* One sleeping thread, on its own kernel stack. */
+/* One sleeping thread, on its own kernel stack. Fields are guarded by the
+ * lock of `bucket`, except as noted. */
 struct futex_waiter {
-	struct list_node link;    /* in bucket.waiters while not woken */
+	struct list_node link;    /* in bucket->waiters while queued */
 	struct addrspace *as;     /* the key: address space and user address */
-	unsigned long uaddr;
+	unsigned long uaddr;      /* changed by a requeue */
+	uint32_t bitset;          /* wakes must share a bit with it */
 	bool woken;               /* set by the waker that unlinked it */
+	/* Changed by a requeue under the old bucket's lock; in_transit is
+	 * cleared under the new one once the record is on its list. */
+	struct futex_bucket *bucket;
+	bool in_transit;
 	struct waitqueue wq;      /* holds only this waiter's thread */
 };
 
@@ -74,139 +98,301 @@ static struct futex_bucket *bucket_of(struct addrspace *as, unsigned long uaddr)
 }
 
 /* Returns with as->lock held and the kernel address of the user word, which
- * is mapped writable; or, with no lock held, 0 for -EFAULT. */
-static volatile uint32_t *lock_user_word(struct addrspace *as, unsigned long uaddr)
+ * is mapped user memory with `access` (PERM_R, or PERM_R | PERM_W); or, with
+ * no lock held, 0 for -EFAULT. */
+static volatile uint32_t *lock_user_word(struct addrspace *as, unsigned long uaddr,
+					 unsigned access)
 {
+	if (uaddr >= USER_TOP)
+		return 0;
 	for (int i = 0; i < FAULT_RETRIES; i++) {
 		spin_lock(&as->lock);
-		unsigned long pa = mmu_translate(as->pt, uaddr, PERM_R | PERM_W | PERM_U);
+		unsigned long pa = mmu_translate(as->pt, uaddr, access | PERM_U);
 		if (pa)
 			return (volatile uint32_t *)pa;
 		spin_unlock(&as->lock);
 		/* Not present (pages come on demand) or not allowed: supply it
 		 * or find out that the access is a fault. */
-		if (as_handle_fault(as, uaddr, PERM_R | PERM_W))
+		if (as_handle_fault(as, uaddr, access))
 			return 0;
 	}
 	return 0;
 }
 
-/* Relative timeout to an arch_time deadline; 0 with *deadline 0 for none. */
-static long read_deadline(struct addrspace *as, unsigned long timeout, unsigned long *deadline)
+/* Linux's check of an address that is only a key: a private futex needs
+ * a user address, a shared one a readable page behind it. */
+static bool key_ok(struct addrspace *as, unsigned long uaddr, bool shared)
 {
-	*deadline = 0;
-	if (!timeout)
-		return 0;
-	struct timespec ts;
-	if (copy_from_user(as, &ts, timeout, sizeof ts))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
-		return -EINVAL;
-	/* About 58 years at 10 MHz: longer is "for ever" in practice; the
-	 * cap keeps the multiplication from overflowing. */
-	unsigned long sec = (unsigned long)ts.tv_sec < (1UL << 34) ? (unsigned long)ts.tv_sec
-								     : (1UL << 34);
-	unsigned long ticks = sec * arch_time_hz +
-			      (unsigned long)ts.tv_nsec * (arch_time_hz / 1000000) / 1000;
-	*deadline = arch_time() + ticks;
-	if (!*deadline)
-		*deadline = 1;   /* 0 means "no deadline" to wq_sleep_until */
-	return 0;
+	if (!shared)
+		return uaddr < USER_TOP;
+	if (!lock_user_word(as, uaddr, PERM_R))
+		return false;
+	spin_unlock(&as->lock);
+	return true;
 }
 
-/* Called with b->lock held (and nothing else): sleeps on w until woken,
- * killed or past deadline (0: none); returns with b->lock held and w off the
- * bucket list. */
-static long wait_queued(struct futex_bucket *b, struct futex_waiter *w, unsigned long deadline)
+/* Locks and returns the bucket w is on, once w is settled there. */
+static struct futex_bucket *lock_current_bucket(struct futex_waiter *w)
 {
-	int err = deadline ? wq_sleep_until(&w->wq, &b->lock, deadline)
-			   : wq_sleep(&w->wq, &b->lock);
-	if (w->woken)
-		return 0;      /* counted by the waker: report it as a wakeup */
-	list_remove(&w->link);
-	if (err)
-		return err;
-	if (deadline && arch_time() >= deadline)
-		return -ETIMEDOUT;
-	return 0;          /* spurious: callers re-check their word */
+	for (;;) {
+		struct futex_bucket *b = __atomic_load_n(&w->bucket, __ATOMIC_ACQUIRE);
+		spin_lock(&b->lock);
+		if (b == w->bucket && !w->in_transit)
+			return b;
+		spin_unlock(&b->lock);
+		arch_relax();
+	}
 }
 
-static long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val,
-		       unsigned long timeout)
+/* Called with w->bucket's lock held and w queued: sleeps until woken,
+ * killed or past deadline (0: none), following requeues; returns with no
+ * lock held and w off every list. */
+static long wait_queued(struct futex_waiter *w, unsigned long deadline)
 {
-	unsigned long deadline;
-	long err = read_deadline(as, timeout, &deadline);
-	if (err)
-		return err;
-	volatile uint32_t *word = lock_user_word(as, uaddr);
+	struct futex_bucket *b = w->bucket;
+	long ret;
+	for (;;) {
+		int err = deadline ? wq_sleep_until(&w->wq, &b->lock, deadline)
+				   : wq_sleep(&w->wq, &b->lock);
+		if (w->bucket != b) {          /* requeued meanwhile */
+			spin_unlock(&b->lock);
+			b = lock_current_bucket(w);
+		}
+		if (w->woken) {
+			ret = 0;               /* counted by the waker */
+			break;
+		}
+		if (err || (deadline && arch_time() >= deadline)) {
+			list_remove(&w->link);
+			ret = err ? err : -ETIMEDOUT;
+			break;
+		}
+		/* A requeue's nudge or a spurious wakeup: still queued. */
+	}
+	__atomic_fetch_sub(&b->waiting, 1, __ATOMIC_RELAXED);
+	spin_unlock(&b->lock);
+	return ret;
+}
+
+long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val, uint32_t bitset,
+		unsigned long deadline)
+{
+	buckets_init();
+	volatile uint32_t *word = lock_user_word(as, uaddr, PERM_R);
 	if (!word)
 		return -EFAULT;
 	struct futex_bucket *b = bucket_of(as, uaddr);
 	spin_lock(&b->lock);
+	/* Raised before the word is read, with a full barrier: a waker that
+	 * stored the word and then sees waiting == 0 ran before this read. */
+	__atomic_fetch_add(&b->waiting, 1, __ATOMIC_SEQ_CST);
 	uint32_t now = __atomic_load_n(word, __ATOMIC_ACQUIRE);
 	spin_unlock(&as->lock);
 	if (now != val) {
+		__atomic_fetch_sub(&b->waiting, 1, __ATOMIC_RELAXED);
 		spin_unlock(&b->lock);
 		return -EAGAIN;
 	}
-	struct futex_waiter w = { .as = as, .uaddr = uaddr, .woken = false };
+	struct futex_waiter w = {
+		.as = as, .uaddr = uaddr, .bitset = bitset, .bucket = b,
+	};
 	wq_init(&w.wq);
 	list_push_back(&b->waiters, &w.link);
-	err = wait_queued(b, &w, deadline);
-	spin_unlock(&b->lock);
-	return err;
+	return wait_queued(&w, deadline);
 }
 
-static long futex_wake(struct addrspace *as, unsigned long uaddr, uint32_t val)
+/* Caller holds b->lock and w is on b's list: w leaves it, woken. A waiter
+ * already made ready by a kill or its timeout still counts: it will find
+ * woken set and return 0. */
+static void wake_waiter(struct futex_waiter *w)
 {
-	/* Checked like a wait, so that a bad pointer is an error either way. */
-	if (!lock_user_word(as, uaddr))
-		return -EFAULT;
-	spin_unlock(&as->lock);
-	struct futex_bucket *b = bucket_of(as, uaddr);
-	long woken = 0;
-	spin_lock(&b->lock);
+	list_remove(&w->link);
+	w->woken = true;
+	wq_wake_one(&w->wq);
+}
+
+static bool matches(const struct futex_waiter *w, struct addrspace *as, unsigned long uaddr)
+{
+	return w->as == as && w->uaddr == uaddr;
+}
+
+/* Under b->lock: wakes matching waiters, at least one and then until
+ * `n` (Linux counts this way: n <= 0 wakes one). */
+static int wake_locked(struct futex_bucket *b, struct addrspace *as, unsigned long uaddr,
+		       int n, uint32_t bitset)
+{
+	int woken = 0;
 	struct list_node *pos, *tmp;
 	list_for_each_safe(pos, tmp, &b->waiters) {
-		if ((unsigned long)woken >= val)
-			break;
 		struct futex_waiter *w = list_entry(pos, struct futex_waiter, link);
-		if (w->as != as || w->uaddr != uaddr)
+		if (!matches(w, as, uaddr) || !(w->bitset & bitset))
 			continue;
-		list_remove(&w->link);
-		w->woken = true;
-		/* A waiter already made ready by a kill or its timeout still
-		 * counts: it will find woken set and return 0. */
-		wq_wake_one(&w->wq);
-		woken++;
+		wake_waiter(w);
+		if (++woken >= n)
+			break;
 	}
+	return woken;
+}
+
+static int wake_key(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitset)
+{
+	buckets_init();
+	struct futex_bucket *b = bucket_of(as, uaddr);
+	/* Pairs with the waiter's raise of `waiting` before its read: the
+	 * caller's store to the word is ordered before this load. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&b->waiting, __ATOMIC_RELAXED))
+		return 0;
+	spin_lock(&b->lock);
+	int woken = wake_locked(b, as, uaddr, n, bitset);
 	spin_unlock(&b->lock);
 	return woken;
 }
 
-long futex(unsigned long uaddr, int op, uint32_t val, unsigned long timeout)
+int futex_wake_addr(struct addrspace *as, unsigned long uaddr, int n)
 {
-	int cmd = op & ~FUTEX_PRIVATE_FLAG;
-	if (cmd != FUTEX_WAIT && cmd != FUTEX_WAKE)
-		return -ENOSYS;
-	if (uaddr & 3)
-		return -EINVAL;
-	buckets_init();
-	struct addrspace *as = current_process()->as;
-	if (cmd == FUTEX_WAIT)
-		return futex_wait(as, uaddr, val, timeout);
-	return futex_wake(as, uaddr, val);
+	return wake_key(as, uaddr, n, FUTEX_BITSET_MATCH_ANY);
 }
 
-long futex_wake_key(struct addrspace *as, unsigned long uaddr, uint32_t n)
+long futex_wake(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitset, bool shared)
 {
-	if (uaddr & 3)
+	if (!key_ok(as, uaddr, shared))
+		return -EFAULT;
+	return wake_key(as, uaddr, n, bitset);
+}
+
+/* Under b->lock: moves up to n waiters of (as, uaddr) to (as, uaddr2) in
+ * bucket b2. Into the same bucket they move in place; else they go onto
+ * `moving` in transit and are nudged awake (see the top of this file). */
+static int requeue_locked(struct futex_bucket *b, struct addrspace *as, unsigned long uaddr,
+			  struct futex_bucket *b2, unsigned long uaddr2, int n,
+			  struct list_node *moving)
+{
+	int moved = 0;
+	struct list_node *pos, *tmp;
+	list_for_each_safe(pos, tmp, &b->waiters) {
+		if (moved >= n)
+			break;
+		struct futex_waiter *w = list_entry(pos, struct futex_waiter, link);
+		if (!matches(w, as, uaddr))
+			continue;
+		w->uaddr = uaddr2;
+		moved++;
+		if (b2 == b)
+			continue;
+		list_remove(&w->link);
+		__atomic_fetch_sub(&b->waiting, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&b2->waiting, 1, __ATOMIC_SEQ_CST);
+		w->in_transit = true;
+		__atomic_store_n(&w->bucket, b2, __ATOMIC_RELEASE);
+		list_push_back(moving, &w->link);
+		wq_wake_one(&w->wq);
+	}
+	return moved;
+}
+
+long futex_requeue(struct addrspace *as, unsigned long uaddr, unsigned long uaddr2,
+		   int nr_wake, int nr_requeue, bool cmp, uint32_t val3, bool shared)
+{
+	if (nr_wake < 0 || nr_requeue < 0)
 		return -EINVAL;
 	buckets_init();
-	return futex_wake(as, uaddr, n);
+	if (!key_ok(as, uaddr2, shared))
+		return -EFAULT;
+	volatile uint32_t *word = lock_user_word(as, uaddr, PERM_R);
+	if (!word)
+		return -EFAULT;
+	struct futex_bucket *b = bucket_of(as, uaddr), *b2 = bucket_of(as, uaddr2);
+	spin_lock(&b->lock);
+	/* Read under b's lock, as a waiter reads it: a waiter that saw the
+	 * old value is queued, one that comes later sees the new one. */
+	if (cmp && __atomic_load_n(word, __ATOMIC_ACQUIRE) != val3) {
+		spin_unlock(&b->lock);
+		spin_unlock(&as->lock);
+		return -EAGAIN;
+	}
+	spin_unlock(&as->lock);
+	struct list_node moving;
+	list_init(&moving);
+	int woken = nr_wake ? wake_locked(b, as, uaddr, nr_wake, FUTEX_BITSET_MATCH_ANY) : 0;
+	int moved = requeue_locked(b, as, uaddr, b2, uaddr2, nr_requeue, &moving);
+	spin_unlock(&b->lock);
+	if (!list_empty(&moving)) {
+		spin_lock(&b2->lock);
+		while (!list_empty(&moving)) {
+			struct futex_waiter *w = list_entry(list_pop_front(&moving),
+							    struct futex_waiter, link);
+			list_push_back(&b2->waiters, &w->link);
+			w->in_transit = false;
+		}
+		spin_unlock(&b2->lock);
+	}
+	return woken + moved;
+}
+
+/* Applies FUTEX_OP's operation to *word; -ENOSYS for an unknown one. */
+static long atomic_op(volatile uint32_t *word, unsigned op, uint32_t oparg, uint32_t *old)
+{
+	switch (op) {
+	case FUTEX_OP_SET:  *old = __atomic_exchange_n(word, oparg, __ATOMIC_SEQ_CST); break;
+	case FUTEX_OP_ADD:  *old = __atomic_fetch_add(word, oparg, __ATOMIC_SEQ_CST); break;
+	case FUTEX_OP_OR:   *old = __atomic_fetch_or(word, oparg, __ATOMIC_SEQ_CST); break;
+	case FUTEX_OP_ANDN: *old = __atomic_fetch_and(word, ~oparg, __ATOMIC_SEQ_CST); break;
+	case FUTEX_OP_XOR:  *old = __atomic_fetch_xor(word, oparg, __ATOMIC_SEQ_CST); break;
+	default: return -ENOSYS;
+	}
+	return 0;
+}
+
+/* 1 or 0: how FUTEX_OP's comparison of the old value came out; -ENOSYS. */
+static long compare(unsigned cmp, int32_t old, int32_t cmparg)
+{
+	switch (cmp) {
+	case FUTEX_OP_CMP_EQ: return old == cmparg;
+	case FUTEX_OP_CMP_NE: return old != cmparg;
+	case FUTEX_OP_CMP_LT: return old < cmparg;
+	case FUTEX_OP_CMP_LE: return old <= cmparg;
+	case FUTEX_OP_CMP_GT: return old > cmparg;
+	case FUTEX_OP_CMP_GE: return old >= cmparg;
+	default: return -ENOSYS;
+	}
+}
+
+/* The 12-bit fields of FUTEX_OP are signed. */
+static int32_t field12(uint32_t v)
+{
+	return (int32_t)(v << 20) >> 20;
+}
+
+long futex_wake_op(struct addrspace *as, unsigned long uaddr, unsigned long uaddr2,
+		   int nr_wake, int nr_wake2, uint32_t encoded_op, bool shared)
+{
+	unsigned op = (encoded_op >> 28) & 7, cmp = (encoded_op >> 24) & 15;
+	int32_t oparg = field12(encoded_op >> 12), cmparg = field12(encoded_op);
+	if (encoded_op & (FUTEX_OP_OPARG_SHIFT << 28))
+		oparg = (int32_t)(1U << (oparg & 31));    /* Linux masks a bad shift */
+	if (!key_ok(as, uaddr, shared))
+		return -EFAULT;
+	volatile uint32_t *word2 = lock_user_word(as, uaddr2, PERM_R | PERM_W);
+	if (!word2)
+		return -EFAULT;
+	uint32_t old;
+	long err = atomic_op(word2, op, (uint32_t)oparg, &old);
+	spin_unlock(&as->lock);
+	if (err)
+		return err;
+	long pass = compare(cmp, (int32_t)old, cmparg);
+	if (pass < 0)
+		return pass;         /* as Linux: the word has been changed */
+	/* Waiters of uaddr2 that read the word before the operation are queued
+	 * by now; later ones see the new value: no lock spans both wakes. */
+	long woken = wake_key(as, uaddr, nr_wake, FUTEX_BITSET_MATCH_ANY);
+	if (pass)
+		woken += wake_key(as, uaddr2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
+	return woken;
 }
 
 volatile uint32_t *futex_lock_word(struct addrspace *as, unsigned long uaddr)
 {
-	return (uaddr & 3) ? 0 : lock_user_word(as, uaddr);
+	return (uaddr & 3) ? 0 : lock_user_word(as, uaddr, PERM_R | PERM_W);
 }

@@ -230,6 +230,11 @@ long condvar_wait(long id, long mutex_id)
 	}
 	err = wq_sleep(&c->waiters, &c->lock);
 	spin_unlock(&c->lock);
-	long relock = mutex_acquire(m);
+	/* The caller must get the mutex back even when a signal interrupts
+	 * the relock (its wait returns -EINTR at once while the signal is
+	 * pending): only a kill gives up. */
+	long relock;
+	while ((relock = mutex_acquire(m)) == -EINTR && !thread_killed(current_thread()))
+		sched_yield();
 	return err ? err : relock;
 }

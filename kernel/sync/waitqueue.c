@@ -5,6 +5,7 @@
 #include "kernel/sched/sleep.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/process.h"
+#include "kernel/signal/signal.h"
 #include "kernel/trace/trace.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
@@ -19,20 +20,26 @@ bool wq_empty(const struct waitqueue *wq)
 	return list_empty(&wq->waiters);
 }
 
+/* An interruptible wait ends for a kill and for a deliverable signal. */
+static bool interrupted(const struct thread *t)
+{
+	return thread_killed(t) || signal_pending(t);
+}
+
 static int sleep_on(struct waitqueue *wq, struct spinlock *lock, unsigned long deadline,
 		    bool interruptible)
 {
 	struct thread *t = current_thread();
-	bool killed = interruptible && thread_killed(t);
+	bool killed = interruptible && interrupted(t);
 	if (killed)
 		return -EINTR;
 	list_push_back(&wq->waiters, &t->wait_link);
 	if (deadline)
 		sleep_queue_add(t, deadline);
 	spin_lock(&t->lock);
-	/* A killer or the sleep-queue timer that ran before we took t->lock
-	 * saw us not yet blocked: then do not block now. */
-	bool block = !(interruptible && thread_killed(t)) && !(deadline && arch_time() >= deadline);
+	/* A killer, a signal sender or the sleep-queue timer that ran before
+	 * we took t->lock saw us not yet blocked: then do not block now. */
+	bool block = !(interruptible && interrupted(t)) && !(deadline && arch_time() >= deadline);
 	if (block) {
 		t->waiting_on = wq;
 		t->state = THREAD_BLOCKED;
@@ -50,7 +57,7 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lock, unsigned long d
 		list_remove(&t->wait_link);
 	if (deadline)
 		sleep_queue_remove(t);
-	return interruptible && thread_killed(t) ? -EINTR : 0;
+	return interruptible && interrupted(t) ? -EINTR : 0;
 }
 
 int wq_sleep(struct waitqueue *wq, struct spinlock *lock)

@@ -20,7 +20,9 @@ struct waitqueue {
 void wq_init(struct waitqueue *wq);
 /* Caller holds `lock` (and no other spinlock). Blocks the calling thread until
  * woken; returns with `lock` held again. Returns -EINTR if the thread has been
- * killed (the caller unwinds and returns the error), else 0. Wakeups may be
+ * killed or has a signal to take (kernel/signal: the caller unwinds and
+ * returns the error; the return to user mode delivers the signal and
+ * restarts the call under SA_RESTART), else 0. Wakeups may be
  * spurious: callers re-check their condition in a loop. */
 int wq_sleep(struct waitqueue *wq, struct spinlock *lock);
 /* Like wq_sleep, but also wakes at time `deadline` (arch_time units). */

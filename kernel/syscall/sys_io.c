@@ -1,39 +1,79 @@
-/* I/O calls on file descriptors: the console and pipes. */
+/* I/O calls on file descriptors: the console and pipes (kernel/proc/file.c,
+ * file_linux.c). No file can seek: lseek, pread64 and pwrite64 are -ESPIPE
+ * on every open fd, as on Linux for ttys and pipes. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/file.h"
+#include <dakota/syscall.h>
 
-long sys_read(SYSCALL_ARGS)
+SYSCALL_DEFINE3(read, int, fd, unsigned long, buf, unsigned long, count)
 {
-	SYSCALL_UNUSED;
-	return file_read((int)a0, a1, a2);
+	return file_read(fd, buf, count);
 }
 
-long sys_write(SYSCALL_ARGS)
+SYSCALL_DEFINE3(write, int, fd, unsigned long, buf, unsigned long, count)
 {
-	SYSCALL_UNUSED;
-	return file_write((int)a0, a1, a2);
+	return file_write(fd, buf, count);
 }
 
-long sys_close(SYSCALL_ARGS)
+SYSCALL_DEFINE1(close, int, fd)
 {
-	SYSCALL_UNUSED;
-	return file_close((int)a0);
+	return file_close(fd);
 }
 
-long sys_pipe2(SYSCALL_ARGS)
+SYSCALL_DEFINE2(pipe2, unsigned long, fds, int, flags)
 {
-	SYSCALL_UNUSED;
-	return file_pipe(a0, (int)a1);
+	return file_pipe(fds, flags);
 }
 
-long sys_dup(SYSCALL_ARGS)
+SYSCALL_DEFINE1(dup, int, fd)
 {
-	SYSCALL_UNUSED;
-	return file_dup((int)a0);
+	return file_dup(fd);
 }
 
-long sys_dup3(SYSCALL_ARGS)
+SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 {
-	SYSCALL_UNUSED;
-	return file_dup3((int)a0, (int)a1, (int)a2);
+	return file_dup3(oldfd, newfd, flags);
+}
+
+SYSCALL_DEFINE3(readv, int, fd, unsigned long, iov, int, iovcnt)
+{
+	return file_readv(fd, iov, iovcnt);
+}
+
+SYSCALL_DEFINE3(writev, int, fd, unsigned long, iov, int, iovcnt)
+{
+	return file_writev(fd, iov, iovcnt);
+}
+
+#define SEEK_MAX 4     /* SEEK_HOLE */
+
+/* Linux's order: the fd, then whence, then whether the file can seek. */
+SYSCALL_DEFINE3(lseek, int, fd, long, offset, unsigned, whence)
+{
+	(void)offset;
+	long err = file_seek(fd);
+	return err == -ESPIPE && whence > SEEK_MAX ? -EINVAL : err;
+}
+
+/* The fd, then -ESPIPE before the offset is looked at (Linux 6.x). */
+SYSCALL_DEFINE4(pread64, int, fd, unsigned long, buf, unsigned long, count, long, pos)
+{
+	(void)buf, (void)count, (void)pos;
+	return file_seek(fd);
+}
+
+SYSCALL_DEFINE4(pwrite64, int, fd, unsigned long, buf, unsigned long, count, long, pos)
+{
+	(void)buf, (void)count, (void)pos;
+	return file_seek(fd);
+}
+
+SYSCALL_DEFINE3(ioctl, int, fd, unsigned long, req, unsigned long, arg)
+{
+	return file_ioctl(fd, req, arg);
+}
+
+SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, unsigned long, arg)
+{
+	return file_fcntl(fd, cmd, arg);
 }

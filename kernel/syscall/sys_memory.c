@@ -1,32 +1,122 @@
-/* Memory calls: brk, mmap, munmap. */
+/* Memory calls with Linux's meaning: brk, mmap, munmap, mprotect, madvise,
+ * mremap, msync, mlock, munlock, mincore. This file turns Linux's flags into
+ * the address-space calls of kernel/mm (mmap.c, mremap.c) and checks what
+ * Linux checks before it looks at the address space.
+ *
+ * Refused: file mappings (Dakota has no file that can be mapped: -EBADF for
+ * a negative fd, else -ENODEV), MREMAP_DONTUNMAP (-EINVAL), growing a
+ * MAP_SHARED mapping with mremap (-ENOMEM). MAP_SHARED|MAP_ANONYMOUS memory
+ * is shared with fork children (kernel/mm/shm.c). W+X pages are allowed, as on
+ * Linux. The fd of an anonymous mapping is ignored, as on Linux. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
 #include <dakota/syscall.h>
+#include <dakota/mman.h>
 
 SYSCALL_DEFINE1(brk, unsigned long, new_end)
 {
 	return as_brk(current_process()->as, new_end);
 }
 
-long sys_mmap(SYSCALL_ARGS)
+/* PROT_* to PERM_*: writing and executing imply reading, as on Linux/RISC-V
+ * (Sv39 has no write-only page). PROT_NONE is 0: a region no access may use. */
+static unsigned prot_perm(int prot)
 {
-	SYSCALL_UNUSED;
-	unsigned long len = a1;
-	int prot = (int)a2, flags = (int)a3;
-	if (a0 || len == 0 || len > (1UL << 36) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
-	    (flags & ~MAP_STACK) != (MAP_PRIVATE | MAP_ANONYMOUS) || (long)a4 != -1 || a5)
+	return (prot & PROT_READ ? PERM_R : 0) | (prot & PROT_WRITE ? PERM_W | PERM_R : 0) |
+	       (prot & PROT_EXEC ? PERM_X | PERM_R : 0);
+}
+
+SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, int, prot, int, flags,
+		int, fd, unsigned long, offset)
+{
+	if (offset & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
-		return -EACCES;     /* no page is both writable and executable */
-	unsigned perm = (prot & PROT_READ ? PERM_R : 0) | (prot & PROT_WRITE ? PERM_W | PERM_R : 0) |
-			(prot & PROT_EXEC ? PERM_X | PERM_R : 0);
-	if (!perm)
+	if (!(flags & MAP_ANONYMOUS))
+		return fd < 0 ? -EBADF : -ENODEV;
+	if (!len)
 		return -EINVAL;
-	return as_mmap(current_process()->as, len, perm);
+	int type = flags & MAP_TYPE;
+	if ((type != MAP_SHARED && type != MAP_PRIVATE) ||
+	    (type == MAP_SHARED && (flags & MAP_GROWSDOWN)))
+		return -EINVAL;
+	unsigned how = flags & MAP_FIXED_NOREPLACE ? AS_MAP_NOREPLACE :
+		       flags & MAP_FIXED ? AS_MAP_FIXED : 0;
+	if (type == MAP_SHARED)
+		how |= AS_MAP_SHARED;
+	return as_mmap(current_process()->as, addr, len, prot_perm(prot), how);
 }
 
 SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)
 {
 	return as_munmap(current_process()->as, addr, len);
+}
+
+SYSCALL_DEFINE3(mprotect, unsigned long, addr, unsigned long, len, int, prot)
+{
+	int grows = PROT_GROWSDOWN | PROT_GROWSUP;
+	if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | grows)) ||
+	    (prot & grows) == grows)
+		return -EINVAL;
+	return as_mprotect(current_process()->as, addr, len, prot_perm(prot));
+}
+
+/* Advice Linux knows for private anonymous memory; all but DONTNEED and
+ * FREE are hints Dakota may ignore. FREE ("may be discarded") discards. */
+static bool known_advice(int advice)
+{
+	return (advice >= MADV_NORMAL && advice <= MADV_DONTNEED) ||
+	       (advice >= MADV_FREE && advice <= MADV_PAGEOUT);
+}
+
+SYSCALL_DEFINE3(madvise, unsigned long, addr, unsigned long, len, int, advice)
+{
+	unsigned long rounded = PAGE_ROUND_UP(len);
+	if (!known_advice(advice) || advice == MADV_REMOVE || (addr & (PAGE_SIZE - 1)) ||
+	    (len && !rounded) || addr + rounded < addr)
+		return -EINVAL;
+	struct addrspace *as = current_process()->as;
+	if (advice == MADV_DONTNEED || advice == MADV_FREE)
+		return as_discard(as, addr, len);
+	return as_check_mapped(as, addr, len);
+}
+
+SYSCALL_DEFINE5(mremap, unsigned long, old_addr, unsigned long, old_len,
+		unsigned long, new_len, int, flags, unsigned long, new_addr)
+{
+	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if (((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) || (flags & MREMAP_DONTUNMAP))
+		return -EINVAL;
+	unsigned how = (flags & MREMAP_MAYMOVE ? AS_REMAP_MAYMOVE : 0) |
+		       (flags & MREMAP_FIXED ? AS_REMAP_FIXED : 0);
+	return as_mremap(current_process()->as, old_addr, old_len, new_len, how, new_addr);
+}
+
+/* Nothing is backed by a file, so there is nothing to write back. */
+SYSCALL_DEFINE3(msync, unsigned long, addr, unsigned long, len, int, flags)
+{
+	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	return as_check_mapped(current_process()->as, addr, len);
+}
+
+/* Dakota never pages out, so every page is as good as locked. Linux rounds
+ * the start down and checks that the range is mapped. */
+SYSCALL_DEFINE2(mlock, unsigned long, addr, unsigned long, len)
+{
+	unsigned long start = PAGE_ROUND_DOWN(addr);
+	return as_check_mapped(current_process()->as, start, len + (addr - start));
+}
+
+SYSCALL_DEFINE2(munlock, unsigned long, addr, unsigned long, len)
+{
+	unsigned long start = PAGE_ROUND_DOWN(addr);
+	return as_check_mapped(current_process()->as, start, len + (addr - start));
+}
+
+SYSCALL_DEFINE3(mincore, unsigned long, addr, unsigned long, len, unsigned long, vec)
+{
+	return as_mincore(current_process()->as, addr, len, vec);
 }

@@ -1,4 +1,5 @@
-/* Process calls: exit, ids, fork, exec, wait, kill. */
+/* Process calls: exit, getpid, fork, exec, wait (the other ids are in
+ * sys_identity.c, kill in sys_sigsend.c). */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
@@ -7,72 +8,34 @@
 #include "kernel/sched/sched.h"
 #include <dakota/syscall.h>
 
-long sys_exit(SYSCALL_ARGS)
+/* Ends the calling thread; from tid 0 the whole process (rCore). */
+SYSCALL_DEFINE1(exit, int, code)
 {
-	SYSCALL_UNUSED;
 	/* Linux-threaded processes: Linux's meaning (clone.h). */
 	if (__atomic_load_n(&current_process()->linux_threads, __ATOMIC_RELAXED))
-		clone_exit((int)a0);
+		clone_exit(code);
 	if (current_thread()->tid == 0)
-		process_exit_current(W_EXITCODE((int)a0));
-	thread_exit((int)a0);
+		process_exit_current(W_EXITCODE(code));
+	thread_exit(code);
 }
 
-long sys_exit_group(SYSCALL_ARGS)
+SYSCALL_DEFINE1(exit_group, int, code)
 {
-	SYSCALL_UNUSED;
-	process_exit_current(W_EXITCODE((int)a0));
+	process_exit_current(W_EXITCODE(code));
 }
 
-long sys_getpid(SYSCALL_ARGS)
+SYSCALL_DEFINE0(getpid)
 {
-	SYSCALL_UNUSED;
 	return current_process()->pid;
 }
 
-long sys_getppid(SYSCALL_ARGS)
+SYSCALL_DEFINE3(execve, unsigned long, path, unsigned long, argv, unsigned long, envp)
 {
-	SYSCALL_UNUSED;
-	return __atomic_load_n(&current_process()->ppid, __ATOMIC_RELAXED);
+	return exec_current(path, argv, envp);
 }
 
-long sys_getuid(SYSCALL_ARGS)
+/* Linux's fourth argument, struct rusage *, is not filled in. */
+SYSCALL_DEFINE3(wait4, int, pid, unsigned long, status, int, options)
 {
-	SYSCALL_UNUSED;
-	return current_process()->uid;
-}
-
-long sys_setuid(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	struct process *p = current_process();
-	long uid = (long)a0;
-	if (uid < 0 || uid > 65535)
-		return -EINVAL;
-	spin_lock(&p->lock);
-	long err = 0;
-	if (p->uid == 0 || p->uid == uid)
-		p->uid = (int)uid;
-	else
-		err = -EPERM;
-	spin_unlock(&p->lock);
-	return err;
-}
-
-long sys_execve(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	return exec_current(a0, a1, a2);
-}
-
-long sys_wait4(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	return process_wait((int)a0, a1, (int)a2);
-}
-
-long sys_kill(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	return process_kill_pid((int)a0, (int)a1);
+	return process_wait(pid, status, options);
 }

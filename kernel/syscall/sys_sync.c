@@ -1,8 +1,7 @@
-/* Synchronisation calls: thin adapters onto kernel/sync/objects.c and
- * kernel/sync/futex.c. */
+/* Synchronisation calls: thin adapters onto kernel/sync/objects.c (futex is
+ * in sys_futex.c). */
 #include "kernel/syscall/syscall.h"
 #include "kernel/sync/objects.h"
-#include "kernel/sync/futex.h"
 
 long sys_mutex_create(SYSCALL_ARGS) { SYSCALL_UNUSED; return mutex_create((int)a0); }
 long sys_mutex_lock(SYSCALL_ARGS) { SYSCALL_UNUSED; return mutex_lock((long)a0); }
@@ -13,11 +12,3 @@ long sys_semaphore_down(SYSCALL_ARGS) { SYSCALL_UNUSED; return semaphore_down((l
 long sys_condvar_create(SYSCALL_ARGS) { SYSCALL_UNUSED; return condvar_create(); }
 long sys_condvar_signal(SYSCALL_ARGS) { SYSCALL_UNUSED; return condvar_signal((long)a0); }
 long sys_condvar_wait(SYSCALL_ARGS) { SYSCALL_UNUSED; return condvar_wait((long)a0, (long)a1); }
-
-/* futex(uaddr, op, val, timeout, uaddr2, val3): the last two are for ops
- * Dakota does not support. */
-long sys_futex(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	return futex(a0, (int)a1, (uint32_t)a2, a3);
-}

@@ -1,47 +1,100 @@
-/* Time calls: nanosleep, clock_gettime, sched_yield. */
+/* Time calls: nanosleep, clock_gettime, clock_getres, clock_nanosleep,
+ * gettimeofday, sched_yield. The clocks are in clock.c. A sleep ended
+ * early (today only by a kill, later by a signal) is -EINTR and reports the
+ * time left in `rem` when the sleep was relative. */
 #include "kernel/syscall/syscall.h"
+#include "kernel/syscall/clock.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/sleep.h"
 #include "kernel/mm/addrspace.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
+#include <dakota/clock.h>
+#include <dakota/resource.h>
 
-long sys_nanosleep(SYSCALL_ARGS)
+/* Sleeps until deadline; on -EINTR writes the time left to urem (if any). */
+static long sleep_report(unsigned long deadline, unsigned long urem)
 {
-	SYSCALL_UNUSED;
-	struct timespec req;
-	if (copy_from_user(current_process()->as, &req, a0, sizeof req))
-		return -EFAULT;
-	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000L)
-		return -EINVAL;
-	unsigned long ticks = (unsigned long)req.tv_sec * arch_time_hz +
-			      (unsigned long)req.tv_nsec * (arch_time_hz / 1000000) / 1000;
-	int err = sleep_until(arch_time() + ticks);
-	if (err == 0 && a1) {
-		struct timespec zero = { 0, 0 };
-		if (copy_to_user(current_process()->as, a1, &zero, sizeof zero))
+	long err = sleep_until(deadline);
+	if (err == -EINTR && urem) {
+		unsigned long now = arch_time();
+		struct timespec left = ticks_to_timespec(deadline > now ? deadline - now : 0);
+		if (copy_to_user(current_process()->as, urem, &left, sizeof left))
 			return -EFAULT;
 	}
 	return err;
 }
 
-long sys_clock_gettime(SYSCALL_ARGS)
+SYSCALL_DEFINE2(nanosleep, unsigned long, ureq, unsigned long, urem)
 {
-	SYSCALL_UNUSED;
-	if (a0 != CLOCK_REALTIME && a0 != CLOCK_MONOTONIC)
-		return -EINVAL;
-	unsigned long t = arch_time();
-	struct timespec ts = {
-		.tv_sec = (long)(t / arch_time_hz),
-		.tv_nsec = (long)(t % arch_time_hz * 1000000000UL / arch_time_hz),
-	};
-	return copy_to_user(current_process()->as, a1, &ts, sizeof ts);
+	unsigned long deadline;
+	long err = clock_deadline_user(current_process()->as, ureq, CLOCK_MONOTONIC, false,
+				       &deadline);
+	return err ? err : sleep_report(deadline, urem);
 }
 
-long sys_sched_yield(SYSCALL_ARGS)
+/* Linux: the CPU-time clocks, MONOTONIC_RAW and the coarse clocks cannot
+ * be slept on (-EOPNOTSUPP; the process CPU clock can on Linux). */
+static long sleep_clock_ok(long clockid)
 {
-	SYSCALL_UNUSED;
+	if (clockid == CLOCK_REALTIME || clockid == CLOCK_MONOTONIC || clockid == CLOCK_BOOTTIME)
+		return 0;
+	struct timespec probe;
+	return clock_now(clockid, &probe) ? -EINVAL : -EOPNOTSUPP;
+}
+
+SYSCALL_DEFINE4(clock_nanosleep, long, clockid, int, flags, unsigned long, ureq,
+		unsigned long, urem)
+{
+	long err = sleep_clock_ok(clockid);
+	if (err)
+		return err;
+	bool abs = flags & TIMER_ABSTIME;
+	unsigned long deadline;
+	err = clock_deadline_user(current_process()->as, ureq, clockid, abs, &deadline);
+	if (err)
+		return err;
+	return sleep_report(deadline, abs ? 0 : urem);
+}
+
+SYSCALL_DEFINE2(clock_gettime, long, clockid, unsigned long, uts)
+{
+	struct timespec ts;
+	long err = clock_now(clockid, &ts);
+	if (err)
+		return err;
+	return copy_to_user(current_process()->as, uts, &ts, sizeof ts) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE2(clock_getres, long, clockid, unsigned long, uts)
+{
+	struct timespec ts;
+	long err = clock_resolution(clockid, &ts);
+	if (err || !uts)
+		return err;
+	return copy_to_user(current_process()->as, uts, &ts, sizeof ts) ? -EFAULT : 0;
+}
+
+/* The time zone is always UTC. */
+SYSCALL_DEFINE2(gettimeofday, unsigned long, utv, unsigned long, utz)
+{
+	struct addrspace *as = current_process()->as;
+	if (utv) {
+		struct timespec ts;
+		clock_now(CLOCK_REALTIME, &ts);
+		struct timeval tv = { ts.tv_sec, ts.tv_nsec / 1000 };
+		if (copy_to_user(as, utv, &tv, sizeof tv))
+			return -EFAULT;
+	}
+	struct timezone tz = { 0, 0 };
+	if (utz && copy_to_user(as, utz, &tz, sizeof tz))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE0(sched_yield)
+{
 	sched_yield();
 	return 0;
 }

@@ -1,8 +1,10 @@
 /* The system-call table. */
 #include "kernel/syscall/syscall.h"
+#include "kernel/syscall/unimplemented.h"
 #include "kernel/trace/trace.h"
 #include "kernel/proc/thread.h"
 #include "kernel/sched/sched.h"
+#include "kernel/signal/signal.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
 
@@ -14,8 +16,8 @@ static const syscall_fn table[] = {
 
 static inline long syscall_call(const struct trap_context *tc, unsigned long nr)
 {
-	if (nr >= sizeof table / sizeof table[0] || !table[nr])
-		return -ENOSYS;
+	if (__builtin_expect(nr >= sizeof table / sizeof table[0] || !table[nr], 0))
+		return syscall_unimplemented();
 	return table[nr](tc_arg(tc, 0), tc_arg(tc, 1), tc_arg(tc, 2),
 			 tc_arg(tc, 3), tc_arg(tc, 4), tc_arg(tc, 5));
 }
@@ -30,7 +32,10 @@ static void syscall_dispatch_traced(struct trap_context *tc)
 	trace_event(TRACE_SYSCALL_ENTER, nr, 0);
 	long r = syscall_call(tc, nr);
 	trace_event(TRACE_SYSCALL_EXIT, nr, (unsigned long)r);
-	tc_set_return(current_thread()->tc, r);
+	struct thread *t = current_thread();
+	if (r == -EINTR)
+		signal_syscall_interrupted(t, nr, tc_arg(t->tc, 0));
+	tc_set_return(t->tc, r);
 }
 
 void syscall_dispatch(struct trap_context *tc)
@@ -39,7 +44,12 @@ void syscall_dispatch(struct trap_context *tc)
 		syscall_dispatch_traced(tc);
 		return;
 	}
-	long r = syscall_call(tc, tc_syscall_nr(tc));
+	unsigned long nr = tc_syscall_nr(tc);
+	long r = syscall_call(tc, nr);
 	/* exec may have replaced the trap context: store into the current one. */
-	tc_set_return(current_thread()->tc, r);
+	struct thread *t = current_thread();
+	/* a0 still holds the call's first argument, for a restart. */
+	if (__builtin_expect(r == -EINTR, 0))
+		signal_syscall_interrupted(t, nr, tc_arg(t->tc, 0));
+	tc_set_return(t->tc, r);
 }

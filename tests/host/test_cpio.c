@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "kernel/proc/cpio.h"
+#include "guarded.h"
 #include "tap.h"
 
 /* The reader's errors (include/dakota/syscall.h's values; that header is
@@ -36,47 +37,6 @@
 
 static unsigned char arc[8192];
 static size_t arc_len;
-
-/* ---- Inputs with nothing readable after them ---- */
-
-#define GUARDED_MAX (16 * 1024)
-static unsigned char *guarded_area;   /* GUARDED_MAX bytes, then no access */
-
-/* A copy of n bytes that ends where the inaccessible page begins. */
-static const void *guarded_copy(const void *p, size_t n)
-{
-	if (!guarded_area) {
-		size_t page = (size_t)sysconf(_SC_PAGESIZE);
-		unsigned char *m = mmap(NULL, GUARDED_MAX + page, PROT_READ | PROT_WRITE,
-					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m == MAP_FAILED || mprotect(m + GUARDED_MAX, page, PROT_NONE)) {
-			printf("Bail out! cannot map the guard page\n");
-			exit(1);
-		}
-		guarded_area = m;
-	}
-	unsigned char *dst = guarded_area + GUARDED_MAX - n;
-	memcpy(dst, p, n);
-	return dst;
-}
-
-/* A fault means the reader went outside its input: say so in TAP. */
-static void on_fault(int sig)
-{
-	static const char msg[] = "Bail out! fault (SIGSEGV/SIGBUS) in the reader, "
-				  "after the last check printed\n";
-	(void)sig;
-	if (write(STDOUT_FILENO, msg, sizeof msg - 1) < 0)
-		_exit(2);
-	_exit(1);
-}
-
-static void catch_faults(void)
-{
-	setvbuf(stdout, NULL, _IOLBF, 0);   /* whole lines out before a fault */
-	signal(SIGSEGV, on_fault);
-	signal(SIGBUS, on_fault);
-}
 
 /* arc[0, arc_len) as the reader sees it: the same bytes, guarded. */
 static const unsigned char *view;
@@ -461,7 +421,7 @@ static void test_find_errors(void)
 
 int main(void)
 {
-	catch_faults();
+	catch_faults("the reader");
 	test_iteration();
 	test_trailer_stops();
 	test_end_without_trailer();

@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include "arch/riscv/fdt.h"
 #include "test_fdt_data.h"   /* VIRT_SMP4_DTB: the data file's path */
+#include "guarded.h"
 #include "tap.h"
 
 #define EINVAL_RET (-22)
@@ -60,47 +61,6 @@ static union {
 static unsigned char *const blob = blob_store.bytes;
 static size_t blob_len;
 static bool struct_last;   /* lay the structure block out after the strings */
-
-/* ---- Inputs with nothing readable after them ---- */
-
-#define GUARDED_MAX (64 * 1024)
-static unsigned char *guarded_area;   /* GUARDED_MAX bytes, then no access */
-
-/* A copy of n bytes that ends where the inaccessible page begins. */
-static const void *guarded_copy(const void *p, size_t n)
-{
-	if (!guarded_area) {
-		size_t page = (size_t)sysconf(_SC_PAGESIZE);
-		unsigned char *m = mmap(NULL, GUARDED_MAX + page, PROT_READ | PROT_WRITE,
-					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m == MAP_FAILED || mprotect(m + GUARDED_MAX, page, PROT_NONE)) {
-			printf("Bail out! cannot map the guard page\n");
-			exit(1);
-		}
-		guarded_area = m;
-	}
-	unsigned char *dst = guarded_area + GUARDED_MAX - n;
-	memcpy(dst, p, n);
-	return dst;
-}
-
-/* A fault means the parser read outside its input: say so in TAP. */
-static void on_fault(int sig)
-{
-	static const char msg[] = "Bail out! fault (SIGSEGV/SIGBUS) in the parser, "
-				  "after the last check printed\n";
-	(void)sig;
-	if (write(STDOUT_FILENO, msg, sizeof msg - 1) < 0)
-		_exit(2);
-	_exit(1);
-}
-
-static void catch_faults(void)
-{
-	setvbuf(stdout, NULL, _IOLBF, 0);   /* whole lines out before a fault */
-	signal(SIGSEGV, on_fault);
-	signal(SIGBUS, on_fault);
-}
 
 static void put_be32(unsigned char *p, uint32_t v)
 {
@@ -1106,7 +1066,7 @@ static void test_hostile(void)
 
 int main(void)
 {
-	catch_faults();
+	catch_faults("the parser");
 	test_virt_like();
 	test_one_one_cells();
 	test_default_cells();

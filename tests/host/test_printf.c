@@ -77,6 +77,7 @@ static void test_integers(void)
 	SAME("%llu %llx %llo", ULLONG_MAX, ULLONG_MAX, ULLONG_MAX);
 	SAME("%zu %zx", SIZE_MAX, (size_t)4096);
 	SAME("%zd %zd", (ptrdiff_t)-5, PTRDIFF_MIN);
+	SAME("%td %tx %jd %ju", (ptrdiff_t)-7, (ptrdiff_t)255, INTMAX_MIN, UINTMAX_MAX);
 	SAME("%hd %hu", 70000, 70000);
 	SAME("%hd", -32768);
 	SAME("%hhd %hhu %hhx", 300, 300, 511);

@@ -685,6 +685,25 @@ def session_lines(log, cuts, dropped=None, noise=True):
     return out
 
 
+class ExactOutputs(unittest.TestCase):
+    """Every output of the one-hart sample, byte for byte, as the tool wrote
+    it when it was one file: a refactoring of the package must keep them.
+    A deliberate change of an output rewrites these files (expected/)."""
+
+    def outputs(self):
+        an = trace.Analysis(trace.parse_log(sample("sample-1hart.log")).dumps[-1],
+                            trace.load_syscall_names())
+        return {"txt": trace.summary(an), "json": trace.chrome_trace(an),
+                "svg": trace.render_svg(an), "ftrace.txt": trace.ftrace_text(an)}
+
+    def test_each_output_is_unchanged(self):
+        for ext, text in self.outputs().items():
+            with self.subTest(output=ext):
+                path = os.path.join(HERE, "expected", "sample-1hart." + ext)
+                with open(path, encoding="utf-8") as f:
+                    self.assertEqual(text, f.read())
+
+
 class MultiDrain(unittest.TestCase):
     """A hart drains its buffer each time it fills: several #TR runs per
     hart, ended by #TRF, seq carrying on across them."""

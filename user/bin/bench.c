@@ -28,6 +28,7 @@
 #include <syscall.h>
 #include <thread.h>
 #include <time.h>
+#include <dakota/signal.h>
 
 #define CONTENDERS      4     /* threads in the contended mutex benchmarks */
 #define WORKERS         8     /* threads of the parallel workload (the most) */
@@ -128,6 +129,48 @@ static long run_null_syscall(long n, struct result *r)
 	r->ns = time_ns() - t0;
 	r->ops = n;
 	return 0;
+}
+
+/* ---- futex wake with no waiter ---- */
+
+static long run_futex_wake_nowaiter(long n, struct result *r)
+{
+	static uint32_t word;
+	long t0 = time_ns();
+	for (long i = 0; i < n; i++)
+		futex(&word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, 0);
+	r->ns = time_ns() - t0;
+	r->ops = n;
+	return 0;
+}
+
+/* ---- signal to oneself ---- */
+
+static volatile long signal_hits;
+
+static void count_signal(int sig, void *info, void *uc)
+{
+	(void)sig, (void)info, (void)uc;
+	signal_hits++;
+}
+
+/* kill(self, SIGUSR1) with an SA_SIGINFO handler: the send, the frame,
+ * the handler and rt_sigreturn (Linux riscv64 ABI, <dakota/signal.h>). */
+static long run_signal_self(long n, struct result *r)
+{
+	struct k_sigaction act = { (unsigned long)count_signal, SA_SIGINFO, 0 }, old;
+	long err = syscall4(SYS_rt_sigaction, SIGUSR1, (long)&act, (long)&old, SIGSET_SIZE);
+	if (err)
+		return err;
+	long pid = getpid();
+	signal_hits = 0;
+	long t0 = time_ns();
+	for (long i = 0; i < n; i++)
+		syscall2(SYS_kill, pid, SIGUSR1);
+	r->ns = time_ns() - t0;
+	r->ops = n;
+	syscall4(SYS_rt_sigaction, SIGUSR1, (long)&old, 0, SIGSET_SIZE);
+	return signal_hits == n ? 0 : -EINTR;
 }
 
 /* ---- thread yield-switch ---- */
@@ -614,6 +657,10 @@ static long run_parallel4(long n, struct result *r)
 static const struct bench benches[] = {
 	{ "null_syscall", 200000, 20000, run_null_syscall,
 	  "getppid(): trap in, dispatch, trap out" },
+	{ "futex_wake_nowaiter", 200000, 20000, run_futex_wake_nowaiter,
+	  "FUTEX_WAKE|FUTEX_PRIVATE_FLAG of a word nobody waits on" },
+	{ "signal_self", 50000, 5000, run_signal_self,
+	  "kill(self, SIGUSR1) with an SA_SIGINFO handler: deliver + sigreturn" },
 	{ "yield_switch", 20000, 2000, run_yield_switch,
 	  "two threads of one process call sched_yield in turn (per yield)" },
 	{ "pipe_roundtrip", 10000, 1000, run_pipe_roundtrip,

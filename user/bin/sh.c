@@ -10,12 +10,19 @@
  *
  * The shell may be the first process, which inherits every orphan, so before
  * each prompt it reaps all finished children, reporting its own background
- * jobs and silently collecting the rest. */
+ * jobs and silently collecting the rest.
+ *
+ * Ctrl-C: the console sends SIGINT to every process (there is one console
+ * session and no job control). The shell ignores SIGINT and SIGQUIT; a
+ * foreground program gets them back at their defaults, so Ctrl-C ends it;
+ * a background program keeps them ignored, as POSIX shells without job
+ * control leave asynchronous lists. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syscall.h>
+#include <dakota/signal.h>
 
 #define LINE_MAX    1024
 #define MAX_TOKENS  128
@@ -387,14 +394,24 @@ static void move_fd(int from, int to)
 	}
 }
 
+static void set_action(int sig, unsigned long handler)
+{
+	struct k_sigaction act = { handler, 0, 0 };
+	syscall4(SYS_rt_sigaction, sig, (long)&act, 0, SIGSET_SIZE);
+}
+
 /* In a child: replaces the process with the program, or dies saying why. */
 _Noreturn static void exec_stage(const struct stage *st)
 {
 	long r = execv(st->argv[0], (char *const *)st->argv);
+	const char *why = r == -ENOEXEC ? "not an executable this kernel can run" :
+			  r == -E2BIG ? "argument list too long" :
+			  r == -ENOMEM ? "out of memory" : "error";
 	if (r == -ENOENT)
 		dprintf(2, "sh: %s: program not found\n", st->argv[0]);
 	else
-		dprintf(2, "sh: %s: cannot run: error %ld\n", st->argv[0], r);
+		dprintf(2, "sh: %s: cannot execute: %s (%ld)\n", st->argv[0], why, r);
+	/* The statuses of POSIX shells: 127 not found, 126 found but not run. */
 	exit(r == -ENOENT ? 127 : 126);
 }
 
@@ -438,6 +455,10 @@ static void run_command(const struct command *cmd)
 			if (i < npipes)
 				move_fd(pipes[i][1], 1);
 			close_pipes(pipes, npipes);
+			if (!cmd->background) {
+				set_action(SIGINT, SIG_DFL);
+				set_action(SIGQUIT, SIG_DFL);
+			}
 			exec_stage(&cmd->stages[i]);
 		}
 		pids[started] = (int)pid;
@@ -505,6 +526,8 @@ int main(int argc, char **argv)
 		reap_finished();
 		return last_status;
 	}
+	set_action(SIGINT, SIG_IGN);
+	set_action(SIGQUIT, SIG_IGN);
 	static char line[LINE_MAX];
 	for (;;) {
 		reap_finished();

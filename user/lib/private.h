@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include "lib/format.h"
 
 /* fork() takes these around clone so the child does not inherit a lock held
  * by a thread that does not exist in it. Order: malloc, then stdout. */
@@ -19,6 +20,7 @@ void stdout_flush_pending(void);
  * counted, not stored) or a file descriptor (the buffer is written out
  * whenever it fills, and by sink_flush). */
 struct sink {
+	struct format_sink base;  /* first: the engine hands this back */
 	char *buf;
 	size_t cap;
 	size_t pos;          /* bytes waiting in buf */

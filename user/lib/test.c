@@ -18,6 +18,13 @@ static void start_locked(void)
 	}
 }
 
+void test_plan(void)
+{
+	spin_lock(&test_lock);
+	start_locked();
+	spin_unlock(&test_lock);
+}
+
 /* Called with test_lock held: prints one result line. */
 static void result_locked(int ok, const char *file, int line, const char *msg)
 {

@@ -12,20 +12,7 @@
 
 #include "../synctests/testutil.h"
 #include <time.h>
-
-/* Reads exactly n bytes unless the pipe reaches end-of-file first; the
- * number of bytes read. */
-static inline long read_full(int fd, void *buf, unsigned long n)
-{
-	unsigned long got = 0;
-	while (got < n) {
-		long r = read(fd, (char *)buf + got, n - got);
-		if (r <= 0)
-			break;
-		got += (unsigned long)r;
-	}
-	return (long)got;
-}
+#include <io.h>
 
 /* pipe, then fork: in the child (return 0) and in the parent (the child's
  * pid) fds holds both ends, to close as each side needs. A negative errno

@@ -27,7 +27,8 @@
  * Exact checks on the way (counted, must be 0): an unknown call number gives
  * -ENOSYS; clock_gettime / kstat into memory that cannot be written (the
  * text, the trampoline, a trap-context page, below the program, above user
- * space), and futex WAIT / WAKE on an aligned word there, give -EFAULT; poweroff from a non-init process gives -EPERM.
+ * space), and futex WAIT / shared WAKE on an aligned word there other than
+ * the (readable) text, give -EFAULT; poweroff from a non-init process gives -EPERM.
  * Then: the master saw CALLS calls, and the kernel's counters are back.
  *
  * A system call added to the kernel must be added to valid_calls (with an
@@ -87,17 +88,49 @@ static const long valid_calls[] = {
 	SYS_semaphore_create, SYS_semaphore_up, SYS_semaphore_down,
 	SYS_condvar_create, SYS_condvar_signal, SYS_condvar_wait, SYS_futex,
 	SYS_thread_list, SYS_kstat, SYS_programs, SYS_poweroff,
+	SYS_mprotect, SYS_madvise, SYS_mremap, SYS_msync, SYS_mlock, SYS_munlock,
+	SYS_mincore,
 	/* cheap and harmless: more of them */
 	SYS_getpid, SYS_gettid, SYS_sched_yield, SYS_clock_gettime,
 	SYS_mutex_create, SYS_mutex_lock, SYS_mutex_unlock, SYS_semaphore_up,
 	SYS_condvar_signal, SYS_mmap, SYS_munmap, SYS_pipe2, SYS_close, SYS_write,
 	SYS_futex,
+	/* Linux calls (docs/linux-abi.md); recipes in linux_recipe */
+	SYS_readv, SYS_writev, SYS_pread64, SYS_pwrite64, SYS_lseek, SYS_ioctl, SYS_fcntl,
+	SYS_fstat, SYS_newfstatat, SYS_statx, SYS_openat, SYS_readlinkat, SYS_faccessat,
+	SYS_faccessat2, SYS_getcwd, SYS_chdir, SYS_clock_getres, SYS_clock_nanosleep,
+	SYS_gettimeofday, SYS_times, SYS_getrusage, SYS_prlimit64, SYS_getrlimit,
+	SYS_setrlimit, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_setgid, SYS_getresuid,
+	SYS_getresgid, SYS_getgroups, SYS_getpgid, SYS_setpgid, SYS_getsid, SYS_setsid,
+	SYS_umask, SYS_uname, SYS_sysinfo, SYS_reboot, SYS_membarrier, SYS_getrandom,
+	SYS_prctl, SYS_ppoll, SYS_pselect6,
 };
 #define VALID_CALLS (long)(sizeof valid_calls / sizeof valid_calls[0])
 
-static int is_known(long nr)
+/* Signal calls: known, so not expected to be -ENOSYS, but not fuzzed with
+ * random arguments: handlers at random addresses, signals to random pids
+ * (init among them) or waits without end would end the run, not test it.
+ * The mask, pending and altstack calls are fuzzed. */
+static const long unfuzzed_signal_calls[] = {
+	SYS_rt_sigaction, SYS_rt_sigreturn, SYS_rt_sigsuspend, SYS_rt_sigtimedwait,
+	SYS_ppoll, SYS_setitimer, SYS_tkill, SYS_tgkill, SYS_rt_sigqueueinfo,
+	SYS_rt_tgsigqueueinfo,
+};
+
+static int is_unfuzzed(long nr)
 {
 	if (nr == SYS_exit_group || nr == SYS_trace_ctl)
+		return 1;
+	for (unsigned i = 0; i < sizeof unfuzzed_signal_calls / sizeof unfuzzed_signal_calls[0]; i++)
+		if (unfuzzed_signal_calls[i] == nr)
+			return 1;
+	return 0;
+}
+
+static int is_known(long nr)
+{
+	if (is_unfuzzed(nr) || nr == SYS_rt_sigprocmask || nr == SYS_rt_sigpending ||
+	    nr == SYS_sigaltstack || nr == SYS_getitimer)
 		return 1;
 	/* Implemented, and reached only through random numbers: kept out of
 	 * valid_calls so that the call sequence of a given seed stays what it
@@ -204,6 +237,71 @@ static void count(long *field)
 	__atomic_add_fetch(field, 1, __ATOMIC_RELAXED);
 }
 
+/* An iovec array of two entries in the arg area (or a bad pointer). */
+static long any_iovec(unsigned long *rng)
+{
+	if (rng_below(rng, 8) == 0)
+		return (long)any_pointer(rng);
+	unsigned long *v = (unsigned long *)(fz.arg_area + 16 * rng_below(rng, 64));
+	for (int i = 0; i < 2; i++) {
+		v[2 * i] = any_pointer(rng);
+		v[2 * i + 1] = rng_below(rng, 300);
+	}
+	return (long)v;
+}
+
+/* Arguments for the Linux calls whose random ones could end the run: the
+ * report pipe stays out of reach, sleeps stay short, writes small. */
+static void linux_recipe(long nr, long *a, unsigned long *rng)
+{
+	static const long ioctls[] = { 0x5401, 0x5402, 0x5413, 0x5414, 0x541B, 0x5421, 0x5451 };
+	switch (nr) {
+	case SYS_readv:
+	case SYS_writev:
+		a[0] = any_fd(rng);
+		a[1] = any_iovec(rng);
+		a[2] = rng_below(rng, 4) ? (long)rng_below(rng, 3) : any_int(rng);
+		break;
+	case SYS_ioctl:
+		a[0] = any_fd(rng);
+		a[1] = rng_below(rng, 4) ? ioctls[rng_below(rng, 7)] : any_int(rng);
+		a[2] = (long)any_pointer(rng);
+		break;
+	case SYS_fcntl:
+	case SYS_pread64:
+	case SYS_pwrite64:
+	case SYS_lseek:
+	case SYS_fstat:
+		a[0] = any_fd(rng);
+		if (nr == SYS_fcntl && rng_below(rng, 4))
+			a[1] = rng_below(rng, 5) ? (long)rng_below(rng, 5) : 1030;
+		break;
+	case SYS_clock_nanosleep:
+		a[0] = (long)rng_below(rng, 12);
+		a[1] = (long)rng_below(rng, 2);       /* TIMER_ABSTIME: long past */
+		a[2] = (long)sleep_request(rng);
+		a[3] = (long)any_pointer(rng);
+		break;
+	case SYS_ppoll:
+		a[0] = (long)any_pointer(rng);
+		a[1] = (long)rng_below(rng, 4);
+		a[2] = (long)sleep_request(rng);
+		break;
+	case SYS_pselect6:
+		a[0] = (long)rng_below(rng, 20);
+		a[1] = (long)any_pointer(rng);
+		a[2] = a[3] = 0;
+		a[4] = (long)sleep_request(rng);
+		break;
+	case SYS_getrandom:
+		a[0] = (long)any_pointer(rng);
+		a[1] = (long)rng_below(rng, 5000);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Makes one random call. Only fuzzing threads call this, never a main
  * thread, so a SYS_exit ends just the one thread. */
 static void fuzz_one(unsigned long *rng)
@@ -221,7 +319,7 @@ static void fuzz_one(unsigned long *rng)
 				count(&fz.rep.enosys_wrong);
 			return;
 		}
-		if (nr == SYS_exit_group || nr == SYS_trace_ctl)
+		if (is_unfuzzed(nr))
 			return;
 	}
 	switch (nr) {
@@ -268,6 +366,9 @@ static void fuzz_one(unsigned long *rng)
 		if (a[0] == fz.worker_pid)
 			return;
 		a[1] = rng_below(rng, 3) == 0 ? SIGKILL : rng_below(rng, 2) ? 0 : any_int(rng);
+		/* A stopped worker would never end (nobody continues it). */
+		if (a[1] >= 19 && a[1] <= 22)     /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+			a[1] = SIGKILL;
 		break;
 	case SYS_setuid:
 		a[0] = rng_below(rng, 2) ? (long)rng_below(rng, 3) : any_int(rng);
@@ -282,6 +383,21 @@ static void fuzz_one(unsigned long *rng)
 		a[0] = (long)(rng_below(rng, 2) ? any_pointer(rng) :
 			      fz.maps[rng_below(rng, MAX_MAPS)] & ~4095UL);
 		a[1] = rng_below(rng, 2) ? (long)(4096 * rng_below(rng, 64)) : any_int(rng);
+		break;
+	case SYS_mprotect:
+	case SYS_madvise:
+	case SYS_mremap:
+		/* Mostly the fuzz's own mappings, so that regions get split. */
+		a[0] = (long)(rng_below(rng, 4) ? fz.maps[rng_below(rng, MAX_MAPS)] & ~4095UL :
+			      any_pointer(rng));
+		a[1] = rng_below(rng, 4) ? (long)(4096 * rng_below(rng, 64)) : any_int(rng);
+		if (nr == SYS_mprotect)
+			a[2] = rng_below(rng, 8);
+		else if (nr == SYS_madvise)
+			a[2] = rng_below(rng, 2) ? 4 /* MADV_DONTNEED */ : (long)rng_below(rng, 24);
+		else
+			a[2] = (long)(4096 * (1 + rng_below(rng, 64)));
+		a[3] = (long)rng_below(rng, 4);
 		break;
 	case SYS_mmap:
 		a[0] = rng_below(rng, 8) ? 0 : (long)any_pointer(rng);
@@ -334,8 +450,13 @@ static void fuzz_one(unsigned long *rng)
 		break;
 	case SYS_futex:
 		if (rng_below(rng, 4) == 0) {
-			/* exact: a word that cannot be written is -EFAULT */
-			a[0] = (long)(unwritable(rng) & ~3UL);
+			/* exact: a word that cannot be read is -EFAULT (a wait
+			 * only reads, as on Linux: text would be fine) */
+			unsigned long w;
+			do
+				w = unwritable(rng);
+			while (w >= (unsigned long)&unwritable && w < (unsigned long)&unwritable + 512);
+			a[0] = (long)(w & ~3UL);
 			a[1] = rng_below(rng, 2) ? FUTEX_WAKE : FUTEX_WAIT | FUTEX_PRIVATE_FLAG;
 			a[3] = 0;
 			if (raw(nr, a) != -EFAULT)
@@ -371,6 +492,7 @@ static void fuzz_one(unsigned long *rng)
 			count(&fz.rep.poweroff_wrong);
 		return;
 	default:
+		linux_recipe(nr, a, rng);
 		break;
 	}
 	long r = raw(nr, a);

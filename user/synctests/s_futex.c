@@ -1,7 +1,9 @@
 /* s_futex: the futex system call (98), FUTEX_WAIT and FUTEX_WAKE.
  *
- * Errors: a value mismatch is -EAGAIN; NULL, a kernel address, an address
- * above the user range and a read-only page (.rodata) are -EFAULT; a
+ * Errors (Linux's): a value mismatch is -EAGAIN; a WAIT on NULL, a kernel
+ * address or an address above the user range is -EFAULT, a read-only page
+ * (.rodata) is read; a private WAKE checks only that the address is in the
+ * user range, a shared one that it is mapped; a
  * misaligned word is -EINVAL; other ops are -ENOSYS; a WAKE with no waiters
  * returns 0. Timeouts: a zero or short relative timeout ends the wait with
  * -ETIMEDOUT; a malformed timespec is -EINVAL, an unreadable one -EFAULT.
@@ -38,22 +40,30 @@ static void error_cases(void)
 	CHECK_EQ(futex(&w, FUTEX_WAKE, 1, 0), 0, "WAKE with no waiters returns 0");
 	CHECK_EQ(futex(&w, OP_WAKE, 100, 0), 0, "... also with FUTEX_PRIVATE_FLAG");
 	CHECK_EQ(futex(0, OP_WAIT, 0, 0), -EFAULT, "WAIT on NULL is -EFAULT");
-	CHECK_EQ(futex(0, OP_WAKE, 1, 0), -EFAULT, "WAKE on NULL is -EFAULT");
+	CHECK_EQ(futex(0, FUTEX_WAKE, 1, 0), -EFAULT, "shared WAKE on NULL is -EFAULT");
+	CHECK_EQ(futex(0, OP_WAKE, 1, 0), 0,
+		 "private WAKE on NULL is 0: the address is only a key (as Linux)");
+	CHECK_EQ(futex((uint32_t *)0xffffffc000000000UL, OP_WAKE, 1, 0), -EFAULT,
+		 "private WAKE on a kernel-half address is -EFAULT");
 	CHECK_EQ(futex((uint32_t *)0x80200000UL, OP_WAIT, 0, 0), -EFAULT,
 		 "WAIT on the kernel's image address is -EFAULT");
 	CHECK_EQ(futex((uint32_t *)0xffffffc000000000UL, OP_WAIT, 0, 0), -EFAULT,
 		 "WAIT on a kernel-half address is -EFAULT");
-	CHECK_EQ(futex((uint32_t *)&ro_word, OP_WAIT, 7, 0), -EFAULT,
-		 "WAIT on a read-only word (.rodata) is -EFAULT, even when it matches");
-	CHECK_EQ(futex((uint32_t *)"abcd", OP_WAKE, 1, 0), -EFAULT,
-		 "WAKE on a string literal is -EFAULT");
+	struct timespec now = { 0, 0 };
+	CHECK_EQ(futex((uint32_t *)&ro_word, OP_WAIT, 8, 0), -EAGAIN,
+		 "WAIT on a read-only word (.rodata) reads it: -EAGAIN on a mismatch");
+	CHECK_EQ(futex((uint32_t *)&ro_word, OP_WAIT, 7, &now), -ETIMEDOUT,
+		 "... and sleeps (here: times out at once) when it matches");
+	CHECK_EQ(futex((uint32_t *)&ro_word, FUTEX_WAKE, 1, 0), 0,
+		 "WAKE on a read-only word is 0");
 	CHECK_EQ(futex((uint32_t *)((char *)&w + 1), OP_WAIT, 5, 0), -EINVAL,
 		 "a misaligned word is -EINVAL");
 	CHECK_EQ(futex((uint32_t *)((char *)&w + 2), OP_WAKE, 1, 0), -EINVAL,
 		 "... for WAKE too");
 	CHECK_EQ(futex(&w, 2, 0, 0), -ENOSYS, "op 2 (FUTEX_FD) is -ENOSYS");
-	CHECK_EQ(futex(&w, 9 | FUTEX_PRIVATE_FLAG, 0, 0), -ENOSYS,
-		 "op 9 (WAIT_BITSET) is -ENOSYS");
+	CHECK_EQ(syscall6(SYS_futex, (long)&w, 9 | FUTEX_PRIVATE_FLAG, 5, 0, 0, 0), -EINVAL,
+		 "op 9 (WAIT_BITSET) with bitset 0 is -EINVAL");
+	CHECK_EQ(futex(&w, 6, 0, 0), -ENOSYS, "op 6 (LOCK_PI) is -ENOSYS");
 	CHECK_EQ(futex(&w, -1, 0, 0), -ENOSYS, "op -1 is -ENOSYS");
 	CHECK_EQ(w, 5, "the word was never changed by the kernel");
 }
@@ -81,7 +91,8 @@ static void timeout_cases(void)
 		CHECK_EQ(munmap(page, 4096), 0, "munmap the page");
 		CHECK_EQ(futex(fresh, OP_WAIT, 0, &zero), -EFAULT,
 			 "WAIT on the unmapped page is -EFAULT");
-		CHECK_EQ(futex(fresh, OP_WAKE, 1, 0), -EFAULT, "WAKE on it is -EFAULT");
+		CHECK_EQ(futex(fresh, FUTEX_WAKE, 1, 0), -EFAULT, "shared WAKE on it is -EFAULT");
+		CHECK_EQ(futex(fresh, OP_WAKE, 1, 0), 0, "private WAKE on it is 0 (a key only)");
 	}
 	CHECK_EQ(futex(&w, OP_WAIT, 0, &bad_nsec), -EINVAL, "tv_nsec of 1e9 is -EINVAL");
 	CHECK_EQ(futex(&w, OP_WAIT, 0, &negative), -EINVAL, "a negative tv_sec is -EINVAL");

@@ -26,7 +26,8 @@ static void sleep_at_least(long ms)
 	long slept = t1 - t0, want = ms * 1000000L;
 	CHECK_EQ(r, 0, "nanosleep returns 0");
 	CHECK(slept >= want, "a %ld ms sleep lasts at least %ld ms (%ld ns)", ms, ms, slept);
-	CHECK(rem.tv_sec == 0 && rem.tv_nsec == 0, "rem is zero after a full sleep");
+	CHECK(rem.tv_sec == 99 && rem.tv_nsec == 99,
+	      "rem is untouched after a full sleep (Linux writes it only when interrupted)");
 	test_note("%ld ms sleep: overshoot %ld us", ms, (slept - want) / 1000);
 }
 
@@ -40,7 +41,7 @@ static void bad_arguments(void)
 	CHECK_EQ(nanosleep((struct timespec *)8, 0), -EFAULT, "unmapped request is -EFAULT");
 	struct timespec zero = { 0, 0 };
 	CHECK_EQ(nanosleep(&zero, 0), 0, "a zero sleep returns 0");
-	CHECK_EQ(clock_gettime(7, &zero), -EINVAL, "clock_gettime of an unknown clock is -EINVAL");
+	CHECK_EQ(clock_gettime(100, &zero), -EINVAL, "clock_gettime of an unknown clock is -EINVAL");
 	CHECK_EQ(clock_gettime(CLOCK_MONOTONIC, (struct timespec *)8), -EFAULT,
 		 "clock_gettime into unmapped memory is -EFAULT");
 }

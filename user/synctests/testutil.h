@@ -44,17 +44,6 @@ static inline unsigned long rng_below(unsigned long *state, unsigned long n)
 	return n ? rng_next(state) % n : 0;
 }
 
-/* Touches a generous stretch of stack once, so that later, deeper calls
- * (printf, test_check) fault in no new stack page between two kstat
- * snapshots and show up as a leak that is not one. */
-static inline void warm_stack(void)
-{
-	volatile char buf[24 * 1024];
-	for (unsigned long i = 0; i < sizeof buf; i += 512)
-		buf[i] = (char)i;
-	(void)buf[0];
-}
-
 /* The kernel's counters; bails out if the call itself fails, since every
  * leak check after it would be meaningless. */
 static inline struct kstat kstat_now(void)

@@ -145,11 +145,7 @@ static void run_case(const char *what, int (*fn)(void *), int code, struct kstat
 int main(void)
 {
 	TEST_PLAN();
-	long warm = fork();
-	if (warm == 0)
-		exit(0);
-	wait_status(warm);
-	struct kstat start = kstat_now();
+	struct kstat start = kstat_after_warm_fork();
 	run_case("main thread_exit(42) with spinning siblings", main_thread_exit, 42, &start);
 	run_case("main returns 43 with spinning siblings", main_returns, 43, &start);
 	run_case("a sibling calls exit(44)", sibling_exit_group, 44, &start);

@@ -140,11 +140,7 @@ static void run_case(const char *what, int (*fn)(void *), long kind, long want,
 int main(void)
 {
 	TEST_PLAN();
-	long warm = fork();
-	if (warm == 0)
-		exit(0);
-	wait_status(warm);
-	struct kstat start = kstat_now();
+	struct kstat start = kstat_after_warm_fork();
 	run_case("store to NULL in a thread, main joining", one_thread_faults, 0, SIGSEGV, &start);
 	run_case("illegal instruction in a thread, main joining", one_thread_faults, 1, SIGILL,
 		 &start);

@@ -185,11 +185,7 @@ static void test_exec(void)
 int main(void)
 {
 	TEST_PLAN();
-	long warm = fork();
-	if (warm == 0)
-		exit(0);
-	wait_status(warm);
-	struct kstat start = kstat_now();
+	struct kstat start = kstat_after_warm_fork();
 	test_fork_from_main();
 	test_fork_from_secondary();
 	test_exec();

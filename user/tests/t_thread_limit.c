@@ -118,11 +118,7 @@ static long limit_child(long *v, void *arg)
 int main(void)
 {
 	TEST_PLAN();
-	long warm = fork();
-	if (warm == 0)
-		exit(0);
-	wait_status(warm);
-	struct kstat start = kstat_now();
+	struct kstat start = kstat_after_warm_fork();
 
 	struct report r;
 	run_reporting(limit_child, NULL, &r);

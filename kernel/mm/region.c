@@ -1,0 +1,157 @@
+/* The sorted region list of an address space (region.h). */
+#include "kernel/mm/region.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/shm.h"
+#include <dakota/syscall.h>
+
+static inline struct region *region_of(struct list_node *n)
+{
+	return list_entry(n, struct region, link);
+}
+
+struct region *region_find(struct addrspace *as, unsigned long va)
+{
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
+		struct region *r = region_of(pos);
+		if (va < r->start)
+			return NULL;
+		if (va < r->end)
+			return r;
+	}
+	return NULL;
+}
+
+bool region_overlaps(struct addrspace *as, unsigned long start, unsigned long end)
+{
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
+		struct region *r = region_of(pos);
+		if (r->start >= end)
+			return false;
+		if (start < r->end)
+			return true;
+	}
+	return false;
+}
+
+bool region_covers(struct addrspace *as, unsigned long start, unsigned long end)
+{
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
+		struct region *r = region_of(pos);
+		if (r->end <= start)
+			continue;
+		if (r->start > start)
+			return false;
+		start = r->end;
+		if (start >= end)
+			return true;
+	}
+	return start >= end;
+}
+
+static int insert(struct addrspace *as, const struct region *proto)
+{
+	if (proto->start >= proto->end || region_overlaps(as, proto->start, proto->end))
+		return -EINVAL;
+	struct region *r = kmalloc(sizeof *r);
+	if (!r)
+		return -ENOMEM;
+	*r = *proto;
+	/* Before the first region that lies above; at the end if none does. */
+	struct list_node *pos;
+	list_for_each(pos, &as->regions)
+		if (region_of(pos)->start > r->start)
+			break;
+	list_insert_between(&r->link, pos->prev, pos);
+	return 0;
+}
+
+int region_insert(struct addrspace *as, unsigned long start, unsigned long end,
+		  unsigned perm, enum region_kind kind)
+{
+	struct region r = { .start = start, .end = end, .perm = perm, .kind = kind };
+	return insert(as, &r);
+}
+
+int region_insert_shared(struct addrspace *as, unsigned long start, unsigned long end,
+			 unsigned perm, struct shm *shm, unsigned long index)
+{
+	struct region r = { .start = start, .end = end, .perm = perm, .kind = REGION_MMAP,
+			    .shm = shm, .shm_index = index };
+	return insert(as, &r);
+}
+
+int region_split(struct addrspace *as, unsigned long at)
+{
+	struct region *r = region_find(as, at);
+	if (!r || r->start == at)
+		return 0;
+	struct region *tail = kmalloc(sizeof *tail);
+	if (!tail)
+		return -ENOMEM;
+	*tail = *r;
+	tail->start = at;
+	r->end = at;
+	if (tail->shm) {
+		shm_get(tail->shm);
+		tail->shm_index += (at - r->start) / PAGE_SIZE;
+	}
+	list_insert_between(&tail->link, &r->link, r->link.next);
+	return 0;
+}
+
+void region_drop(struct addrspace *as, unsigned long start, unsigned long end)
+{
+	struct list_node *pos, *tmp;
+	list_for_each_safe(pos, tmp, &as->regions) {
+		struct region *r = region_of(pos);
+		if (r->start >= end)
+			break;
+		if (r->start >= start && r->end <= end) {
+			list_remove(&r->link);
+			if (r->shm)
+				shm_put(r->shm);
+			kfree(r);
+		}
+	}
+}
+
+void region_merge(struct addrspace *as)
+{
+	struct list_node *pos, *tmp;
+	struct region *prev = NULL;
+	list_for_each_safe(pos, tmp, &as->regions) {
+		struct region *r = region_of(pos);
+		if (prev && prev->end == r->start && prev->perm == r->perm &&
+		    prev->kind == r->kind && prev->shm == r->shm && (!r->shm ||
+		    prev->shm_index + (prev->end - prev->start) / PAGE_SIZE == r->shm_index)) {
+			prev->end = r->end;
+			list_remove(&r->link);
+			if (r->shm)
+				shm_put(r->shm);
+			kfree(r);
+			continue;
+		}
+		prev = r;
+	}
+}
+
+unsigned long region_gap(struct addrspace *as, unsigned long len,
+			 unsigned long lo, unsigned long hi)
+{
+	unsigned long cursor = lo;
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
+		struct region *r = region_of(pos);
+		if (r->end <= cursor)
+			continue;
+		if (r->start >= hi)
+			break;
+		if (r->start > cursor && r->start - cursor >= len)
+			return cursor;
+		cursor = r->end;
+	}
+	return cursor < hi && hi - cursor >= len ? cursor : 0;
+}

@@ -1,0 +1,45 @@
+/* The insides of open files, shared by file.c (read, write, pipes, fd
+ * table) and file_linux.c (stat, ioctl, fcntl, poll, readv). Nothing else
+ * includes this. */
+#ifndef KERNEL_PROC_FILE_PRIVATE_H
+#define KERNEL_PROC_FILE_PRIVATE_H
+
+#include <stdbool.h>
+#include "kernel/sync/spinlock.h"
+#include "kernel/sync/waitqueue.h"
+
+struct process;
+
+#define PIPE_SIZE 4096
+
+struct pipe {
+	struct spinlock lock;     /* guards everything below but ino */
+	char *buf;
+	unsigned long read_pos, write_pos;   /* free-running */
+	int readers, writers;                /* open ends */
+	struct waitqueue can_read, can_write;
+	unsigned long ino;                   /* fixed: fstat's st_ino */
+};
+
+enum file_kind { FILE_CONSOLE, FILE_PIPE_READ, FILE_PIPE_WRITE };
+
+struct file {
+	_Atomic int refs;
+	enum file_kind kind;
+	struct pipe *pipe;
+	_Atomic int status;       /* O_NONBLOCK | O_APPEND, set by fcntl */
+};
+
+/* A reference to fd's file of the calling process, or NULL. */
+struct file *file_get(int fd);
+void file_put(struct file *f);
+/* read/write on a file held by reference; `nonblock` adds to O_NONBLOCK. */
+long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool nonblock);
+long file_write_to(struct file *f, unsigned long buf, unsigned long n);
+/* Installs f (the caller's reference) at the lowest free fd >= min with
+ * fd_flags; -EMFILE if none. */
+int fd_install_from(struct process *p, struct file *f, int min, unsigned char fd_flags);
+/* A fresh inode number for a pipe. */
+unsigned long pipe_new_ino(void);
+
+#endif

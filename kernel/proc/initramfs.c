@@ -1,0 +1,75 @@
+/* The initramfs stays where the boot loader put it (its frames are
+ * reserved) and is never written: program images and init's arguments are
+ * read in place. */
+#include "kernel/proc/initramfs.h"
+#include "kernel/proc/cpio.h"
+#include "kernel/proc/initstack.h"
+#include "kernel/lib/string.h"
+#include <dakota/syscall.h>
+
+static const void *initramfs;
+static unsigned long initramfs_size;
+
+void initramfs_init(const void *start, unsigned long size)
+{
+	initramfs = start;
+	initramfs_size = size;
+}
+
+long initramfs_list(char *buf, unsigned long len)
+{
+	unsigned long cursor = 0, used = 0;
+	struct cpio_file f;
+	while (cpio_next(initramfs, initramfs_size, &cursor, &f) == 1) {
+		if (f.name_len < 5 || strncmp(f.name, "bin/", 4) || (f.mode & 0170000) != 0100000)
+			continue;
+		unsigned long n = f.name_len - 4;
+		if (used + n + 1 > len)
+			return -ERANGE;
+		memcpy(buf + used, f.name + 4, n);
+		buf[used + n] = 0;
+		used += n + 1;
+	}
+	return (long)used;
+}
+
+int initramfs_find_program(const char *path, struct cpio_file *f)
+{
+	char name[64];
+	const char *base = path;
+	if (!strncmp(base, "/bin/", 5))
+		base += 5;
+	else if (!strncmp(base, "bin/", 4))
+		base += 4;
+	if (!*base || strchr(base, '/') || strlen(base) > 50)
+		return -ENOENT;
+	strlcpy(name, "bin/", sizeof name);
+	strlcpy(name + 4, base, sizeof name - 4);
+	return cpio_find(initramfs, initramfs_size, name, f);
+}
+
+/* A file of NUL-terminated strings as a kernel strvec. */
+static int read_vector(const char *name, struct strvec *v)
+{
+	struct cpio_file f;
+	if (cpio_find(initramfs, initramfs_size, name, &f))
+		return 0;
+	const char *s = f.data;
+	if (f.size && s[f.size - 1] != 0)
+		return -EINVAL;
+	*v = (struct strvec){ .packed = s };
+	for (unsigned long i = 0; i < f.size; i++)
+		v->count += s[i] == 0;
+	return 1;
+}
+
+int initramfs_init_args(struct strvec *argv, struct strvec *envp)
+{
+	int r = read_vector("init/argv", argv);
+	if (r <= 0)
+		return r;
+	if (argv->count == 0)
+		return 0;
+	int e = read_vector("init/envp", envp);
+	return e < 0 ? e : 1;
+}

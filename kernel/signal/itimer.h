@@ -1,0 +1,24 @@
+/* ITIMER_REAL: SIGALRM to a process when its timer expires (setitimer,
+ * getitimer; glibc's alarm() is setitimer on riscv64).
+ *
+ * Armed timers are on one list guarded by proc_tree_lock, which is also
+ * what keeps their processes from being freed: a process leaves the list
+ * (itimer_release) before it becomes a zombie. The timer interrupt takes
+ * that lock only when the earliest expiry has passed. */
+#ifndef KERNEL_SIGNAL_ITIMER_H
+#define KERNEL_SIGNAL_ITIMER_H
+
+struct process;
+struct k_itimerval;
+
+/* Caller holds no spinlock. *old gets the previous setting when old != 0. */
+long itimer_set(struct process *p, const struct k_itimerval *val, struct k_itimerval *old);
+void itimer_get(struct process *p, struct k_itimerval *out);
+void itimer_release(struct process *p);
+/* From the timer interrupt: sends SIGALRM for every timer due at `now`. */
+void itimer_expire(unsigned long now);
+/* The earliest armed expiry (arch_time units), ~0 when none: the sleep
+ * queue's timer programming includes it. */
+unsigned long itimer_earliest(void);
+
+#endif

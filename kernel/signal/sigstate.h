@@ -1,0 +1,76 @@
+/* The signal state a process and each of its threads carry. Types only, so
+ * that thread.h and process.h can embed them; the operations are in
+ * kernel/signal/signal.h.
+ *
+ * Locking: everything here is guarded by the owning process's lock
+ * (p->lock, LOCK_PROCESS), for the process part and for every thread part
+ * alike, except `hint`, which is written under it and read without it
+ * (the return-to-user check and the wait-queue sleep check). Queued
+ * siginfo entries are kmalloc'd and freed under no lock. */
+#ifndef KERNEL_SIGNAL_SIGSTATE_H
+#define KERNEL_SIGNAL_SIGSTATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <dakota/signal.h>
+#include "kernel/lib/list.h"
+#include "kernel/sync/waitqueue.h"
+
+typedef uint64_t sigset_k;   /* bit sig-1 stands for signal sig */
+
+struct sigqueue_entry {
+	struct list_node link;
+	struct k_siginfo info;
+};
+
+/* Pending signals and their siginfo, oldest first. A standard signal has at
+ * most one entry (it coalesces); a real-time signal one per send. */
+struct sigpending {
+	sigset_k set;
+	struct list_node queue;        /* struct sigqueue_entry, by send order */
+};
+
+struct thread_signals {
+	sigset_k blocked;
+	struct sigpending pending;     /* thread-directed */
+	/* A signal may be deliverable (pending and not blocked) for this
+	 * thread, or an interrupted call waits to be restarted or failed. */
+	_Atomic bool hint;
+	/* rt_sigsuspend/ppoll: the mask to put back once a handler frame has
+	 * saved the temporary one (or at return, when nothing was delivered). */
+	bool restore_mask;
+	sigset_k saved_mask;
+	/* The call that returned -EINTR on the way out, for SA_RESTART:
+	 * its number + 1 (0: none) and first argument. Own thread only. */
+	unsigned long restart_nr;
+	unsigned long restart_a0;
+	k_stack_t altstack;            /* ss_flags: 0 or SS_DISABLE */
+};
+
+struct itimer_real {
+	unsigned long expires;         /* arch_time of the next SIGALRM; 0 disarmed */
+	unsigned long interval;        /* ticks; 0 one-shot */
+	struct list_node link;         /* in the itimer list (itimer.c lock) */
+};
+
+struct process_signals {
+	struct k_sigaction action[NSIG_LINUX];
+	struct sigpending pending;     /* process-directed */
+	int queued;                    /* entries queued in the process and its threads */
+	/* One entry for any of the process's pending sets, used before
+	 * kmalloc: one signal at a time (the common case) allocates nothing.
+	 * Here rather than in every set, so that struct thread stays small. */
+	bool inline_busy;
+	struct sigqueue_entry inline_entry;
+	struct itimer_real itimer;
+	/* Job control: a stop signal's default action stops every thread
+	 * until SIGCONT (or SIGKILL). stopped and stop_wq: the process lock;
+	 * the wait4 reports: proc_tree_lock (wait4 reads them under it). */
+	bool stopped;
+	struct waitqueue stop_wq;
+	int stop_report;               /* stop signal not yet seen by WUNTRACED, or 0 */
+	bool cont_report;              /* SIGCONT not yet seen by WCONTINUED */
+	bool cont_notify;              /* continued: parent's SIGCHLD still to send */
+};
+
+#endif

@@ -1,0 +1,34 @@
+/* The clocks of the Linux calls, on the `time` counter (arch_time).
+ *
+ * CLOCK_MONOTONIC, _RAW, _COARSE and BOOTTIME are the counter since boot
+ * (Dakota never suspends, so BOOTTIME equals MONOTONIC). CLOCK_REALTIME and
+ * _COARSE add the boot time read once from the RTC. The CPU-time clocks sum
+ * the run time of the thread or of the process's threads. */
+#ifndef KERNEL_SYSCALL_CLOCK_H
+#define KERNEL_SYSCALL_CLOCK_H
+
+#include <stdbool.h>
+#include <dakota/syscall.h>
+
+struct addrspace;
+
+/* Now on `clockid` into *ts; -EINVAL for an unknown clock. */
+long clock_now(long clockid, struct timespec *ts);
+/* Resolution of `clockid` into *ts; -EINVAL for an unknown clock. */
+long clock_resolution(long clockid, struct timespec *ts);
+/* tv_sec >= 0 and 0 <= tv_nsec < 10^9. */
+bool timespec_valid(const struct timespec *ts);
+/* arch_time ticks in ts (valid), saturating far beyond any real wait. */
+unsigned long timespec_to_ticks(const struct timespec *ts);
+struct timespec ticks_to_timespec(unsigned long ticks);
+/* The arch_time at which the (valid) time ts is reached: `abs` on clock
+ * `clockid` (REALTIME or a monotonic one), else ts from now. Never 0. */
+unsigned long clock_deadline(long clockid, const struct timespec *ts, bool abs);
+/* Reads a timespec from user memory and makes it a deadline as above:
+ * -EFAULT, -EINVAL (invalid timespec). */
+long clock_deadline_user(struct addrspace *as, unsigned long uts, long clockid, bool abs,
+			 unsigned long *deadline);
+/* Nanoseconds since 1970 at arch_time 0 (boot), from the RTC. */
+unsigned long clock_boot_realtime_ns(void);
+
+#endif

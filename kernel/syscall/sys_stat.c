@@ -1,0 +1,117 @@
+/* fstat, newfstatat, statx: the console is a character device, a pipe a
+ * FIFO (kernel/proc/file_linux.c), "/" a directory; other paths -ENOENT. */
+#include "kernel/syscall/syscall.h"
+#include "kernel/syscall/path.h"
+#include "kernel/syscall/clock.h"
+#include "kernel/proc/process.h"
+#include "kernel/proc/file.h"
+#include "kernel/mm/addrspace.h"
+#include "kernel/lib/string.h"
+#include <dakota/syscall.h>
+#include <dakota/stat.h>
+
+#define ROOT_DEV 1UL
+#define ROOT_INO 1UL
+
+static void stat_root(struct stat *st)
+{
+	memset(st, 0, sizeof *st);
+	st->st_dev = ROOT_DEV;
+	st->st_ino = ROOT_INO;
+	st->st_mode = S_IFDIR | 0755;
+	st->st_nlink = 2;
+	st->st_blksize = 4096;
+	st->st_atime = st->st_mtime = st->st_ctime =
+		(long)(clock_boot_realtime_ns() / 1000000000UL);
+}
+
+/* The stat of fd, or with AT_EMPTY_PATH and "" of dirfd itself (AT_FDCWD:
+ * the working directory), or of the path. */
+static long stat_at(int dirfd, unsigned long upath, int flags, struct stat *st)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if (flags & AT_EMPTY_PATH) {
+		long empty = path_is_empty(upath);
+		if (empty < 0)
+			return empty;
+		if (empty && dirfd != AT_FDCWD)
+			return file_stat(dirfd, st);
+		if (empty) {
+			stat_root(st);
+			return 0;
+		}
+	}
+	long err = path_lookup(dirfd, upath);
+	if (!err)
+		stat_root(st);
+	return err;
+}
+
+SYSCALL_DEFINE2(fstat, int, fd, unsigned long, ubuf)
+{
+	struct stat st;
+	long err = file_stat(fd, &st);
+	if (err)
+		return err;
+	return copy_to_user(current_process()->as, ubuf, &st, sizeof st) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE4(newfstatat, int, dirfd, unsigned long, upath, unsigned long, ubuf, int, flags)
+{
+	struct stat st;
+	long err = stat_at(dirfd, upath, flags, &st);
+	if (err)
+		return err;
+	return copy_to_user(current_process()->as, ubuf, &st, sizeof st) ? -EFAULT : 0;
+}
+
+static struct statx_timestamp stx_time(long sec)
+{
+	struct statx_timestamp t = { .tv_sec = sec };
+	return t;
+}
+
+/* Linux's new_encode_dev, undone. */
+static uint32_t dev_major(unsigned long dev) { return (uint32_t)((dev & 0xfff00) >> 8); }
+static uint32_t dev_minor(unsigned long dev)
+{
+	return (uint32_t)((dev & 0xff) | ((dev >> 12) & 0xfff00));
+}
+
+static void statx_from_stat(struct statx *sx, const struct stat *st)
+{
+	memset(sx, 0, sizeof *sx);
+	sx->stx_mask = STATX_BASIC_STATS;
+	sx->stx_blksize = (uint32_t)st->st_blksize;
+	sx->stx_nlink = st->st_nlink;
+	sx->stx_uid = st->st_uid;
+	sx->stx_gid = st->st_gid;
+	sx->stx_mode = (uint16_t)st->st_mode;
+	sx->stx_ino = st->st_ino;
+	sx->stx_size = (uint64_t)st->st_size;
+	sx->stx_blocks = (uint64_t)st->st_blocks;
+	sx->stx_atime = stx_time(st->st_atime);
+	sx->stx_ctime = stx_time(st->st_ctime);
+	sx->stx_mtime = stx_time(st->st_mtime);
+	sx->stx_rdev_major = dev_major(st->st_rdev);
+	sx->stx_rdev_minor = dev_minor(st->st_rdev);
+	sx->stx_dev_major = dev_major(st->st_dev);
+	sx->stx_dev_minor = dev_minor(st->st_dev);
+}
+
+SYSCALL_DEFINE5(statx, int, dirfd, unsigned long, upath, int, flags, unsigned, mask,
+		unsigned long, ubuf)
+{
+	if (mask & STATX__RESERVED)
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	struct stat st;
+	long err = stat_at(dirfd, upath, flags, &st);
+	if (err)
+		return err;
+	struct statx sx;
+	statx_from_stat(&sx, &st);
+	return copy_to_user(current_process()->as, ubuf, &sx, sizeof sx) ? -EFAULT : 0;
+}
