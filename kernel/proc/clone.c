@@ -239,6 +239,11 @@ void clone_exit_notify(struct thread *t)
 	}
 }
 
+void clone_image_end(struct thread *t)
+{
+	robust_list_exit(t);
+}
+
 /* Leaves the CPU for good without being joinable: clone_reap frees t once
  * it is off its hart. */
 __attribute__((noreturn)) static void exit_detached(struct thread *t, int code)

@@ -61,6 +61,13 @@ __attribute__((noreturn)) void clone_exit(int code);
  * context while its address space is intact: robust list, then the
  * clear-child-tid word (write 0, wake one waiter). Cheap when unused. */
 void clone_exit_notify(struct thread *t);
+/* t's image is going while t itself carries on in the kernel (the
+ * teardown of its process, after its siblings are gone; an exec, before the
+ * old address space is destroyed): walks t's robust list, since memory
+ * shared with other processes (MAP_SHARED) outlives the image, as Linux does
+ * at exit and exec. The clear-child-tid word is left alone: Linux writes it
+ * only while another user of the memory remains. No lock held. */
+void clone_image_end(struct thread *t);
 /* The scheduler, once a thread that left through clone_exit is off its
  * hart (t->reap_after_switch, lock released, no lock held): frees it, then
  * clears and wakes its clear-child-tid word, so a joiner that wakes finds

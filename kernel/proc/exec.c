@@ -151,6 +151,7 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 		as_destroy(as);
 		return err;
 	}
+	clone_image_end(self);
 	process_exec_switch(as, tc, sync);
 	signal_exec_reset(p);
 	spin_lock(&p->lock);

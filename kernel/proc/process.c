@@ -292,6 +292,7 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	reap_other_threads(p, self);
 	int status = p->exit_status;
 	spin_unlock(&p->lock);
+	clone_image_end(self);
 	itimer_release(p);
 	signal_process_release(p);
 	file_close_all(p);
