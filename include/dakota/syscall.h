@@ -488,6 +488,58 @@
 #define PROT_EXEC   4
 #define MAP_PRIVATE   0x02
 #define MAP_ANONYMOUS 0x20
+#define MAP_STACK     0x20000
+
+/* clone / clone3 flags (Linux uapi linux/sched.h); the low byte of clone's
+ * flags is the exit signal (CSIGNAL). */
+#define CSIGNAL              0x000000ffUL
+#define CLONE_VM             0x00000100UL
+#define CLONE_FS             0x00000200UL
+#define CLONE_FILES          0x00000400UL
+#define CLONE_SIGHAND        0x00000800UL
+#define CLONE_PIDFD          0x00001000UL
+#define CLONE_PTRACE         0x00002000UL
+#define CLONE_VFORK          0x00004000UL
+#define CLONE_PARENT         0x00008000UL
+#define CLONE_THREAD         0x00010000UL
+#define CLONE_NEWNS          0x00020000UL
+#define CLONE_SYSVSEM        0x00040000UL
+#define CLONE_SETTLS         0x00080000UL
+#define CLONE_PARENT_SETTID  0x00100000UL
+#define CLONE_CHILD_CLEARTID 0x00200000UL
+#define CLONE_DETACHED       0x00400000UL
+#define CLONE_UNTRACED       0x00800000UL
+#define CLONE_CHILD_SETTID   0x01000000UL
+
+/* clone3's argument (uapi linux/sched.h); sizes 64, 80 and 88 exist. */
+struct clone_args {
+	unsigned long flags;
+	unsigned long pidfd;
+	unsigned long child_tid;
+	unsigned long parent_tid;
+	unsigned long exit_signal;
+	unsigned long stack;        /* lowest address of the stack */
+	unsigned long stack_size;
+	unsigned long tls;
+	unsigned long set_tid;
+	unsigned long set_tid_size;
+	unsigned long cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0 64
+
+/* Robust futex lists (uapi linux/futex.h). */
+struct robust_list {
+	struct robust_list *next;
+};
+struct robust_list_head {
+	struct robust_list list;
+	long futex_offset;
+	struct robust_list *list_op_pending;
+};
+#define FUTEX_WAITERS       0x80000000U
+#define FUTEX_OWNER_DIED    0x40000000U
+#define FUTEX_TID_MASK      0x3fffffffU
+#define ROBUST_LIST_LIMIT   2048
 
 #define O_CLOEXEC 02000000
 
@@ -520,7 +572,7 @@ struct thread_info {
 	int uid;
 	int state;            /* enum thread_info_state */
 	int hart;             /* running on, or last ran on; -1 never ran */
-	int pad;
+	int linux_tid;        /* system-wide Linux id (gettid 178); pid for tid 0 */
 	char name[16];        /* process name */
 	unsigned long run_ns; /* time spent running */
 	unsigned long switches; /* times switched in */

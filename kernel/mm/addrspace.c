@@ -314,11 +314,14 @@ void as_remove_thread(struct addrspace *as, int tid, int stack_slot)
 	spin_lock(&as->lock);
 	/* A stack slot is one private region that user calls cannot reach
 	 * (they stop at MMAP_END), so it goes whole; its pages and the
-	 * trap-context page share one shootdown. */
+	 * trap-context page share one shootdown. A clone thread has none
+	 * (NO_STACK_SLOT, -1): it runs on memory its creator mapped. */
 	struct zap z = { .as = as };
-	mmu_unmap_range(as->pt, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot), false,
-			zap_page, &z);
-	region_drop(as, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot));
+	if (stack_slot >= 0) {
+		mmu_unmap_range(as->pt, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot), false,
+				zap_page, &z);
+		region_drop(as, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot));
+	}
 	unsigned long pa = mmu_unmap(as->pt, TRAP_CONTEXT(tid));
 	if (pa)
 		zap_add(&z, TRAP_CONTEXT(tid), pa);

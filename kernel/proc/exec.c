@@ -3,6 +3,7 @@
  * (initstack.c), then swap it in. The old image stays intact until
  * everything that can fail has succeeded. */
 #include "kernel/proc/exec.h"
+#include "kernel/proc/clone.h"
 #include "kernel/proc/file.h"
 #include "kernel/signal/signal.h"
 #include "kernel/proc/process.h"
@@ -150,6 +151,7 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 		as_destroy(as);
 		return err;
 	}
+	clone_image_end(self);
 	process_exec_switch(as, tc, sync);
 	signal_exec_reset(p);
 	spin_lock(&p->lock);
@@ -158,6 +160,7 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	file_close_on_exec(p);
 	/* A new program: its unimplemented calls are reported afresh. */
 	memset(p->enosys_seen, 0, sizeof p->enosys_seen);
+	clone_exec_done(self);
 	trap_context_init(tc, entry, sp, 0, 0);
 	return 0;
 }

@@ -36,6 +36,8 @@
 #include "kernel/proc/thread.h"
 #include "kernel/proc/exec.h"
 #include "kernel/proc/file.h"
+#include "kernel/proc/linux_tid.h"
+#include "kernel/proc/clone.h"
 #include "kernel/signal/signal.h"
 #include "kernel/signal/itimer.h"
 #include "kernel/sync/objects.h"
@@ -52,8 +54,6 @@
 
 struct spinlock proc_tree_lock = SPINLOCK_INIT("proc-tree", LOCK_PROC_TREE);
 struct list_node all_processes = { &all_processes, &all_processes };
-static unsigned long pid_bits[IDALLOC_WORDS(CONFIG_MAX_PROCS + 1)];
-static struct idalloc pids = { .bits = pid_bits, .size = CONFIG_MAX_PROCS + 1 };
 static struct process *init_process;          /* proc_tree_lock */
 static long live_processes;                   /* proc_tree_lock */
 
@@ -85,9 +85,8 @@ static struct process *process_alloc(struct process *parent)
 	if (!p)
 		return NULL;
 	spin_lock(&proc_tree_lock);
-	if (pids.used == 0)
-		idalloc_get_at(&pids, 0);
-	int pid = idalloc_get(&pids);
+	/* Threads share the pid space (linux_tid.c): bound processes here. */
+	int pid = live_processes < CONFIG_MAX_PROCS ? pid_alloc() : -1;
 	if (pid < 0) {
 		spin_unlock(&proc_tree_lock);
 		kfree(p);
@@ -124,7 +123,7 @@ static void process_unlink_free(struct process *p)
 	spin_lock(&proc_tree_lock);
 	list_remove(&p->sibling);
 	list_remove(&p->all_link);
-	idalloc_put(&pids, p->pid);
+	pid_free(p->pid);
 	live_processes--;
 	spin_unlock(&proc_tree_lock);
 	kfree(p);
@@ -143,6 +142,11 @@ long process_spawn_init(const char *path, const struct strvec *argv, const struc
 }
 
 long process_fork(void)
+{
+	return process_fork_prepared(NULL, NULL);
+}
+
+long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), void *arg)
 {
 	struct thread *self = current_thread();
 	struct process *parent = self->proc;
@@ -174,6 +178,8 @@ long process_fork(void)
 	spin_lock(&parent->lock);
 	file_copy_table(child, parent);
 	spin_unlock(&parent->lock);
+	if (prepare)
+		prepare(t, arg);
 	int pid = child->pid;
 	spin_lock(&t->lock);
 	t->state = THREAD_READY;
@@ -281,10 +287,12 @@ static void reparent_children(struct process *p)
  * then becomes the zombie's last thread and leaves the CPU for good. */
 __attribute__((noreturn)) static void process_teardown(struct process *p, struct thread *self)
 {
+	clone_vfork_release(p);   /* a vfork parent waits no longer */
 	spin_lock(&p->lock);
 	reap_other_threads(p, self);
 	int status = p->exit_status;
 	spin_unlock(&p->lock);
+	clone_image_end(self);
 	itimer_release(p);
 	signal_process_release(p);
 	file_close_all(p);
@@ -454,7 +462,7 @@ static void process_free_zombie(struct process *z)
 	thread_free(last);
 	spin_unlock(&z->lock);
 	spin_lock(&proc_tree_lock);
-	idalloc_put(&pids, z->pid);
+	pid_free(z->pid);
 	live_processes--;
 	spin_unlock(&proc_tree_lock);
 	kfree(z);

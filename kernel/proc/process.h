@@ -62,6 +62,16 @@ struct process {
 	struct file *files[MAX_FDS];
 	unsigned char fd_flags[MAX_FDS];          /* FD_CLOEXEC per fd (file.c) */
 	struct sync_objects *sync;
+	/* Linux threads (clone.c), under lock: set by the first CLONE_THREAD
+	 * clone, it gives exit (93) Linux's meaning for every thread of the
+	 * process (ends the caller; the last one ends the process); cleared by
+	 * exec. linux_alive, while it is set: threads not yet committed to
+	 * leaving by exit; the one that takes it to 0 ends the process. */
+	bool linux_threads;
+	int linux_alive;
+	/* A vfork child's waiting parent (clone.c), under lock; NULL once the
+	 * child has exec'd or ended, or the parent stopped waiting. */
+	struct vfork_wait *vfork;
 	struct process_signals sig;               /* actions, shared pending: lock */
 
 	/* Linux per-process state of the calls in kernel/syscall (see
@@ -104,6 +114,9 @@ static inline struct process *current_process(void)
 }
 /* fork: a copy of the calling process with one thread; returns the child pid. */
 long process_fork(void);
+/* fork, calling prepare(child's thread, arg) before that thread can run
+ * (clone.c: the child's stack and tid words). */
+long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), void *arg);
 /* A kill from outside the process (SIGKILL): sets `exiting` and `status`
  * (the first status wins), tells every thread to exit, wakes blocked ones
  * and interrupts running ones. Chooses no thread to tear down: the first

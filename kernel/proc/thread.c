@@ -3,6 +3,8 @@
 #include "kernel/debug/race_delay.h"
 #include "kernel/signal/signal.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/clone.h"
+#include "kernel/proc/linux_tid.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
 #include "kernel/sched/processor.h"
@@ -133,8 +135,14 @@ long thread_alloc(struct process *p, struct thread **out)
 	struct thread *t = kmalloc(sizeof *t);
 	if (!t)
 		goto put_slot;
-	if (kstack_map(slot))
+	t->tid = tid;
+	t->proc = p;
+	err = linux_tid_assign(t);
+	if (err)
 		goto free_thread;
+	err = -ENOMEM;
+	if (kstack_map(slot))
+		goto put_linux_tid;
 	t->tc = as_map_trap_context(p->as, tid);
 	if (!t->tc)
 		goto unmap_kstack;
@@ -148,6 +156,8 @@ long thread_alloc(struct process *p, struct thread **out)
 
 unmap_kstack:
 	kstack_unmap(slot);
+put_linux_tid:
+	linux_tid_release(t);
 free_thread:
 	kfree(t);
 put_slot:
@@ -163,6 +173,7 @@ void thread_free(struct thread *t)
 	if (p->threads[t->tid] == t)
 		p->threads[t->tid] = NULL;
 	idalloc_put(&p->tids, t->tid);
+	linux_tid_release(t);
 	signal_thread_release(t);
 	kstack_unmap(t->slot);
 	slot_put(t->slot);
@@ -188,6 +199,7 @@ void thread_exit(int code)
 	struct process *p = t->proc;
 	/* Before live_threads goes down: until then no exec or teardown
 	 * replaces or destroys p->as under this call. */
+	clone_exit_notify(t);
 	as_remove_thread(p->as, t->tid, t->stack_slot);
 	spin_lock(&p->lock);
 	t->exit_code = code;

@@ -81,6 +81,19 @@ struct thread {
 	unsigned long switches;
 	unsigned long run_start;
 
+	/* Linux view (linux_tid.c, clone.c, robust.c). */
+	int linux_tid;                  /* own id from the pid space; 0 for tid 0 */
+	/* Made by clone(CLONE_THREAD): never joined with waittid. Fixed. */
+	bool linux_clone;
+	/* Left through Linux's exit while siblings live on: the scheduler frees
+	 * it once it is off its hart (clone_reap). Set under the process and
+	 * thread locks as it becomes EXITED. */
+	bool reap_after_switch;
+	/* set_tid_address / CLONE_CHILD_CLEARTID: cleared and woken at exit.
+	 * Written by the thread itself (or before it first runs). */
+	unsigned long clear_child_tid;
+	/* set_robust_list head; atomic (get_robust_list reads another's). */
+	_Atomic unsigned long robust_list;
 	/* Mask, thread-directed pending signals, alternate stack: the
 	 * process lock (kernel/signal/sigstate.h). */
 	struct thread_signals sig;
@@ -89,6 +102,10 @@ struct thread {
 	struct list_node sleep_link;
 	unsigned long wake_at;
 };
+
+/* stack_slot of a thread with no Dakota user stack (clone threads run on
+ * the stack their creator gave). */
+#define NO_STACK_SLOT (-1)
 
 /* A mapped kernel stack (with its guard page) that belongs to no thread,
  * never returned: for the kernel self-test that overflows one. */

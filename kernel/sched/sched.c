@@ -31,6 +31,7 @@
 #include "kernel/sched/watchdog.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/clone.h"
 #include "kernel/panic.h"
 #include "kernel/trace/trace.h"
 #include "kernel/mm/layout.h"
@@ -191,7 +192,10 @@ static struct thread *after_switch(struct thread *prev)
 {
 	race_delay(RACE_SWITCH_OUT);
 	if (prev->state != THREAD_READY) {
+		bool reap = prev->state == THREAD_EXITED && prev->reap_after_switch;
 		spin_unlock(&prev->lock);
+		if (reap)
+			clone_reap(prev);   /* a Linux thread's end (clone.h) */
 		return pick_next();
 	}
 	struct thread *next = rq_push_pop(prev);

@@ -1,6 +1,7 @@
 /* Signal state: pending sets and their queues, masks, and sending. The
  * process lock guards all of it (sigstate.h); see signal.h for the order. */
 #include "kernel/signal/signal.h"
+#include "kernel/proc/linux_tid.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/sched/sched.h"
@@ -415,20 +416,24 @@ struct thread *signal_find_thread_lock(int tgid, int tid)
 {
 	if (tid <= 0)
 		return NULL;
-	struct process *p = process_find(tgid > 0 ? tgid : tid);
+	/* The Linux tid (system-wide, linux_tid.h); tgkill's thread must be
+	 * in tgid, else Linux's -ESRCH, unless the rCore meaning below fits. */
+	struct thread *t = thread_find_linux_tid(tid);
+	if (t) {
+		bool named = tgid <= 0 || t->proc->pid == tgid;
+		if (named && thread_live(t))
+			return t;
+		spin_unlock(&t->proc->lock);
+		if (named)
+			return NULL;
+	}
+	/* tgkill only: Dakota's per-process tid (thread_create's), where no
+	 * thread of tgid has that Linux tid, so the name is unambiguous. */
+	struct process *p = tgid > 0 && tid < CONFIG_MAX_THREADS ? process_find(tgid) : NULL;
 	if (!p || p->state == PROC_ZOMBIE)
 		return NULL;
 	spin_lock(&p->lock);
-	/* tgkill: Dakota's tid first (tid 0, the main thread, cannot be
-	 * named, so tid == pid names it when no thread has that tid); tkill:
-	 * tid is a pid, naming that process's main thread. */
-	struct thread *t = tgid > 0 && tid < CONFIG_MAX_THREADS ? p->threads[tid] : NULL;
-	if (!thread_live(t) && tid == p->pid) {
-		t = NULL;
-		for (int i = 0; !t && i < CONFIG_MAX_THREADS; i++)
-			if (thread_live(p->threads[i]))
-				t = p->threads[i];
-	}
+	t = p->threads[tid];
 	if (thread_live(t))
 		return t;
 	spin_unlock(&p->lock);

@@ -109,12 +109,12 @@ static inline bool signal_work(const struct thread *t)
 /* A system call returned -EINTR: remember it for the restart decision. */
 void signal_syscall_interrupted(struct thread *t, unsigned long nr, unsigned long a0);
 
-/* Looks a Linux thread id up (tgkill/tkill). Until system-wide Linux tids
- * exist (the clone work), tgkill(tgid, tid) takes tid as Dakota's
- * per-process tid, or as the main thread when tid == tgid and no thread
- * has that tid; tkill(tid) (tgid < 0) names the main thread of process tid.
- * The one function to switch when Linux tids land. Caller holds
- * proc_tree_lock; returns the thread with its process lock held, or NULL. */
+/* Looks a thread up for tgkill (tgid > 0) and tkill (tgid <= 0): by its
+ * system-wide Linux tid (gettid 178; a main thread's is the pid), which for
+ * tgkill must be a thread of tgid. tgkill also takes Dakota's per-process tid
+ * (thread_create's) when no thread of tgid has `tid` as its Linux tid.
+ * Caller holds proc_tree_lock; returns the thread with its process lock
+ * held, or NULL. */
 struct thread *signal_find_thread_lock(int tgid, int tid);
 
 #endif

@@ -391,3 +391,8 @@ long futex_wake_op(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 		woken += wake_key(as, uaddr2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
 	return woken;
 }
+
+volatile uint32_t *futex_lock_word(struct addrspace *as, unsigned long uaddr)
+{
+	return (uaddr & 3) ? 0 : lock_user_word(as, uaddr, PERM_R | PERM_W);
+}

@@ -44,4 +44,9 @@ long futex_requeue(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 long futex_wake_op(struct addrspace *as, unsigned long uaddr, unsigned long uaddr2,
 		   int nr_wake, int nr_wake2, uint32_t encoded_op, bool shared);
 
+/* For robust lists: the kernel address of the aligned, writable user word
+ * at uaddr, with as->lock held (the caller unlocks it), for an atomic
+ * update in place; 0, with no lock held, if it is not writable user memory. */
+volatile uint32_t *futex_lock_word(struct addrspace *as, unsigned long uaddr);
+
 #endif

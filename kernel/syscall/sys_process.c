@@ -4,12 +4,16 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/exec.h"
+#include "kernel/proc/clone.h"
 #include "kernel/sched/sched.h"
 #include <dakota/syscall.h>
 
 /* Ends the calling thread; from tid 0 the whole process (rCore). */
 SYSCALL_DEFINE1(exit, int, code)
 {
+	/* Linux-threaded processes: Linux's meaning (clone.h). */
+	if (__atomic_load_n(&current_process()->linux_threads, __ATOMIC_RELAXED))
+		clone_exit(code);
 	if (current_thread()->tid == 0)
 		process_exit_current(W_EXITCODE(code));
 	thread_exit(code);
@@ -23,14 +27,6 @@ SYSCALL_DEFINE1(exit_group, int, code)
 SYSCALL_DEFINE0(getpid)
 {
 	return current_process()->pid;
-}
-
-long sys_clone(SYSCALL_ARGS)
-{
-	SYSCALL_UNUSED;
-	if (a0 != SIGCHLD || a1 != 0)
-		return -EINVAL;     /* only fork: threads come from thread_create */
-	return process_fork();
 }
 
 SYSCALL_DEFINE3(execve, unsigned long, path, unsigned long, argv, unsigned long, envp)

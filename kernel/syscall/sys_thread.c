@@ -2,6 +2,8 @@
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
+#include "kernel/proc/linux_tid.h"
+#include "kernel/proc/clone.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
 #include "kernel/mm/addrspace.h"
@@ -19,6 +21,8 @@ long sys_thread_create(SYSCALL_ARGS)
 	struct thread *t;
 	spin_lock(&p->lock);
 	long err = thread_alloc(p, &t);
+	if (!err && p->linux_threads)
+		clone_count_new_thread(p);
 	spin_unlock(&p->lock);
 	if (err)
 		return err;
@@ -27,6 +31,8 @@ long sys_thread_create(SYSCALL_ARGS)
 		as_remove_thread(p->as, t->tid, t->stack_slot);
 		spin_lock(&p->lock);
 		p->live_threads--;
+		if (p->linux_threads)
+			p->linux_alive--;   /* counted by whoever set the mark */
 		thread_free(t);
 		spin_unlock(&p->lock);
 		return err;
@@ -59,7 +65,8 @@ static long reap(struct process *p, long tid, bool block)
 	spin_lock(&p->lock);
 	for (;;) {
 		struct thread *t = p->threads[tid];
-		if (!t) {
+		/* Linux threads are never joined this way: clone_reap frees them. */
+		if (!t || t->linux_clone || t->reap_after_switch) {
 			spin_unlock(&p->lock);
 			return -1;
 		}
@@ -117,6 +124,7 @@ static void describe(struct thread_info *ti, struct process *p, struct thread *t
 	ti->uid = p->uid;
 	ti->state = info_state(t->state);
 	ti->hart = t->hart;
+	ti->linux_tid = linux_tid_of(t);
 	memcpy(ti->name, p->name, sizeof ti->name);
 	unsigned long run = t->run_time;
 	if (t->state == THREAD_RUNNING)

@@ -286,6 +286,25 @@ static long run_thread_create_join(long n, struct result *r)
 	return 0;
 }
 
+/* thread() of an empty thread (mmap'd MAP_STACK stack, clone with glibc's
+ * flags), then thread_wait (futex on the clear-child-tid word, munmap):
+ * the shape of pthread_create + pthread_join. */
+static long run_clone_create_join(long n, struct result *r)
+{
+	long t0 = time_ns();
+	for (long i = 0; i < n; i++) {
+		thread_t t;
+		int err = thread(return_zero, NULL, &t);
+		if (err)
+			return err;
+		if (thread_wait(&t) != 0)
+			return -EINVAL;
+	}
+	r->ns = time_ns() - t0;
+	r->ops = n;
+	return 0;
+}
+
 /* ---- fork + exit + wait, fork + exec + wait ---- */
 
 static long wait_for_zero(long pid)
@@ -648,6 +667,8 @@ static const struct bench benches[] = {
 	  "one byte to a child process and back through two pipes" },
 	{ "thread_create_join", 2000, 200, run_thread_create_join,
 	  "thread_create of an empty thread, then join" },
+	{ "clone_create_join", 2000, 200, run_clone_create_join,
+	  "thread() (mmap + clone) of an empty thread, then thread_wait (futex + munmap)" },
 	{ "fork_exit_wait", 500, 50, run_fork_exit_wait,
 	  "fork, the child exits at once, wait4" },
 	{ "fork_exec_wait", 200, 20, run_fork_exec_wait,

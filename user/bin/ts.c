@@ -1,4 +1,7 @@
-/* ts: lists every thread in the system, one line each. */
+/* ts: lists every thread in the system, one line each. TID is the rCore
+ * per-process tid (main thread 0); LTID the system-wide Linux tid (gettid
+ * 178; the pid for the main thread). LTID comes last so that readers of the
+ * older columns keep working. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <syscall.h>
@@ -42,8 +45,8 @@ int main(void)
 		dprintf(2, "ts: thread_list: error %ld\n", n);
 		return 1;
 	}
-	printf("%5s %5s %5s %-16s %-8s %4s %12s %10s\n",
-	       "PID", "TID", "UID", "NAME", "STATE", "HART", "RUNTIME(ms)", "SWITCHES");
+	printf("%5s %5s %5s %-16s %-8s %4s %12s %10s %5s\n",
+	       "PID", "TID", "UID", "NAME", "STATE", "HART", "RUNTIME(ms)", "SWITCHES", "LTID");
 	for (long i = 0; i < n; i++) {
 		const struct thread_info *t = &info[i];
 		char hart[12];
@@ -51,9 +54,9 @@ int main(void)
 			snprintf(hart, sizeof hart, "-");
 		else
 			snprintf(hart, sizeof hart, "%d", t->hart);
-		printf("%5d %5d %5d %-16.16s %-8s %4s %8lu.%03lu %10lu\n",
+		printf("%5d %5d %5d %-16.16s %-8s %4s %8lu.%03lu %10lu %5d\n",
 		       t->pid, t->tid, t->uid, t->name, state_name(t->state), hart,
-		       t->run_ns / 1000000, t->run_ns / 1000 % 1000, t->switches);
+		       t->run_ns / 1000000, t->run_ns / 1000 % 1000, t->switches, t->linux_tid);
 	}
 	free(info);
 	return 0;

@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 	thread_t rt[RECEIVERS], st[SENDERS];
 	for (long i = 0; i < RECEIVERS; i++) {
 		thread_spawn(&rt[i], receiver, (void *)i);
-		receiver_tid[i] = rt[i].tid;
+		receiver_tid[i] = sig_linux_tid(rt[i].tid);   /* tgkill's name */
 	}
 	for (long i = 0; i < SENDERS; i++)
 		thread_spawn(&st[i], sender, (void *)i);

@@ -1,9 +1,9 @@
-/* Signals and threads, Dakota ABI (rCore threads; Linux tids are the pid for
- * the main thread and Dakota's tid otherwise until system-wide tids land):
- * tgkill reaches the named thread whether it is blocked or running on
- * another hart; blocking calls end with -EINTR (nanosleep with the time
- * left) or restart under SA_RESTART; a process-directed signal goes to a
- * thread that does not block it; sigwait in a thread. */
+/* Signals and threads, Dakota ABI (rCore threads, named to tgkill by their
+ * system-wide Linux tids, sig_linux_tid): tgkill reaches the named thread
+ * whether it is blocked or running on another hart; blocking calls end
+ * with -EINTR (nanosleep with the time left) or restart under SA_RESTART; a
+ * process-directed signal goes to a thread that does not block it; sigwait
+ * in a thread. */
 #include "../tests/tcommon.h"
 #include <thread.h>
 #include "sigutil.h"
@@ -93,7 +93,8 @@ static long interrupt_blocked(long (*fn)(void *), void *arg)
 	if (thread_spawn(&t, fn, arg))
 		return -1;
 	CHECK(wait_thread_blocked(t.tid), "thread %ld blocks", t.tid);
-	EXPECT_EQ(sig_tgkill(getpid(), t.tid, SIGUSR1), 0, "tgkill(pid, %ld, SIGUSR1)", t.tid);
+	EXPECT_EQ(sig_tgkill(getpid(), sig_linux_tid(t.tid), SIGUSR1), 0,
+		  "tgkill(pid, Linux tid of %ld, SIGUSR1)", t.tid);
 	long v = thread_wait(t);
 	EXPECT_EQ(handler_tid, t.tid, "the handler ran on thread %ld", t.tid);
 	return v;
@@ -122,7 +123,7 @@ static void test_eintr(void)
 	thread_spawn(&t, cv_waiter, 0);
 	wait_thread_blocked(t.tid);
 	mutex_lock(cv_mutex);
-	sig_tgkill(getpid(), t.tid, SIGUSR1);
+	sig_tgkill(getpid(), sig_linux_tid(t.tid), SIGUSR1);
 	struct timespec ms20 = { 0, 20000000 };
 	nanosleep(&ms20, 0);
 	mutex_unlock(cv_mutex);
@@ -138,7 +139,7 @@ static void test_restart(void)
 	handled = 0;
 	thread_spawn(&t, reader, 0);
 	wait_thread_blocked(t.tid);
-	sig_tgkill(getpid(), t.tid, SIGUSR1);
+	sig_tgkill(getpid(), sig_linux_tid(t.tid), SIGUSR1);
 	while (!__atomic_load_n(&handled, __ATOMIC_SEQ_CST))
 		sched_yield();
 	CHECK(wait_thread_blocked(t.tid), "after its handler the read blocks again");
@@ -160,7 +161,8 @@ static void test_running_thread(void)
 	handled = 0;
 	thread_t t;
 	thread_spawn(&t, spin_until_handled, 0);
-	EXPECT_EQ(sig_tgkill(getpid(), t.tid, SIGUSR1), 0, "tgkill to a spinning thread");
+	EXPECT_EQ(sig_tgkill(getpid(), sig_linux_tid(t.tid), SIGUSR1), 0,
+		  "tgkill to a spinning thread");
 	EXPECT_EQ(thread_wait(t), 7, "its handler ran in the middle of its loop");
 	EXPECT_EQ(handler_tid, t.tid, "on that thread");
 }

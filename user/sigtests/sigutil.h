@@ -46,6 +46,19 @@ static inline long sig_tgkill(long tgid, long tid, int sig)
 	return syscall3(SYS_tgkill, tgid, tid, sig);
 }
 
+/* The system-wide Linux tid (what tgkill takes) of this process's thread
+ * with Dakota tid `tid` (thread_spawn's), from the kernel's thread list;
+ * -1 if it is not there. */
+static inline long sig_linux_tid(long tid)
+{
+	static struct thread_info list[64];
+	long n = thread_list(list, 64);
+	for (long k = 0; k < n; k++)
+		if (list[k].pid == getpid() && list[k].tid == tid)
+			return list[k].linux_tid;
+	return -1;
+}
+
 static inline long sig_queue(long pid, int sig, long value)
 {
 	struct k_siginfo info = { .si_signo = sig, .si_code = SI_QUEUE };

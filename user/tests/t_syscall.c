@@ -7,7 +7,6 @@
  * tests run first, before anything can call malloc (which moves the break). */
 #include "tcommon.h"
 
-#define CLONE_THREAD 0x10000
 
 extern char _end[];                    /* end of bss, from user.ld */
 static const char rodata_bytes[64] = "read-only data";
