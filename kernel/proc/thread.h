@@ -41,6 +41,12 @@ struct thread {
 	 * (sched_set_affinity), so it never changes while the thread is on the
 	 * ready queue, which reads it under the queue lock. */
 	unsigned long affinity;
+	/* A mask another thread asked for (sched_setaffinity with this
+	 * thread's Linux tid: glibc's pthread_create with a cpuset, and
+	 * pthread_setaffinity_np), 0 for none. Only the thread itself applies
+	 * it (sched_apply_affinity_request, on its way to user mode), so the
+	 * rule above holds; atomic. */
+	_Atomic unsigned long affinity_request;
 
 	/* Set at creation, then read-only. */
 	/* System-wide creation number, never reused (64 bits do not wrap):

@@ -47,6 +47,8 @@ void user_return_prepare(void)
 		t->need_resched = false;
 		sched_yield();
 	}
+	if (__builtin_expect(__atomic_load_n(&t->affinity_request, __ATOMIC_RELAXED) != 0, 0))
+		sched_apply_affinity_request();
 	/* Signals first: a thread held by a stop leaves it killed or continued. */
 	if (signal_work(t))
 		signal_deliver();

@@ -256,6 +256,34 @@ unsigned long sched_get_affinity(void)
 	return current_thread()->affinity & sched_online_harts();
 }
 
+long sched_request_affinity(struct thread *t, unsigned long mask)
+{
+	unsigned long harts = mask & sched_online_harts();
+	if (!harts)
+		return -EINVAL;
+	__atomic_store_n(&t->affinity_request, harts, __ATOMIC_RELEASE);
+	/* A running thread sees the request at its next trap; kick its hart
+	 * so that is now. (A blocked or ready one meets it when it next runs.) */
+	int hart = __atomic_load_n(&t->hart, __ATOMIC_RELAXED);
+	if (hart >= 0 && hart != (int)this_processor()->hart)
+		sched_kick((unsigned)hart);
+	return 0;
+}
+
+unsigned long sched_affinity_of(const struct thread *t)
+{
+	unsigned long req = __atomic_load_n(&t->affinity_request, __ATOMIC_ACQUIRE);
+	return (req ? req : t->affinity) & sched_online_harts();
+}
+
+void sched_apply_affinity_request(void)
+{
+	struct thread *t = current_thread();
+	unsigned long req = __atomic_exchange_n(&t->affinity_request, 0, __ATOMIC_ACQ_REL);
+	if (req)
+		sched_set_affinity(req);
+}
+
 void sched_timer_interrupt(void)
 {
 	struct processor *cpu = this_processor();

@@ -35,6 +35,15 @@ void sched_kick(unsigned hart);
 long sched_set_affinity(unsigned long mask);
 /* The calling thread's affinity: always a non-empty set of online harts. */
 unsigned long sched_get_affinity(void);
+/* Another thread's: asks t to take `mask` (online harts only; -EINVAL if
+ * none) the next time it returns to user mode, where it moves at once if
+ * its hart is not in the mask; t is kicked if it is running. Caller holds
+ * t->proc->lock, so t cannot be freed meanwhile. */
+long sched_request_affinity(struct thread *t, unsigned long mask);
+/* t's affinity as seen from outside: the request not yet applied, if any. */
+unsigned long sched_affinity_of(const struct thread *t);
+/* On the way to user mode: applies a mask another thread asked for. */
+void sched_apply_affinity_request(void);
 /* The time slice in arch_time units; set as the first hart starts scheduling. */
 extern unsigned long sched_slice;
 

@@ -10,13 +10,17 @@
  * supported). The priority range calls report Linux's ranges (0..0 for the
  * normal policies, 1..99 for the real-time ones), which describe the API.
  *
- * Thread ids: `pid` may be 0 or the caller's process id, both meaning the
- * calling thread (system-wide Linux thread ids are not there yet); another
- * id is -ESRCH, a negative one -EINVAL where Linux says so. The affinity
- * mask is one unsigned long (8 bytes), bit h for hart h. */
+ * Thread ids: `pid` is a Linux thread id (0: the calling thread; a
+ * process's id names its main thread), as on Linux; an id no live thread
+ * has is -ESRCH, a negative one -EINVAL where Linux says so. Setting
+ * another thread's affinity needs the same uid or uid 0 (-EPERM); the
+ * thread takes the new mask itself on its way to user mode
+ * (sched_request_affinity). The affinity mask is one unsigned long
+ * (8 bytes), bit h for hart h. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/sched/sched.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/linux_tid.h"
 #include "kernel/mm/addrspace.h"
 #include <dakota/syscall.h>
 
@@ -31,10 +35,46 @@
 
 #define MASK_BYTES ((unsigned)sizeof(unsigned long))
 
-/* 0 if pid names the calling thread, else -ESRCH. */
-static long check_self(long pid)
+static bool names_self(long pid)
 {
-	return pid == 0 || pid == current_process()->pid ? 0 : -ESRCH;
+	return pid == 0 || pid == linux_tid_of(current_thread());
+}
+
+/* 0 if Linux thread id `pid` names a live thread (0: the caller), else
+ * -ESRCH. */
+static long check_thread(long pid)
+{
+	if (names_self(pid))
+		return 0;
+	if (pid < 0 || pid > __INT_MAX__)
+		return -ESRCH;
+	spin_lock(&proc_tree_lock);
+	struct thread *t = thread_find_linux_tid((int)pid);
+	if (t)
+		spin_unlock(&t->proc->lock);
+	spin_unlock(&proc_tree_lock);
+	return t ? 0 : -ESRCH;
+}
+
+/* Another thread's affinity: sets it (set) or reads it into *mask. */
+static long other_affinity(long pid, bool set, unsigned long *mask)
+{
+	if (pid < 0 || pid > __INT_MAX__)
+		return -ESRCH;
+	int uid = current_process()->uid;
+	spin_lock(&proc_tree_lock);
+	struct thread *t = thread_find_linux_tid((int)pid);
+	long err = t ? 0 : -ESRCH;
+	if (t && set && uid != 0 && uid != t->proc->uid)
+		err = -EPERM;
+	else if (t && set)
+		err = sched_request_affinity(t, *mask);
+	else if (t)
+		*mask = sched_affinity_of(t);
+	if (t)
+		spin_unlock(&t->proc->lock);
+	spin_unlock(&proc_tree_lock);
+	return err;
 }
 
 SYSCALL_DEFINE3(sched_setaffinity, long, pid, unsigned int, len, unsigned long, user_mask)
@@ -44,8 +84,7 @@ SYSCALL_DEFINE3(sched_setaffinity, long, pid, unsigned int, len, unsigned long, 
 	unsigned long mask = 0;
 	if (copy_from_user(current_process()->as, &mask, user_mask, len < MASK_BYTES ? len : MASK_BYTES))
 		return -EFAULT;
-	long err = check_self(pid);
-	return err ? err : sched_set_affinity(mask);
+	return names_self(pid) ? sched_set_affinity(mask) : other_affinity(pid, true, &mask);
 }
 
 SYSCALL_DEFINE3(sched_getaffinity, long, pid, unsigned int, len, unsigned long, user_mask)
@@ -53,10 +92,14 @@ SYSCALL_DEFINE3(sched_getaffinity, long, pid, unsigned int, len, unsigned long, 
 	/* Linux: at least one bit per possible CPU, whole longs only. */
 	if (len < MASK_BYTES || len % MASK_BYTES)
 		return -EINVAL;
-	long err = check_self(pid);
+	unsigned long mask = 0;
+	long err = 0;
+	if (names_self(pid))
+		mask = sched_get_affinity();
+	else
+		err = other_affinity(pid, false, &mask);
 	if (err)
 		return err;
-	unsigned long mask = sched_get_affinity();
 	if (copy_to_user(current_process()->as, user_mask, &mask, MASK_BYTES))
 		return -EFAULT;
 	return MASK_BYTES;   /* the raw call returns the bytes written */
@@ -101,7 +144,7 @@ SYSCALL_DEFINE1(sched_getscheduler, long, pid)
 {
 	if (pid < 0)
 		return -EINVAL;
-	long err = check_self(pid);
+	long err = check_thread(pid);
 	return err ? err : SCHED_OTHER;
 }
 
@@ -109,7 +152,7 @@ SYSCALL_DEFINE2(sched_getparam, long, pid, unsigned long, user_param)
 {
 	if (!user_param || pid < 0)
 		return -EINVAL;
-	long err = check_self(pid);
+	long err = check_thread(pid);
 	if (err)
 		return err;
 	int priority = 0;   /* struct sched_param { int sched_priority; } */
@@ -124,7 +167,7 @@ SYSCALL_DEFINE3(sched_setscheduler, long, pid, long, policy, unsigned long, user
 	int priority;
 	if (copy_from_user(current_process()->as, &priority, user_param, sizeof priority))
 		return -EFAULT;
-	long err = check_self(pid);
+	long err = check_thread(pid);
 	if (err)
 		return err;
 	policy &= ~(long)SCHED_RESET_ON_FORK;
