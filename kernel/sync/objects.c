@@ -11,6 +11,8 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/sched/sched.h"
+#include "kernel/signal/signal.h"
+#include "kernel/sched/runqueue.h"
 #include "kernel/mm/kmalloc.h"
 #include <dakota/syscall.h>
 
@@ -108,8 +110,14 @@ long mutex_create(int blocking)
 }
 
 /* A spinning mutex never sleeps on its queue: it retries, yielding the hart
- * between attempts so that at one hart the owner can run. */
-static long mutex_acquire(struct mutex *m)
+ * between attempts so that at one hart the owner can run (and spinning
+ * in place when no other thread is ready, which keeps the thread's own lock
+ * free for a killer or a signal sender on another hart). A kill always ends
+ * the wait with -EINTR; a signal to deliver does too when `signals` is
+ * set (mutex_lock: the call is restarted or fails per the handler's
+ * SA_RESTART), not when the caller must get the mutex back before it may
+ * take a signal (condvar_wait). */
+static long mutex_acquire(struct mutex *m, bool signals)
 {
 	struct thread *self = current_thread();
 	spin_lock(&m->lock);
@@ -120,11 +128,15 @@ static long mutex_acquire(struct mutex *m)
 		}
 		int err;
 		if (m->blocking) {
-			err = wq_sleep(&m->waiters, &m->lock);
+			err = signals ? wq_sleep(&m->waiters, &m->lock)
+				      : wq_sleep_killable(&m->waiters, &m->lock);
 		} else {
 			spin_unlock(&m->lock);
-			sched_yield();
-			err = thread_killed(self) ? -EINTR : 0;
+			if (rq_empty())
+				arch_relax();
+			else
+				sched_yield();
+			err = thread_killed(self) || (signals && signal_pending(self)) ? -EINTR : 0;
 			spin_lock(&m->lock);
 		}
 		if (err) {
@@ -153,7 +165,7 @@ static long mutex_release(struct mutex *m)
 long mutex_lock(long id)
 {
 	struct mutex *m = table_get(TABLE(mutexes), id);
-	return m ? mutex_acquire(m) : -EINVAL;
+	return m ? mutex_acquire(m, true) : -EINVAL;
 }
 
 long mutex_unlock(long id)
@@ -240,11 +252,8 @@ long condvar_wait(long id, long mutex_id)
 	}
 	err = wq_sleep(&c->waiters, &c->lock);
 	spin_unlock(&c->lock);
-	/* The caller must get the mutex back even when a signal interrupts
-	 * the relock (its wait returns -EINTR at once while the signal is
-	 * pending): only a kill gives up. */
-	long relock;
-	while ((relock = mutex_acquire(m)) == -EINTR && !thread_killed(current_thread()))
-		sched_yield();
+	/* The caller must get the mutex back before it may take a signal (the
+	 * wait's own -EINTR is reported after): only a kill gives up. */
+	long relock = mutex_acquire(m, false);
 	return err ? err : relock;
 }

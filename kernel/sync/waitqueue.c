@@ -21,17 +21,22 @@ bool wq_empty(const struct waitqueue *wq)
 	return list_empty(&wq->waiters);
 }
 
-/* An interruptible wait ends for a kill and for a deliverable signal. */
-static bool interrupted(const struct thread *t)
+/* What may end a wait early: nothing, a kill, or a kill and a signal to
+ * deliver. */
+enum wait_kind { WAIT_UNINTERRUPTIBLE, WAIT_KILLABLE, WAIT_INTERRUPTIBLE };
+
+static bool interrupted(const struct thread *t, enum wait_kind kind)
 {
-	return thread_killed(t) || signal_pending(t);
+	if (kind == WAIT_UNINTERRUPTIBLE)
+		return false;
+	return thread_killed(t) || (kind == WAIT_INTERRUPTIBLE && signal_pending(t));
 }
 
 static int sleep_on(struct waitqueue *wq, struct spinlock *lock, unsigned long deadline,
-		    bool interruptible)
+		    enum wait_kind kind)
 {
 	struct thread *t = current_thread();
-	bool killed = interruptible && interrupted(t);
+	bool killed = interrupted(t, kind);
 	if (killed)
 		return -EINTR;
 	list_push_back(&wq->waiters, &t->wait_link);
@@ -41,7 +46,7 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lock, unsigned long d
 	spin_lock(&t->lock);
 	/* A killer, a signal sender or the sleep-queue timer that ran before
 	 * we took t->lock saw us not yet blocked: then do not block now. */
-	bool block = !(interruptible && interrupted(t)) && !(deadline && arch_time() >= deadline);
+	bool block = !interrupted(t, kind) && !(deadline && arch_time() >= deadline);
 	if (block) {
 		t->waiting_on = wq;
 		t->state = THREAD_BLOCKED;
@@ -59,22 +64,27 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lock, unsigned long d
 		list_remove(&t->wait_link);
 	if (deadline)
 		sleep_queue_remove(t);
-	return interruptible && interrupted(t) ? -EINTR : 0;
+	return interrupted(t, kind) ? -EINTR : 0;
 }
 
 int wq_sleep(struct waitqueue *wq, struct spinlock *lock)
 {
-	return sleep_on(wq, lock, 0, true);
+	return sleep_on(wq, lock, 0, WAIT_INTERRUPTIBLE);
+}
+
+int wq_sleep_killable(struct waitqueue *wq, struct spinlock *lock)
+{
+	return sleep_on(wq, lock, 0, WAIT_KILLABLE);
 }
 
 int wq_sleep_until(struct waitqueue *wq, struct spinlock *lock, unsigned long deadline)
 {
-	return sleep_on(wq, lock, deadline ? deadline : 1, true);
+	return sleep_on(wq, lock, deadline ? deadline : 1, WAIT_INTERRUPTIBLE);
 }
 
 void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lock)
 {
-	sleep_on(wq, lock, 0, false);
+	sleep_on(wq, lock, 0, WAIT_UNINTERRUPTIBLE);
 }
 
 int wq_wake_one(struct waitqueue *wq)

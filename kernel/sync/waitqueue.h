@@ -27,6 +27,10 @@ void wq_init(struct waitqueue *wq);
 int wq_sleep(struct waitqueue *wq, struct spinlock *lock);
 /* Like wq_sleep, but also wakes at time `deadline` (arch_time units). */
 int wq_sleep_until(struct waitqueue *wq, struct spinlock *lock, unsigned long deadline);
+/* Like wq_sleep, but only a kill ends the wait early (-EINTR), not a
+ * signal: for waits that must finish before the thread may take a signal
+ * (a condition variable's waiter getting its mutex back). */
+int wq_sleep_killable(struct waitqueue *wq, struct spinlock *lock);
 /* Like wq_sleep, but a kill does not end the wait: for the thread that
  * tears its own process down while waiting for the other threads. */
 void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lock);

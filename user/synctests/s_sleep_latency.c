@@ -1,13 +1,15 @@
 /* s_sleep_latency: many short sleeps (10 us to 3 ms) from several threads;
- * no single sleep may take 200 ms or more.
+ * no single sleep may take 500 ms or more.
  *
  * A hart that goes idle must not miss a wakeup: if an interrupt wakes a
  * sleeper between the idle hart's last look at the ready queue and its
  * wfi, the sleeper waits for the next interrupt, which on an otherwise idle
  * machine is the one-second heartbeat (issue 18, defect 1: one sleep of
- * 1.002 s in a few thousand). 200 ms is far above any honest overshoot
- * (a few time slices) and far below the heartbeat, so a pass or a failure
- * is not a matter of how fast the host is.
+ * 1.002 s in a few thousand). 500 ms is far above any honest overshoot
+ * (a few time slices) and half the heartbeat. It is not 200 ms: the clock
+ * is the host's, and with the host overloaded (stress runs beside the
+ * quick suite on two cores) a vCPU thread was seen descheduled for 399 ms,
+ * which the guest can only see as a long sleep.
  *
  * Then the same with a long sleeper (60 s) asleep throughout, so the sleep
  * queue always holds a later deadline than the short sleeps: a timer armed
@@ -27,7 +29,7 @@
 
 #define MIN_NS 10000L            /* 10 us */
 #define MAX_NS 3000000L          /* 3 ms */
-#define LIMIT_NS 200000000L      /* 200 ms */
+#define LIMIT_NS 500000000L      /* 500 ms */
 #define MAX_THREADS 8
 #define WATCHED_SLEEPS 300
 
@@ -118,7 +120,7 @@ static void all_harts_idle_behind_a_long_sleeper(void)
 	CHECK_EQ(thread_wait(t), 0, "short sleeper ends");
 	CHECK_EQ(errors[me], 0, "every nanosleep returns 0");
 	CHECK(over_limit[me] == 0,
-	      "with a 60 s sleeper queued and the harts idle, no short sleep takes 200 ms or more");
+	      "with a 60 s sleeper queued and the harts idle, no short sleep takes 500 ms or more");
 	if (over_limit[me])
 		test_note("asked %ld us, took %ld us: a lost wakeup (the idle timer armed for a "
 			  "later sleeper than the earliest?)", worst_asked[me] / 1000, worst_ns[me] / 1000);
@@ -144,7 +146,7 @@ static void behind_a_long_sleeper(void)
 		if (took > longest)
 			longest = took;
 		if (took >= LIMIT_NS) {
-			CHECK(0, "with a 60 s sleeper queued, no short sleep takes 200 ms or more");
+			CHECK(0, "with a 60 s sleeper queued, no short sleep takes 500 ms or more");
 			test_note("a short sleep has lasted %ld ms: a lost wakeup (the timer armed "
 				  "for a later sleeper than the earliest?)", took / 1000000);
 			exit(test_done());
@@ -152,7 +154,7 @@ static void behind_a_long_sleeper(void)
 		sched_yield();
 	}
 	CHECK_EQ(thread_wait(watched), 0, "short sleeper ends");
-	CHECK(1, "with a 60 s sleeper queued, no short sleep takes 200 ms or more");
+	CHECK(1, "with a 60 s sleeper queued, no short sleep takes 500 ms or more");
 	test_note("%d short sleeps behind a long sleeper; longest %ld us", WATCHED_SLEEPS,
 		  longest / 1000);
 	all_harts_idle_behind_a_long_sleeper();
@@ -186,7 +188,7 @@ int main(int argc, char **argv)
 		errs += errors[i];
 	}
 	CHECK_EQ(errs, 0, "every nanosleep returns 0");
-	CHECK(over == 0, "no sleep of 10 us .. 3 ms takes 200 ms or more");
+	CHECK(over == 0, "no sleep of 10 us .. 3 ms takes 500 ms or more");
 	if (over)
 		test_note("%ld of %ld threads had one; the longest, asked %ld us, took %ld us: "
 			  "a lost wakeup left the sleeper waiting for the idle heartbeat",
