@@ -1,7 +1,7 @@
 /* Time calls: nanosleep, clock_gettime, clock_getres, clock_nanosleep,
  * gettimeofday, sched_yield. The clocks are in clock.c. A sleep ended
- * early (today only by a kill, later by a signal) is -EINTR and reports the
- * time left in `rem` when the sleep was relative. */
+ * early (by a kill or a signal) is -EINTR and reports the time left in
+ * `rem` when the sleep was relative. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/clock.h"
 #include "kernel/proc/process.h"
