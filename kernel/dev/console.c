@@ -37,28 +37,35 @@ void console_write(const char *buf, size_t n)
 	spin_unlock(&out_lock);
 }
 
-void kprintf(const char *fmt, ...)
+/* Both printers format into a bounded line first: the UART is written in one
+ * piece, so a line never interleaves with another hart's output. */
+#define CONSOLE_LINE_MAX 256
+
+static size_t format_line(char *line, const char *fmt, va_list ap)
 {
-	char line[256];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = kvsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof line - 1)
-		n = sizeof line - 1;
-	console_write(line, (size_t)n);
+	int n = kvsnprintf(line, CONSOLE_LINE_MAX, fmt, ap);
+	return n > CONSOLE_LINE_MAX - 1 ? CONSOLE_LINE_MAX - 1 : (size_t)n;
 }
 
-void console_emergency_printf(const char *fmt, ...)
+void kprintf(const char *fmt, ...)
 {
-	char line[256];
+	char line[CONSOLE_LINE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = kvsnprintf(line, sizeof line, fmt, ap);
+	size_t n = format_line(line, fmt, ap);
 	va_end(ap);
-	if (n > (int)sizeof line - 1)
-		n = sizeof line - 1;
-	uart_write(line, (size_t)n);
+	console_write(line, n);
+}
+
+/* Without out_lock: for a hart that may already hold it (panic paths). */
+void console_emergency_printf(const char *fmt, ...)
+{
+	char line[CONSOLE_LINE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	size_t n = format_line(line, fmt, ap);
+	va_end(ap);
+	uart_write(line, n);
 }
 
 /* Called with in.lock held. Returns true for Ctrl-C, which drops the line
