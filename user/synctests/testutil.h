@@ -1,6 +1,6 @@
 /* Helpers shared by the synchronisation tests (s_*) and the stress programs
- * (x_*): argument parsing, a deterministic random generator, kernel-counter
- * leak checks, and running a piece of work in a child process.
+ * (x_*): argument parsing, a deterministic random generator, and running a
+ * piece of work in a child process (the leak check is leakcheck.h's).
  *
  * Header-only: user/meson.build builds one .c file per program. */
 #ifndef SYNCTESTS_TESTUTIL_H
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <syscall.h>
 #include <test.h>
+#include <leakcheck.h>
 #include <time.h>
 
 /* argv[i] as a number, or `def` when absent. A malformed number is a usage
@@ -43,44 +44,6 @@ static inline unsigned long rng_next(unsigned long *state)
 static inline unsigned long rng_below(unsigned long *state, unsigned long n)
 {
 	return n ? rng_next(state) % n : 0;
-}
-
-/* The kernel's counters; bails out if the call itself fails, since every
- * leak check after it would be meaningless. */
-static inline struct kstat kstat_now(void)
-{
-	struct kstat k;
-	memset(&k, 0, sizeof k);
-	long r = kstat(&k);
-	if (r < 0) {
-		printf("Bail out! kstat failed: %ld\n", r);
-		exit(3);
-	}
-	return k;
-}
-
-/* One TAP result per counter: the counter is back to where it started.
- * Names say what leaked when one is not. `what` names the case. */
-static inline int kstat_check_same(const struct kstat *before, const char *what)
-{
-	struct kstat after = kstat_now();
-	int ok = 1;
-	ok &= CHECK_EQ(after.free_frames, before->free_frames,
-		       "no physical frames leaked");
-	ok &= CHECK_EQ(after.live_threads, before->live_threads,
-		       "no threads leaked (live thread count back)");
-	ok &= CHECK_EQ(after.live_procs, before->live_procs,
-		       "no processes leaked (live process count back)");
-	ok &= CHECK_EQ(after.kmalloc_bytes, before->kmalloc_bytes,
-		       "no kmalloc bytes leaked");
-	if (!ok)
-		test_note("%s: leaked frames %ld, threads %ld, procs %ld, kmalloc bytes %ld",
-			  what,
-			  (long)before->free_frames - (long)after.free_frames,
-			  (long)after.live_threads - (long)before->live_threads,
-			  (long)after.live_procs - (long)before->live_procs,
-			  (long)after.kmalloc_bytes - (long)before->kmalloc_bytes);
-	return ok;
 }
 
 /* Runs fn(arg) in a forked child, which exits with its return value, and

@@ -233,9 +233,7 @@ static void test_trees(void)
 		exit(tree_node(0, 3));
 	/* 1 + 3 + 9 + 27 processes, counted by exit codes up the tree. */
 	EXPECT_EQ(wait_status(pid), W_EXIT(40), "a tree of depth 3, fanout 3 has 40 processes");
-	struct kstat after = kstat_now();
-	EXPECT_EQ(after.live_procs, before.live_procs, "process count back after the tree");
-	EXPECT_EQ(after.live_threads, before.live_threads, "thread count back after the tree");
+	kstat_expect_back(&before, KSTAT_THREADS | KSTAT_PROCS, "the tree");
 }
 
 /* ---- orphans ---- */
@@ -281,8 +279,7 @@ static void test_orphans(void)
 	EXPECT_EQ(st, W_EXIT(50), "the orphan saw getppid() == 1 and exited 50");
 	close(go[1]);
 	close(info[0]);
-	struct kstat after = kstat_now();
-	EXPECT_EQ(after.live_procs, before.live_procs, "process count back after the orphan");
+	kstat_expect_back(&before, KSTAT_PROCS, "the orphan");
 
 	/* An orphan that exits at about the time its parent does (it may be
 	 * a zombie already when it is handed to init, or not yet). */

@@ -152,8 +152,6 @@ int main(void)
 	run_case("main thread_exit(45) after siblings exited with 77",
 		 main_exit_after_siblings_exited, 45, &start);
 	run_case("main thread_exit(46) right after creating spinners", main_exit_at_once, 46, &start);
-	struct kstat end = kstat_now();
-	EXPECT_EQ(end.free_frames, start.free_frames, "free frames back exactly");
-	EXPECT_EQ(end.kmalloc_bytes, start.kmalloc_bytes, "kmalloc bytes back exactly");
+	kstat_expect_back(&start, KSTAT_FRAMES | KSTAT_KMALLOC, "all cases");
 	return test_done();
 }

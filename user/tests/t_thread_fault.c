@@ -156,10 +156,6 @@ int main(void)
 	long st = wait_status_within(pid, 10000);
 	CHECK(st == SIGSEGV || st == SIGILL,
 	      "three threads faulting at once: killed by SIGSEGV or SIGILL (status %ld)", st);
-	struct kstat end = kstat_now();
-	EXPECT_EQ(end.live_threads, start.live_threads, "no thread left after all cases");
-	EXPECT_EQ(end.live_procs, start.live_procs, "no process left after all cases");
-	EXPECT_EQ(end.free_frames, start.free_frames, "free frames back exactly");
-	EXPECT_EQ(end.kmalloc_bytes, start.kmalloc_bytes, "kmalloc bytes back exactly");
+	kstat_expect_back(&start, KSTAT_ALL, "all cases");
 	return test_done();
 }

@@ -189,8 +189,6 @@ int main(void)
 	test_fork_from_main();
 	test_fork_from_secondary();
 	test_exec();
-	struct kstat end = kstat_now();
-	EXPECT_EQ(end.live_threads, start.live_threads, "thread count back");
-	EXPECT_EQ(end.live_procs, start.live_procs, "process count back");
+	kstat_expect_back(&start, KSTAT_THREADS | KSTAT_PROCS, "all cases");
 	return test_done();
 }

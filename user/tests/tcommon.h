@@ -14,6 +14,7 @@
 #include <string.h>
 #include <syscall.h>
 #include <io.h>
+#include <leakcheck.h>
 #include <test.h>
 #include <time.h>
 
@@ -48,16 +49,6 @@ int expect_eq_(long got, long want, const char *file, int line, const char *fmt,
 	vsnprintf(name, sizeof name, fmt, ap);
 	va_end(ap);
 	return test_check_eq(got, want, file, line, name);
-}
-
-static inline struct kstat kstat_now(void)
-{
-	struct kstat k;
-	memset(&k, 0, sizeof k);
-	long r = kstat(&k);
-	if (r < 0)
-		test_note("kstat failed: %ld", r);
-	return k;
 }
 
 /* The wait4 status of child pid (blocking), or a negative errno. */
