@@ -37,4 +37,20 @@ static inline long write_full(int fd, const void *buf, unsigned long n)
 	return (long)done;
 }
 
+/* pipe, then fork: in the child (return 0) and in the parent (the child's
+ * pid) fds holds both ends, to close as each side needs. A negative errno
+ * if either call fails, with nothing left open. */
+static inline long fork_with_pipe(int fds[2])
+{
+	long err = pipe(fds);
+	if (err)
+		return err;
+	long pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+	}
+	return pid;
+}
+
 #endif

@@ -114,15 +114,9 @@ static inline long run_reporting(long (*fn)(long *v, void *arg), void *arg, stru
 {
 	int fds[2];
 	memset(r, 0, sizeof *r);
-	long err = pipe(fds);
-	if (err)
-		return err;
-	long pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
+	long pid = fork_with_pipe(fds);
+	if (pid < 0)
 		return pid;
-	}
 	if (pid == 0) {
 		close(fds[0]);
 		long v[REPORT_MAX];
