@@ -337,25 +337,62 @@ static long run_fork_exec_wait(long n, struct result *r)
 	return 0;
 }
 
-/* ---- uncontended mutex ---- */
+/* ---- mutexes ---- */
 
-static long uncontended(long n, struct result *r, int blocking)
+/* The kernel's mutex (blocking or spinning) and the futex mutex (fmutex),
+ * each behind a lock and an unlock function, so that the uncontended and
+ * the contended benchmark are each written once. The loops that call them
+ * are always inlined with the functions as constants, so the compiler calls
+ * (or inlines) them directly: no indirect call enters the figures. */
+typedef long (*lock_fn)(void);
+
+static mutex_t bench_mutex;
+static fmutex_t bench_fmutex;
+
+static long kernel_lock(void)
 {
-	mutex_t m;
-	long err = mutex_init(&m, blocking);
-	if (err)
-		return err;
-	long t0 = time_ns();
+	return mutex_acquire(&bench_mutex);
+}
+
+static long kernel_unlock(void)
+{
+	return mutex_release(&bench_mutex);
+}
+
+static long fast_lock(void)
+{
+	return fmutex_lock(&bench_fmutex);
+}
+
+static long fast_unlock(void)
+{
+	return fmutex_unlock(&bench_fmutex);
+}
+
+/* n lock + unlock pairs that nobody else wants: 0 or the first error. */
+static inline __attribute__((always_inline)) long lock_unlock_loop(long n, lock_fn lock,
+								   lock_fn unlock)
+{
 	for (long i = 0; i < n; i++) {
-		err = mutex_acquire(&m);
+		long err = lock();
 		if (!err)
-			err = mutex_release(&m);
+			err = unlock();
 		if (err)
 			return err;
 	}
+	return 0;
+}
+
+static long uncontended(long n, struct result *r, int blocking)
+{
+	long err = mutex_init(&bench_mutex, blocking);
+	if (err)
+		return err;
+	long t0 = time_ns();
+	err = lock_unlock_loop(n, kernel_lock, kernel_unlock);
 	r->ns = time_ns() - t0;
 	r->ops = n;
-	return 0;
+	return err;
 }
 
 static long run_mutex_blocking(long n, struct result *r)
@@ -368,57 +405,55 @@ static long run_mutex_spinning(long n, struct result *r)
 	return uncontended(n, r, 0);
 }
 
-/* ---- fast (futex) mutex ---- */
-
 /* Lock + unlock of an fmutex nobody else wants: no system call at all. */
 static long run_mutex_fast(long n, struct result *r)
 {
-	static fmutex_t m = FMUTEX_INIT;
+	fmutex_init(&bench_fmutex);
 	long t0 = time_ns();
-	for (long i = 0; i < n; i++) {
-		long err = fmutex_lock(&m);
-		if (!err)
-			err = fmutex_unlock(&m);
-		if (err)
-			return err;
-	}
+	long err = lock_unlock_loop(n, fast_lock, fast_unlock);
 	r->ns = time_ns() - t0;
 	r->ops = n;
-	return 0;
+	return err;
 }
 
-/* ---- contended mutex ---- */
-
-static mutex_t contended_mutex;
 static volatile int contended_go;
 static long contended_counter;
 
-static long contender(void *arg)
+/* One of CONTENDERS threads: n increments of the counter the lock guards. */
+static inline __attribute__((always_inline)) long contend(long n, lock_fn lock,
+							  lock_fn unlock)
 {
-	long n = (long)arg;
 	wait_for(&contended_go);
 	for (long i = 0; i < n; i++) {
-		if (mutex_acquire(&contended_mutex))
+		if (lock())
 			return 1;
 		contended_counter++;
-		if (mutex_release(&contended_mutex))
+		if (unlock())
 			return 1;
 	}
 	return 0;
 }
 
-/* CONTENDERS threads share n lock+unlock pairs; the figure is per pair. The
- * counter the lock guards must come out exact. */
-static long contended(long n, struct result *r, int blocking)
+static long kernel_contender(void *arg)
 {
-	long err = mutex_init(&contended_mutex, blocking);
-	if (err)
-		return err;
+	return contend((long)arg, kernel_lock, kernel_unlock);
+}
+
+/* The same shape with an fmutex: waiters sleep in FUTEX_WAIT. */
+static long fast_contender(void *arg)
+{
+	return contend((long)arg, fast_lock, fast_unlock);
+}
+
+/* CONTENDERS threads running `contender` share n lock+unlock pairs; the
+ * figure is per pair. The counter the lock guards must come out exact. */
+static long contended(long n, struct result *r, long (*contender)(void *))
+{
 	long each = n / CONTENDERS;
 	contended_go = 0;
 	contended_counter = 0;
 	thread_t t[CONTENDERS];
-	err = spawn_all(t, CONTENDERS, contender, (void *)each, &contended_go);
+	long err = spawn_all(t, CONTENDERS, contender, (void *)each, &contended_go);
 	if (err)
 		return err;
 	long t0 = time_ns();
@@ -434,50 +469,20 @@ static long contended(long n, struct result *r, int blocking)
 
 static long run_mutex_contended(long n, struct result *r)
 {
-	return contended(n, r, 1);
+	long err = mutex_init(&bench_mutex, 1);
+	return err ? err : contended(n, r, kernel_contender);
 }
 
 static long run_mutex_contended_spin(long n, struct result *r)
 {
-	return contended(n, r, 0);
-}
-
-/* The same shape with an fmutex: waiters sleep in FUTEX_WAIT. */
-static fmutex_t contended_fmutex;
-
-static long fast_contender(void *arg)
-{
-	long n = (long)arg;
-	wait_for(&contended_go);
-	for (long i = 0; i < n; i++) {
-		if (fmutex_lock(&contended_fmutex))
-			return 1;
-		contended_counter++;
-		if (fmutex_unlock(&contended_fmutex))
-			return 1;
-	}
-	return 0;
+	long err = mutex_init(&bench_mutex, 0);
+	return err ? err : contended(n, r, kernel_contender);
 }
 
 static long run_mutex_fast_contended(long n, struct result *r)
 {
-	fmutex_init(&contended_fmutex);
-	long each = n / CONTENDERS;
-	contended_go = 0;
-	contended_counter = 0;
-	thread_t t[CONTENDERS];
-	long err = spawn_all(t, CONTENDERS, fast_contender, (void *)each, &contended_go);
-	if (err)
-		return err;
-	long t0 = time_ns();
-	__atomic_store_n(&contended_go, 1, __ATOMIC_RELEASE);
-	err = join_all(t, CONTENDERS);
-	r->ns = time_ns() - t0;
-	r->ops = each * CONTENDERS;
-	if (!err && contended_counter != r->ops)
-		err = -ERANGE;
-	snprintf(r->extra, sizeof r->extra, "threads=%d", CONTENDERS);
-	return err;
+	fmutex_init(&bench_fmutex);
+	return contended(n, r, fast_contender);
 }
 
 /* ---- semaphore ping-pong ---- */
