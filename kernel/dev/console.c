@@ -37,35 +37,33 @@ void console_write(const char *buf, size_t n)
 	spin_unlock(&out_lock);
 }
 
-/* Both printers format into a bounded line first: the UART is written in one
- * piece, so a line never interleaves with another hart's output. */
+/* Both printers format into a bounded line first and hand it to `out` in
+ * one piece, so under out_lock a line never interleaves with another hart's
+ * output. */
 #define CONSOLE_LINE_MAX 256
 
-static size_t format_line(char *line, const char *fmt, va_list ap)
+static void print_line(void (*out)(const char *, size_t), const char *fmt, va_list ap)
 {
-	int n = kvsnprintf(line, CONSOLE_LINE_MAX, fmt, ap);
-	return n > CONSOLE_LINE_MAX - 1 ? CONSOLE_LINE_MAX - 1 : (size_t)n;
+	char line[CONSOLE_LINE_MAX];
+	int n = kvsnprintf(line, sizeof line, fmt, ap);
+	out(line, n > CONSOLE_LINE_MAX - 1 ? CONSOLE_LINE_MAX - 1 : (size_t)n);
 }
 
 void kprintf(const char *fmt, ...)
 {
-	char line[CONSOLE_LINE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	size_t n = format_line(line, fmt, ap);
+	print_line(console_write, fmt, ap);
 	va_end(ap);
-	console_write(line, n);
 }
 
 /* Without out_lock: for a hart that may already hold it (panic paths). */
 void console_emergency_printf(const char *fmt, ...)
 {
-	char line[CONSOLE_LINE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	size_t n = format_line(line, fmt, ap);
+	print_line(uart_write, fmt, ap);
 	va_end(ap);
-	uart_write(line, n);
 }
 
 /* Called with in.lock held. Returns true for Ctrl-C, which drops the line
