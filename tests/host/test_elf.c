@@ -202,6 +202,18 @@ static void test_phdr_vaddr(void)
 	TAP_OK(r == 0 && img.phdr_vaddr == 0x10040, "phdr_vaddr: headers end exactly with the segment");
 }
 
+/* good_exe() with one more program header, `extra`, inserted at index `at`
+ * (the headers from `at` on move up one). */
+static struct image good_exe_plus(int at, struct ph extra)
+{
+	struct image m = good_exe();
+	for (int i = m.phnum; i > at; i--)
+		m.ph[i] = m.ph[i - 1];
+	m.ph[at] = extra;
+	m.phnum++;
+	return m;
+}
+
 static void test_ignored_headers(void)
 {
 	struct elf_image img;
@@ -218,21 +230,15 @@ static void test_ignored_headers(void)
 	       "RISCV_ATTRIBUTES, GNU_STACK, NOTE, NULL headers are ignored");
 
 	/* PT_PHDR first, as a linker puts it. */
-	m = good_exe();
-	m.phnum = 3;
-	m.ph[2] = m.ph[1];
-	m.ph[1] = m.ph[0];
-	m.ph[0] = (struct ph){ PT_PHDR, R, EHDR_SIZE, 0x10040, 3 * PHDR_SIZE, 3 * PHDR_SIZE };
+	m = good_exe_plus(0, (struct ph){ PT_PHDR, R, EHDR_SIZE, 0x10040, 3 * PHDR_SIZE,
+					  3 * PHDR_SIZE });
 	r = parse(&m, &img);
 	TAP_OK(r == 0 && img.seg_count == 2 && img.phdr_vaddr == 0x10040 &&
 	       segment_is(&img.seg[0], 0x10000, 0x1234, 0, 0x1234, R | X),
 	       "a PT_PHDR header is not a segment");
 
 	/* A PT_LOAD with memsz 0 maps nothing and is left out. */
-	m = good_exe();
-	m.phnum = 3;
-	m.ph[2] = m.ph[1];
-	m.ph[1] = (struct ph){ PT_LOAD, R | W, 0x2000, 0x20000, 0, 0 };
+	m = good_exe_plus(1, (struct ph){ PT_LOAD, R | W, 0x2000, 0x20000, 0, 0 });
 	r = parse(&m, &img);
 	TAP_OK(r == 0 && img.seg_count == 2 &&
 	       segment_is(&img.seg[1], 0x12000, 0x2000, 0x2000, 0x100, R | W),
