@@ -30,15 +30,6 @@ static long return_arg(void *arg)
 	return (long)arg;
 }
 
-static long threads_of(long pid)
-{
-	static struct thread_info ti[512];
-	long n = thread_list(ti, 512), mine = 0;
-	for (long i = 0; i < n; i++)
-		mine += ti[i].pid == pid;
-	return mine;
-}
-
 /* Four siblings: three spinners and one blocked on the semaphore. */
 static void start_siblings(long tids[4])
 {

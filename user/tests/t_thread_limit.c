@@ -32,15 +32,6 @@ static long return_5(void *arg)
 	return 5;
 }
 
-static long threads_of(long pid)
-{
-	static struct thread_info ti[1024];
-	long n = thread_list(ti, 1024), mine = 0;
-	for (long i = 0; i < n; i++)
-		mine += ti[i].pid == pid;
-	return mine;
-}
-
 struct round {
 	long created, error, listed, live, joined_ok;
 	long all_blocked;        /* 1: every created thread was seen BLOCKED */

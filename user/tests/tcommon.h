@@ -97,6 +97,17 @@ static inline struct kstat kstat_after_warm_fork(void)
 	return kstat_now();
 }
 
+/* Threads of process pid in the kernel's thread list (any state). One
+ * static buffer: call it from one thread at a time. */
+static inline long threads_of(long pid)
+{
+	static struct thread_info ti[1024];
+	long n = thread_list(ti, 1024), mine = 0;
+	for (long i = 0; i < n; i++)
+		mine += ti[i].pid == pid;
+	return mine;
+}
+
 /* A child's report: the values its function stored, and how it ended. */
 #define REPORT_MAX 64
 struct report {
