@@ -46,6 +46,27 @@ static inline unsigned long rng_below(unsigned long *state, unsigned long n)
 	return n ? rng_next(state) % n : 0;
 }
 
+/* A shared counter whose increments a lock must exclude. Each increment
+ * checks that it is alone inside (overlaps counts those that were not), and
+ * every yield_every-th one yields while inside, so that the other threads
+ * queue up on the lock. */
+struct guarded_counter {
+	volatile long value;
+	int inside;            /* threads inside right now */
+	long overlaps;         /* increments that found someone else inside */
+};
+
+static inline void guarded_increment(struct guarded_counter *c, long i, long yield_every)
+{
+	if (__atomic_exchange_n(&c->inside, 1, __ATOMIC_ACQ_REL))
+		__atomic_add_fetch(&c->overlaps, 1, __ATOMIC_RELAXED);
+	long v = c->value;
+	if (i % yield_every == 0)
+		sched_yield();
+	c->value = v + 1;
+	__atomic_store_n(&c->inside, 0, __ATOMIC_RELEASE);
+}
+
 /* Runs fn(arg) in a forked child, which exits with its return value, and
  * returns the raw wait status (or a negative errno from fork / wait4). */
 static inline long run_in_child(int (*fn)(void *), void *arg)
