@@ -137,9 +137,7 @@ static void run_case(const char *what, int (*fn)(void *), int code, struct kstat
 	close(pipe_fds[0]);
 	close(pipe_fds[1]);
 	EXPECT_EQ(st, W_EXIT(code), "%s: status is exactly exit code %d", what, code);
-	struct kstat now = kstat_now();
-	EXPECT_EQ(now.live_threads, start->live_threads, "%s: no thread left behind", what);
-	EXPECT_EQ(now.live_procs, start->live_procs, "%s: no process left behind", what);
+	kstat_expect_back(start, KSTAT_THREADS | KSTAT_PROCS, what);
 }
 
 int main(void)

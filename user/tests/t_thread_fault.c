@@ -132,9 +132,7 @@ static void run_case(const char *what, int (*fn)(void *), long kind, long want,
 		exit(fn((void *)kind));
 	long st = wait_status_within(pid, 10000);
 	EXPECT_EQ(st, want, "%s: the process dies of signal %ld", what, want);
-	struct kstat now = kstat_now();
-	EXPECT_EQ(now.live_threads, start->live_threads, "%s: no thread left", what);
-	EXPECT_EQ(now.live_procs, start->live_procs, "%s: no process left", what);
+	kstat_expect_back(start, KSTAT_THREADS | KSTAT_PROCS, what);
 }
 
 int main(void)
