@@ -19,7 +19,7 @@
 
 #define ROUNDS 40
 #define DEADLINE_MS 5000
-#define STATUS_UNKILLABLE (-1001)
+#define STATUS_UNKILLABLE (-1003)
 #define EXIT_GROUP_CODE 7
 #define EXEC_CODE 42
 #define CREATE_EACH 12        /* threads each of three creators makes */
@@ -173,39 +173,16 @@ static int start_execloop(void *arg)
 	return 92;
 }
 
-/* Polls for pid's status until `ms` have passed: the status, or 0 if the
- * child is still there. Between polls it sleeps, leaving the harts to the
- * child, except at one hart: there it yields, so that the round's length
- * does not hang on the wakeup of a sleeping parent on an otherwise idle
- * hart (issue 18, defect 1, costs such a wakeup up to a second). */
-static long poll_status(long pid, long ms)
-{
-	long deadline = time_ns() + ms * 1000000L;
-	do {
-		int status = -1;
-		long r = wait4((int)pid, &status, WNOHANG, 0);
-		if (r == pid)
-			return status;
-		if (r != 0)
-			return r < 0 ? r : -1002;
-		if (one_hart)
-			sched_yield();
-		else
-			sleep_ms(1);
-	} while (time_ns() < deadline);
-	return 0;
-}
-
 /* The child's status within DEADLINE_MS, else STATUS_HUNG after killing and
  * reaping it, or STATUS_UNKILLABLE when even SIGKILL does not end it (then
  * it is left behind: never block on it). */
 static long wait_with_deadline(long pid)
 {
-	long s = poll_status(pid, DEADLINE_MS);
-	if (s != 0)
+	long s = poll_status(pid, DEADLINE_MS, one_hart);
+	if (s != STATUS_RUNNING)
 		return s;
 	kill((int)pid, SIGKILL);
-	s = poll_status(pid, 2000);
+	s = poll_status(pid, 2000, one_hart);
 	test_note("pid %ld hung for %d ms; %s", pid, DEADLINE_MS,
 		  s == SIGKILL ? "SIGKILL ended it" : "SIGKILL did not end it");
 	return s == SIGKILL ? STATUS_HUNG : STATUS_UNKILLABLE;
