@@ -29,6 +29,19 @@ static inline long arg_long(int argc, char **argv, int i, long def)
 	return v;
 }
 
+/* arg_long, and a number outside lo..hi is a usage error too (exit 2);
+ * `name` is the argument's name in the message. */
+static inline long arg_long_in(int argc, char **argv, int i, long def, long lo, long hi,
+			       const char *name)
+{
+	long v = arg_long(argc, argv, i, def);
+	if (v < lo || v > hi) {
+		printf("Bail out! %s must be %ld..%ld\n", name, lo, hi);
+		exit(2);
+	}
+	return v;
+}
+
 /* xorshift64*: small, fast, and the same sequence for the same seed. */
 static inline unsigned long rng_next(unsigned long *state)
 {
