@@ -42,6 +42,22 @@ static inline long arg_long_in(int argc, char **argv, int i, long def, long lo, 
 	return v;
 }
 
+/* An item of the producer/consumer programs: the producer in the high
+ * half, its sequence number in the low, so a consumer can check that
+ * every item arrives once and each producer's in order. */
+static inline unsigned long item_value(long producer, long seq)
+{
+	return (unsigned long)producer << 32 | (unsigned long)seq;
+}
+
+/* Counts into *errors a synchronisation call that failed (r != 0), from
+ * any thread: the main thread checks the count once all are joined. */
+static inline void count_failure(long *errors, long r)
+{
+	if (r)
+		__atomic_add_fetch(errors, 1, __ATOMIC_RELAXED);
+}
+
 /* xorshift64*: small, fast, and the same sequence for the same seed. */
 static inline unsigned long rng_next(unsigned long *state)
 {
