@@ -45,30 +45,6 @@ static void test_child_writes(const struct places *p)
 	EXPECT_EQ(*p->untouched, 0, "the page the child touched first is still zero here");
 }
 
-/* fork, with the child held until the parent calls release_child(*go_fd):
- * the child's pid in the parent, 0 in the child once it is released. */
-static long fork_held(int *go_fd)
-{
-	int go[2];
-	pipe(go);
-	long pid = fork();
-	if (pid == 0) {
-		char c;
-		close(go[1]);
-		read(go[0], &c, 1);
-		return 0;
-	}
-	close(go[0]);
-	*go_fd = go[1];
-	return pid;
-}
-
-static void release_child(int go_fd)
-{
-	write(go_fd, "g", 1);
-	close(go_fd);
-}
-
 static void test_parent_writes(const struct places *p)
 {
 	int go_fd;

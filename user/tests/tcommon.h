@@ -164,6 +164,31 @@ static inline long run_reporting(long (*fn)(long *v, void *arg), void *arg, stru
 	return 0;
 }
 
+/* fork, with the child held until the parent calls release_child(*go_fd):
+ * the child's pid in the parent, 0 in the child once it is released (a
+ * byte or the closing of the pipe releases it). */
+static inline long fork_held(int *go_fd)
+{
+	int go[2];
+	pipe(go);
+	long pid = fork();
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		read(go[0], &c, 1);
+		return 0;
+	}
+	close(go[0]);
+	*go_fd = go[1];
+	return pid;
+}
+
+static inline void release_child(int go_fd)
+{
+	write(go_fd, "g", 1);
+	close(go_fd);
+}
+
 /* Runs fn(arg) in a forked child that exits with fn's return value;
  * returns the child's wait4 status (or a negative errno). */
 static inline long run_child(int (*fn)(void *arg), void *arg)
