@@ -22,18 +22,10 @@ static long iterations;
 static mutex_t lock;
 static int ready;             /* threads started; they begin when all are */
 
-/* Start line: no thread begins before all have been created, so that they
- * really run at the same time. */
-static void start_together(void)
-{
-	__atomic_add_fetch(&ready, 1, __ATOMIC_ACQ_REL);
-	wait_for_value(&ready, THREADS);
-}
-
 static long add_unlocked(void *arg)
 {
 	(void)arg;
-	start_together();
+	start_together(&ready, THREADS);
 	for (long i = 0; i < iterations; i++) {
 		long v = counter.value;
 		counter.value = v + 1;
@@ -44,15 +36,12 @@ static long add_unlocked(void *arg)
 static long add_locked(void *arg)
 {
 	(void)arg;
-	start_together();
+	start_together(&ready, THREADS);
 	for (long i = 0; i < iterations; i++) {
-		if (mutex_acquire(&lock)) {
-			__atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
+		if (count_failure(&lock_errors, mutex_acquire(&lock)))
 			continue;
-		}
 		guarded_increment(&counter, i, 64);
-		if (mutex_release(&lock))
-			__atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
+		count_failure(&lock_errors, mutex_release(&lock));
 	}
 	return 0;
 }

@@ -28,18 +28,14 @@ static int ready;
 static long add_locked(void *arg)
 {
 	(void)arg;
-	__atomic_add_fetch(&ready, 1, __ATOMIC_ACQ_REL);
-	wait_for_value(&ready, THREADS);
+	start_together(&ready, THREADS);
 	for (long i = 0; i < iterations; i++) {
 		if (__atomic_load_n(&lock.word, __ATOMIC_RELAXED))
 			__atomic_add_fetch(&contended, 1, __ATOMIC_RELAXED);
-		if (fmutex_lock(&lock)) {
-			__atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
+		if (count_failure(&lock_errors, fmutex_lock(&lock)))
 			continue;
-		}
 		guarded_increment(&counter, i, 16);
-		if (fmutex_unlock(&lock))
-			__atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
+		count_failure(&lock_errors, fmutex_unlock(&lock));
 	}
 	return 0;
 }

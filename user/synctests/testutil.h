@@ -51,11 +51,13 @@ static inline unsigned long item_value(long producer, long seq)
 }
 
 /* Counts into *errors a synchronisation call that failed (r != 0), from
- * any thread: the main thread checks the count once all are joined. */
-static inline void count_failure(long *errors, long r)
+ * any thread: the main thread checks the count once all are joined. True
+ * if it failed, so that a caller can skip what needed the call. */
+static inline int count_failure(long *errors, long r)
 {
 	if (r)
 		__atomic_add_fetch(errors, 1, __ATOMIC_RELAXED);
+	return r != 0;
 }
 
 /* xorshift64*: small, fast, and the same sequence for the same seed. */
@@ -123,6 +125,14 @@ static inline void wait_for_value(const int *flag, int value)
 {
 	while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) != value)
 		sched_yield();
+}
+
+/* Start line for n threads: each counts itself in at *ready and waits
+ * until all have, so that they really run at the same time. */
+static inline void start_together(int *ready, int n)
+{
+	__atomic_add_fetch(ready, 1, __ATOMIC_ACQ_REL);
+	wait_for_value(ready, n);
 }
 
 /* Threads of process `pid` in state `state` (enum thread_info_state), from
