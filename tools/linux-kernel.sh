@@ -15,6 +15,7 @@ set -eu
 
 cache=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/dakota/linux}
 say() { printf 'linux-kernel: %s\n' "$*" >&2; }
+. "$(dirname "$0")/sudo.sh"
 
 image() { ls "$cache"/root/boot/vmlinu[xz]-* 2>/dev/null | head -n 1; }
 if [ -n "$(image)" ]; then
@@ -22,11 +23,7 @@ if [ -n "$(image)" ]; then
 	exit 0
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-	sudo=
-elif command -v sudo >/dev/null 2>&1; then
-	sudo=sudo
-else
+if ! pick_sudo; then
 	say "downloading the kernel needs root or sudo (apt-get download of a riscv64 package)"
 	exit 1
 fi

@@ -18,6 +18,7 @@ cd "$root"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
+. "$root/tools/sudo.sh"
 
 # gcc and libc6-dev: the host unit tests; libc6-dev-riscv64-cross: the
 # headers a hosted riscv64 compile expects (a Recommends of the cross gcc,
@@ -41,13 +42,7 @@ install_missing() {
 	done
 	[ -n "$missing" ] || return 0
 
-	if [ "$(id -u)" -eq 0 ]; then
-		sudo=
-	elif command -v sudo >/dev/null 2>&1; then
-		sudo=sudo
-	else
-		die "missing packages:$missing (not root and no sudo: install them and retry)"
-	fi
+	pick_sudo || die "missing packages:$missing (not root and no sudo: install them and retry)"
 	say "installing:$missing"
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
 	# shellcheck disable=SC2086 # word splitting of the list is intended

@@ -9,12 +9,6 @@
 #include "arch/riscv/fdt.h"
 #include "kernel/lib/string.h"
 
-#define FDT_MAGIC      0xd00dfeedu
-#define FDT_BEGIN_NODE 1
-#define FDT_END_NODE   2
-#define FDT_PROP       3
-#define FDT_NOP        4
-#define FDT_END        9
 #define FDT_MAX_DEPTH  16
 #define EINVAL_CODE    22
 

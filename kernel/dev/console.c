@@ -37,28 +37,33 @@ void console_write(const char *buf, size_t n)
 	spin_unlock(&out_lock);
 }
 
-void kprintf(const char *fmt, ...)
+/* Both printers format into a bounded line first and hand it to `out` in
+ * one piece, so under out_lock a line never interleaves with another hart's
+ * output. */
+#define CONSOLE_LINE_MAX 256
+
+static void print_line(void (*out)(const char *, size_t), const char *fmt, va_list ap)
 {
-	char line[256];
-	va_list ap;
-	va_start(ap, fmt);
+	char line[CONSOLE_LINE_MAX];
 	int n = kvsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof line - 1)
-		n = sizeof line - 1;
-	console_write(line, (size_t)n);
+	out(line, n > CONSOLE_LINE_MAX - 1 ? CONSOLE_LINE_MAX - 1 : (size_t)n);
 }
 
-void console_emergency_printf(const char *fmt, ...)
+void kprintf(const char *fmt, ...)
 {
-	char line[256];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = kvsnprintf(line, sizeof line, fmt, ap);
+	print_line(console_write, fmt, ap);
 	va_end(ap);
-	if (n > (int)sizeof line - 1)
-		n = sizeof line - 1;
-	uart_write(line, (size_t)n);
+}
+
+/* Without out_lock: for a hart that may already hold it (panic paths). */
+void console_emergency_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	print_line(uart_write, fmt, ap);
+	va_end(ap);
 }
 
 /* Called with in.lock held. Returns true for Ctrl-C, which drops the line

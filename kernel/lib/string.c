@@ -30,18 +30,15 @@ void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 	unsigned char b = (unsigned char)c;
-	while (n > 0 && ((uintptr_t)d & WORD_MASK)) {
+	size_t head = -(uintptr_t)d & WORD_MASK;       /* bytes to a word boundary */
+	if (head > n)
+		head = n;
+	for (n -= head; head > 0; head--)
 		*d++ = b;
-		n--;
-	}
 	word_t w = b * (word_t)0x0101010101010101;
 	word_t *wd = (word_t *)d;
-	for (; n >= 4 * WORD_SIZE; n -= 4 * WORD_SIZE, wd += 4) {
-		wd[0] = w;
-		wd[1] = w;
-		wd[2] = w;
-		wd[3] = w;
-	}
+	for (; n >= 4 * WORD_SIZE; n -= 4 * WORD_SIZE, wd += 4)
+		wd[0] = wd[1] = wd[2] = wd[3] = w;
 	for (; n >= WORD_SIZE; n -= WORD_SIZE)
 		*wd++ = w;
 	d = (unsigned char *)wd;
@@ -78,34 +75,22 @@ static void copy_up(unsigned char *d, const unsigned char *s, size_t n)
 		*d++ = *s++;
 }
 
-/* The mirror image of copy_up, from the top: correct for overlap with d > s. */
+/* For overlap with d > s: from the top, in chunks of d - s bytes. A chunk's
+ * destination overlaps no source byte of its own, only source bytes above
+ * it, which earlier chunks have already copied; so each chunk may go
+ * upwards through copy_up, a word at a time where alignment allows. (The
+ * kernel itself never moves overlapping memory; this serves correctness,
+ * and large shifts stay fast.) */
 static void copy_down(unsigned char *d, const unsigned char *s, size_t n)
 {
-	d += n;
-	s += n;
-	if (co_aligned(d, s)) {
-		while (n > 0 && ((uintptr_t)d & WORD_MASK)) {
-			*--d = *--s;
-			n--;
-		}
-		word_t *wd = (word_t *)d;
-		const word_t *ws = (const word_t *)s;
-		for (; n >= 4 * WORD_SIZE; n -= 4 * WORD_SIZE) {
-			wd -= 4;
-			ws -= 4;
-			word_t w0 = ws[0], w1 = ws[1], w2 = ws[2], w3 = ws[3];
-			wd[3] = w3;
-			wd[2] = w2;
-			wd[1] = w1;
-			wd[0] = w0;
-		}
-		for (; n >= WORD_SIZE; n -= WORD_SIZE)
-			*--wd = *--ws;
-		d = (unsigned char *)wd;
-		s = (const unsigned char *)ws;
+	size_t step = (size_t)(d - s);
+	if (step == 0)
+		return;
+	while (n > 0) {
+		size_t chunk = n < step ? n : step;
+		n -= chunk;
+		copy_up(d + n, s + n, chunk);
 	}
-	while (n-- > 0)
-		*--d = *--s;
 }
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)

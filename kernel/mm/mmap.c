@@ -20,6 +20,20 @@ static bool user_range(unsigned long addr, unsigned long len)
 	return len && addr + len > addr && addr + len <= MMAP_END;
 }
 
+/* The range checks Linux's mprotect, madvise and mincore share: the start must
+ * be page-aligned (-EINVAL) and a non-empty range, its length rounded up to
+ * whole pages, must lie in user space (-ENOMEM). Returns that rounded length
+ * (0 for an empty range, which succeeds) or a negative errno. */
+static long page_range_len(unsigned long addr, unsigned long len)
+{
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	len = PAGE_ROUND_UP(len);
+	if (len && !user_range(addr, len))
+		return -ENOMEM;
+	return (long)len;
+}
+
 long as_brk(struct addrspace *as, unsigned long new_brk)
 {
 	spin_lock(&as->lock);
@@ -128,13 +142,10 @@ static bool set_perm_locked(struct addrspace *as, unsigned long start, unsigned 
 
 long as_mprotect(struct addrspace *as, unsigned long addr, unsigned long len, unsigned perm)
 {
-	if (addr & (PAGE_SIZE - 1))
-		return -EINVAL;
-	len = PAGE_ROUND_UP(len);
-	if (!len)
-		return 0;
-	if (!user_range(addr, len))
-		return -ENOMEM;
+	long span = page_range_len(addr, len);
+	if (span <= 0)
+		return span;
+	len = (unsigned long)span;
 	unsigned long end = addr + len;
 	spin_lock(&as->lock);
 	long err = -ENOMEM;
@@ -152,13 +163,10 @@ long as_mprotect(struct addrspace *as, unsigned long addr, unsigned long len, un
 
 long as_discard(struct addrspace *as, unsigned long addr, unsigned long len)
 {
-	if (addr & (PAGE_SIZE - 1))
-		return -EINVAL;
-	len = PAGE_ROUND_UP(len);
-	if (!len)
-		return 0;
-	if (!user_range(addr, len))
-		return -ENOMEM;
+	long span = page_range_len(addr, len);
+	if (span <= 0)
+		return span;
+	len = (unsigned long)span;
 	spin_lock(&as->lock);
 	bool covered = region_covers(as, addr, addr + len);
 	as_zap_locked(as, addr, addr + len);
@@ -182,11 +190,10 @@ long as_check_mapped(struct addrspace *as, unsigned long addr, unsigned long len
 long as_mincore(struct addrspace *as, unsigned long addr, unsigned long len,
 		unsigned long vec)
 {
-	if (addr & (PAGE_SIZE - 1))
-		return -EINVAL;
-	len = PAGE_ROUND_UP(len);
-	if (len && !user_range(addr, len))
-		return -ENOMEM;
+	long span = page_range_len(addr, len);
+	if (span < 0)
+		return span;
+	len = (unsigned long)span;
 	long err = as_check_mapped(as, addr, len);
 	unsigned char chunk[64];
 	for (unsigned long done = 0; !err && done < len / PAGE_SIZE; ) {

@@ -9,30 +9,30 @@ static inline struct region *region_of(struct list_node *n)
 	return list_entry(n, struct region, link);
 }
 
-struct region *region_find(struct addrspace *as, unsigned long va)
+/* The first region (in address order) that ends above va: the one holding
+ * va if any does, else the next one up. The list is sorted and its regions
+ * are disjoint, so the walk stops there. */
+static struct region *first_ending_above(struct addrspace *as, unsigned long va)
 {
 	struct list_node *pos;
 	list_for_each(pos, &as->regions) {
 		struct region *r = region_of(pos);
-		if (va < r->start)
-			return NULL;
 		if (va < r->end)
 			return r;
 	}
 	return NULL;
 }
 
+struct region *region_find(struct addrspace *as, unsigned long va)
+{
+	struct region *r = first_ending_above(as, va);
+	return r && r->start <= va ? r : NULL;
+}
+
 bool region_overlaps(struct addrspace *as, unsigned long start, unsigned long end)
 {
-	struct list_node *pos;
-	list_for_each(pos, &as->regions) {
-		struct region *r = region_of(pos);
-		if (r->start >= end)
-			return false;
-		if (start < r->end)
-			return true;
-	}
-	return false;
+	struct region *r = first_ending_above(as, start);
+	return r && r->start < end;
 }
 
 bool region_covers(struct addrspace *as, unsigned long start, unsigned long end)

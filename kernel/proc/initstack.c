@@ -12,27 +12,8 @@
 #include "kernel/lib/string.h"
 #include <stdbool.h>
 #include <dakota/syscall.h>
+#include <dakota/auxv.h>
 
-/* Auxiliary vector types (Linux include/uapi/linux/auxvec.h). */
-#define AT_NULL 0
-#define AT_PHDR 3
-#define AT_PHENT 4
-#define AT_PHNUM 5
-#define AT_PAGESZ 6
-#define AT_BASE 7
-#define AT_FLAGS 8
-#define AT_ENTRY 9
-#define AT_UID 11
-#define AT_EUID 12
-#define AT_GID 13
-#define AT_EGID 14
-#define AT_PLATFORM 15
-#define AT_HWCAP 16
-#define AT_CLKTCK 17
-#define AT_SECURE 23
-#define AT_RANDOM 25
-#define AT_EXECFN 31
-#define AT_MINSIGSTKSZ 51
 #define AUX_PAIRS 19            /* the entries below, AT_NULL included */
 
 /* The ISA the kernel lets user code use: rv64imafdc, one bit per letter. */

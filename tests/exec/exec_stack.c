@@ -11,25 +11,9 @@
  * AT_PLATFORM and AT_MINSIGSTKSZ are printed when present. */
 #include "raw.h"
 #include "pattern.h"
+#include "../../include/dakota/auxv.h"
 
-#define AT_NULL 0
-#define AT_PHDR 3
-#define AT_PHENT 4
-#define AT_PHNUM 5
-#define AT_PAGESZ 6
-#define AT_ENTRY 9
-#define AT_UID 11
-#define AT_EUID 12
-#define AT_GID 13
-#define AT_EGID 14
-#define AT_PLATFORM 15
-#define AT_HWCAP 16
-#define AT_CLKTCK 17
-#define AT_SECURE 23
-#define AT_RANDOM 25
-#define AT_EXECFN 31
-#define AT_MINSIGSTKSZ 51
-#define AT_MAX 64
+#define AT_MAX 64               /* more than the highest type read */
 
 extern char __ehdr_start[];
 extern char _start[];

@@ -301,6 +301,27 @@ static void expect_einval(int r, const char *what)
 		tap_diag("got %d", r);
 }
 
+/* A good entry, then "next" holding `text` with header field `field`
+ * overwritten by `value`: the second entry must be refused. */
+static void expect_bad_field(const char *text, int field, const char *value, const char *what)
+{
+	good_then("next", text);
+	set_field(placed[1].header, field, value);
+	expect_einval(second_entry_result(), what);
+}
+
+/* A good entry, then "next" holding `text`, the archive cut `offset` bytes
+ * past the start of its header (or of its data): it must be refused. */
+enum cut_from { FROM_HEADER, FROM_DATA };
+
+static void expect_cut(const char *text, enum cut_from from, unsigned long offset,
+		       const char *what)
+{
+	good_then("next", text);
+	arc_len = (from == FROM_DATA ? placed[1].data : placed[1].header) + offset;
+	expect_einval(second_entry_result(), what);
+}
+
 static void test_bad_magic(void)
 {
 	static const char *const magics[] = { "070707", "070700", "070703", "000000", "\xee\xee\xee\xee\xee\xee" };
@@ -324,19 +345,15 @@ static void test_bad_digits(void)
 					   "0000001\0", "000:0001" };
 	for (int i = 0; i < 3; i++)
 		for (int b = 0; b < 6; b++) {
-			good_then("next", "x");
-			set_field(placed[1].header, fields[i], bad[b]);
 			char what[64];
 			snprintf(what, sizeof what, "%s field \"%.7s\"", field_names[i], bad[b]);
-			expect_einval(second_entry_result(), what);
+			expect_bad_field("x", fields[i], bad[b], what);
 		}
 }
 
 static void test_bad_names(void)
 {
-	good_then("next", "x");
-	set_field(placed[1].header, FIELD_NAMESIZE, "00000000");
-	expect_einval(second_entry_result(), "namesize 0");
+	expect_bad_field("x", FIELD_NAMESIZE, "00000000", "namesize 0");
 	/* ... also when the byte before the name (the last of the unchecked
 	 * check field) happens to be a NUL. */
 	good_then("next", "x");
@@ -352,35 +369,19 @@ static void test_bad_names(void)
 	expect_einval(second_entry_result(), "name not NUL-terminated");
 
 	/* The name runs past the end of the archive. */
-	good_then("next", "x");
-	arc_len = placed[1].header + HEADER_LEN + 3;
-	expect_einval(second_entry_result(), "name cut by the end of the archive");
-	good_then("next", "x");
-	set_field(placed[1].header, FIELD_NAMESIZE, "00001000");
-	expect_einval(second_entry_result(), "namesize 0x1000, past the end");
-	good_then("next", "x");
-	set_field(placed[1].header, FIELD_NAMESIZE, "FFFFFFFF");
-	expect_einval(second_entry_result(), "namesize 0xFFFFFFFF");
+	expect_cut("x", FROM_HEADER, HEADER_LEN + 3, "name cut by the end of the archive");
+	expect_bad_field("x", FIELD_NAMESIZE, "00001000", "namesize 0x1000, past the end");
+	expect_bad_field("x", FIELD_NAMESIZE, "FFFFFFFF", "namesize 0xFFFFFFFF");
 }
 
 static void test_bad_data(void)
 {
-	good_then("next", "0123456789");
-	arc_len = placed[1].data + 9;
-	expect_einval(second_entry_result(), "data one byte short of filesize");
-
-	good_then("next", "0123456789");
-	set_field(placed[1].header, FIELD_FILESIZE, "00002000");
-	expect_einval(second_entry_result(), "filesize 0x2000, past the end");
-
-	good_then("next", "0123456789");
-	set_field(placed[1].header, FIELD_FILESIZE, "FFFFFFFF");
-	expect_einval(second_entry_result(), "filesize 0xFFFFFFFF");
-
+	expect_cut("0123456789", FROM_DATA, 9, "data one byte short of filesize");
+	expect_bad_field("0123456789", FIELD_FILESIZE, "00002000", "filesize 0x2000, past the end");
+	expect_bad_field("0123456789", FIELD_FILESIZE, "FFFFFFFF", "filesize 0xFFFFFFFF");
 	/* "next\0" ends 115 bytes into the entry; its data would start at 116. */
-	good_then("next", "0123456789");
-	arc_len = placed[1].header + HEADER_LEN + 5;
-	expect_einval(second_entry_result(), "archive ends in the padding after the name");
+	expect_cut("0123456789", FROM_HEADER, HEADER_LEN + 5,
+		   "archive ends in the padding after the name");
 
 	/* Exactly enough bytes for the data is fine. */
 	good_then("next", "0123456789");
@@ -390,15 +391,9 @@ static void test_bad_data(void)
 
 static void test_truncated_header(void)
 {
-	good_then("next", "x");
-	arc_len = placed[1].header + HEADER_LEN - 1;
-	expect_einval(second_entry_result(), "second header one byte short (109 of 110)");
-	good_then("next", "x");
-	arc_len = placed[1].header + 6;
-	expect_einval(second_entry_result(), "second header is only its magic");
-	good_then("next", "x");
-	arc_len = placed[1].header + 1;
-	expect_einval(second_entry_result(), "one byte of a second header");
+	expect_cut("x", FROM_HEADER, HEADER_LEN - 1, "second header one byte short (109 of 110)");
+	expect_cut("x", FROM_HEADER, 6, "second header is only its magic");
+	expect_cut("x", FROM_HEADER, 1, "one byte of a second header");
 
 	reset();
 	put_file("only", "x");

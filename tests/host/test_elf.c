@@ -202,6 +202,18 @@ static void test_phdr_vaddr(void)
 	TAP_OK(r == 0 && img.phdr_vaddr == 0x10040, "phdr_vaddr: headers end exactly with the segment");
 }
 
+/* good_exe() with one more program header, `extra`, inserted at index `at`
+ * (the headers from `at` on move up one). */
+static struct image good_exe_plus(int at, struct ph extra)
+{
+	struct image m = good_exe();
+	for (int i = m.phnum; i > at; i--)
+		m.ph[i] = m.ph[i - 1];
+	m.ph[at] = extra;
+	m.phnum++;
+	return m;
+}
+
 static void test_ignored_headers(void)
 {
 	struct elf_image img;
@@ -218,21 +230,15 @@ static void test_ignored_headers(void)
 	       "RISCV_ATTRIBUTES, GNU_STACK, NOTE, NULL headers are ignored");
 
 	/* PT_PHDR first, as a linker puts it. */
-	m = good_exe();
-	m.phnum = 3;
-	m.ph[2] = m.ph[1];
-	m.ph[1] = m.ph[0];
-	m.ph[0] = (struct ph){ PT_PHDR, R, EHDR_SIZE, 0x10040, 3 * PHDR_SIZE, 3 * PHDR_SIZE };
+	m = good_exe_plus(0, (struct ph){ PT_PHDR, R, EHDR_SIZE, 0x10040, 3 * PHDR_SIZE,
+					  3 * PHDR_SIZE });
 	r = parse(&m, &img);
 	TAP_OK(r == 0 && img.seg_count == 2 && img.phdr_vaddr == 0x10040 &&
 	       segment_is(&img.seg[0], 0x10000, 0x1234, 0, 0x1234, R | X),
 	       "a PT_PHDR header is not a segment");
 
 	/* A PT_LOAD with memsz 0 maps nothing and is left out. */
-	m = good_exe();
-	m.phnum = 3;
-	m.ph[2] = m.ph[1];
-	m.ph[1] = (struct ph){ PT_LOAD, R | W, 0x2000, 0x20000, 0, 0 };
+	m = good_exe_plus(1, (struct ph){ PT_LOAD, R | W, 0x2000, 0x20000, 0, 0 });
 	r = parse(&m, &img);
 	TAP_OK(r == 0 && img.seg_count == 2 &&
 	       segment_is(&img.seg[1], 0x12000, 0x2000, 0x2000, 0x100, R | W),
@@ -314,6 +320,14 @@ static void expect_reason(const struct image *m, const char *words, const char *
 		tap_diag("got %d, reason %s", r, img.error ? img.error : "(none)");
 }
 
+/* good_exe() with one field set to `value` must be refused with -ENOEXEC. */
+#define EXPECT_SPOILED(field, value, what) \
+	do { \
+		struct image spoiled_ = good_exe(); \
+		spoiled_.field = (value); \
+		expect_noexec(&spoiled_, (what)); \
+	} while (0)
+
 static void test_bad_header(void)
 {
 	struct image m;
@@ -323,39 +337,17 @@ static void test_bad_header(void)
 		expect_noexec(&m, i == 0 ? "bad magic byte 0" : i == 1 ? "bad magic byte 1" :
 			      i == 2 ? "bad magic byte 2" : "bad magic byte 3");
 	}
-	m = good_exe();
-	m.ident[4] = 1;
-	expect_noexec(&m, "ELFCLASS32");
-	m = good_exe();
-	m.ident[4] = 0;
-	expect_noexec(&m, "ELFCLASSNONE");
-	m = good_exe();
-	m.ident[5] = 2;
-	expect_noexec(&m, "big-endian (ELFDATA2MSB)");
-	m = good_exe();
-	m.machine = EM_X86_64;
-	expect_noexec(&m, "machine x86-64 (62)");
-	m = good_exe();
-	m.machine = 0;
-	expect_noexec(&m, "machine 0");
-	m = good_exe();
-	m.machine = EM_RISCV + 256;   /* only the low byte is 243 */
-	expect_noexec(&m, "machine 499");
-	m = good_exe();
-	m.type = ET_DYN;
-	expect_noexec(&m, "ET_DYN");
-	m = good_exe();
-	m.type = ET_REL;
-	expect_noexec(&m, "ET_REL");
-	m = good_exe();
-	m.phentsize = 32;
-	expect_noexec(&m, "phentsize 32 (ELF32's)");
-	m = good_exe();
-	m.phentsize = 64;
-	expect_noexec(&m, "phentsize 64");
-	m = good_exe();
-	m.phnum = 0;
-	expect_noexec(&m, "phnum 0");
+	EXPECT_SPOILED(ident[4], 1, "ELFCLASS32");
+	EXPECT_SPOILED(ident[4], 0, "ELFCLASSNONE");
+	EXPECT_SPOILED(ident[5], 2, "big-endian (ELFDATA2MSB)");
+	EXPECT_SPOILED(machine, EM_X86_64, "machine x86-64 (62)");
+	EXPECT_SPOILED(machine, 0, "machine 0");
+	EXPECT_SPOILED(machine, EM_RISCV + 256, "machine 499");   /* only the low byte is 243 */
+	EXPECT_SPOILED(type, ET_DYN, "ET_DYN");
+	EXPECT_SPOILED(type, ET_REL, "ET_REL");
+	EXPECT_SPOILED(phentsize, 32, "phentsize 32 (ELF32's)");
+	EXPECT_SPOILED(phentsize, 64, "phentsize 64");
+	EXPECT_SPOILED(phnum, 0, "phnum 0");
 }
 
 static void test_bad_phdrs_location(void)
@@ -369,12 +361,8 @@ static void test_bad_phdrs_location(void)
 	m = good_exe();
 	m.phoff = m.size - 2 * PHDR_SIZE + 1;
 	expect_noexec(&m, "second program header one byte past the end");
-	m = good_exe();
-	m.phoff = 0xffffffffffffffc0ul;
-	expect_noexec(&m, "phoff near 2^64");
-	m = good_exe();
-	m.phnum = 0xffff;
-	expect_noexec(&m, "phnum 65535, headers past the end");
+	EXPECT_SPOILED(phoff, 0xffffffffffffffc0ul, "phoff near 2^64");
+	EXPECT_SPOILED(phnum, 0xffff, "phnum 65535, headers past the end");
 
 	/* Shorter than an ELF header. */
 	m = good_exe();

@@ -30,12 +30,6 @@
 #include "tap.h"
 
 #define EINVAL_RET (-22)
-#define FDT_MAGIC 0xd00dfeedu
-#define FDT_BEGIN_NODE 1
-#define FDT_END_NODE 2
-#define FDT_PROP 3
-#define FDT_NOP 4
-#define FDT_END 9
 #define HEADER_LEN 40
 
 /* Header fields, as 32-bit word indexes. */

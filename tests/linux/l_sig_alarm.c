@@ -3,6 +3,7 @@
  * cancels a pending alarm and returns the seconds that were left. */
 #define _GNU_SOURCE
 #include "ltap.h"
+#include "handler.h"
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
@@ -19,11 +20,7 @@ static void on_alarm(int signo)
 int main(void)
 {
 	ltap_start();
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	CHECK_EQ(sigaction(SIGALRM, &sa, NULL), 0, "sigaction(SIGALRM)");
+	CHECK_EQ(set_handler(SIGALRM, on_alarm), 0, "sigaction(SIGALRM)");
 	CHECK_EQ(alarm(1), 0, "alarm(1) with none pending returns 0");
 	errno = 0;
 	int r = pause();

@@ -4,6 +4,7 @@
  * pthread_kill with signal 0 checks the thread exists. */
 #define _GNU_SOURCE
 #include "ltap.h"
+#include "handler.h"
 #include <errno.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -43,11 +44,7 @@ static void *target(void *arg)
 int main(void)
 {
 	ltap_start();
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_usr1;
-	sigemptyset(&sa.sa_mask);
-	CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0, "sigaction(SIGUSR1)");
+	CHECK_EQ(set_handler(SIGUSR1, on_usr1), 0, "sigaction(SIGUSR1)");
 	pthread_t t;
 	pthread_create(&t, NULL, target, NULL);
 	while (!__atomic_load_n(&go, __ATOMIC_SEQ_CST))

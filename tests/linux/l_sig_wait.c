@@ -4,6 +4,7 @@
  * sigtimedwait with nothing pending times out with EAGAIN. */
 #define _GNU_SOURCE
 #include "ltap.h"
+#include "handler.h"
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
@@ -29,11 +30,8 @@ int main(void)
 {
 	ltap_start();
 	main_thread = pthread_self();
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
+	set_handler(SIGUSR1, on_signal);
+	set_handler(SIGUSR2, on_signal);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);

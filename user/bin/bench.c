@@ -32,6 +32,7 @@
 
 #define CONTENDERS      4     /* threads in the contended mutex benchmarks */
 #define WORKERS         8     /* threads of the parallel workload (the most) */
+_Static_assert(CONTENDERS <= WORKERS, "run_threads_together holds at most WORKERS threads");
 #define MAX_INFO        256   /* thread_list snapshot size */
 
 /* What one timed loop measured: its duration and how many operations it did.
@@ -91,6 +92,25 @@ static long join_all(thread_t *t, int n)
 	for (int i = 0; i < n; i++)
 		if (thread_wait(t[i]) != 0)
 			err = -EINVAL;
+	return err;
+}
+
+/* The timed part of every multi-thread benchmark: n threads (at most
+ * WORKERS) run fn(arg), all released at once through *go (which must be 0)
+ * so that thread creation stays out of the figure. *ns is the time from the
+ * release until the last one is joined; the result is spawn_all's or
+ * join_all's. */
+static long run_threads_together(int n, long (*fn)(void *), void *arg, volatile int *go,
+				 long *ns)
+{
+	thread_t t[WORKERS];
+	long err = spawn_all(t, n, fn, arg, go);
+	if (err)
+		return err;
+	long t0 = time_ns();
+	__atomic_store_n(go, 1, __ATOMIC_RELEASE);
+	err = join_all(t, n);
+	*ns = time_ns() - t0;
 	return err;
 }
 
@@ -192,15 +212,8 @@ static long yielder(void *arg)
  * returns to its caller through the scheduler loop of its own hart. */
 static long run_yield_switch(long n, struct result *r)
 {
-	thread_t t[2];
 	yield_go = 0;
-	long err = spawn_all(t, 2, yielder, (void *)n, &yield_go);
-	if (err)
-		return err;
-	long t0 = time_ns();
-	__atomic_store_n(&yield_go, 1, __ATOMIC_RELEASE);
-	err = join_all(t, 2);
-	r->ns = time_ns() - t0;
+	long err = run_threads_together(2, yielder, (void *)n, &yield_go, &r->ns);
 	r->ops = 2 * n;
 	return err;
 }
@@ -316,25 +329,9 @@ static long wait_for_zero(long pid)
 	return st == 0 ? 0 : -ECHILD;
 }
 
-static long run_fork_exit_wait(long n, struct result *r)
-{
-	long t0 = time_ns();
-	for (long i = 0; i < n; i++) {
-		long pid = fork();
-		if (pid < 0)
-			return pid;
-		if (pid == 0)
-			child_exit(0);
-		long err = wait_for_zero(pid);
-		if (err)
-			return err;
-	}
-	r->ns = time_ns() - t0;
-	r->ops = n;
-	return 0;
-}
-
-static long run_fork_exec_wait(long n, struct result *r)
+/* n rounds of fork, the child's work, and wait. The child exits at once,
+ * or (exec_true) replaces itself with `true` first; 127 if that exec fails. */
+static long fork_wait_loop(long n, struct result *r, int exec_true)
 {
 	char *argv[] = { "true", NULL };
 	char *envp[] = { NULL };
@@ -344,8 +341,9 @@ static long run_fork_exec_wait(long n, struct result *r)
 		if (pid < 0)
 			return pid;
 		if (pid == 0) {
-			execve("true", argv, envp);
-			child_exit(127);
+			if (exec_true)
+				execve("true", argv, envp);
+			child_exit(exec_true ? 127 : 0);
 		}
 		long err = wait_for_zero(pid);
 		if (err)
@@ -356,25 +354,72 @@ static long run_fork_exec_wait(long n, struct result *r)
 	return 0;
 }
 
-/* ---- uncontended mutex ---- */
-
-static long uncontended(long n, struct result *r, int blocking)
+static long run_fork_exit_wait(long n, struct result *r)
 {
-	mutex_t m;
-	long err = mutex_init(&m, blocking);
-	if (err)
-		return err;
-	long t0 = time_ns();
+	return fork_wait_loop(n, r, 0);
+}
+
+static long run_fork_exec_wait(long n, struct result *r)
+{
+	return fork_wait_loop(n, r, 1);
+}
+
+/* ---- mutexes ---- */
+
+/* The kernel's mutex (blocking or spinning) and the futex mutex (fmutex),
+ * each behind a lock and an unlock function, so that the uncontended and
+ * the contended benchmark are each written once. The loops that call them
+ * are always inlined with the functions as constants, so the compiler calls
+ * (or inlines) them directly: no indirect call enters the figures. */
+typedef long (*lock_fn)(void);
+
+static mutex_t bench_mutex;
+static fmutex_t bench_fmutex;
+
+static long kernel_lock(void)
+{
+	return mutex_acquire(&bench_mutex);
+}
+
+static long kernel_unlock(void)
+{
+	return mutex_release(&bench_mutex);
+}
+
+static long fast_lock(void)
+{
+	return fmutex_lock(&bench_fmutex);
+}
+
+static long fast_unlock(void)
+{
+	return fmutex_unlock(&bench_fmutex);
+}
+
+/* n lock + unlock pairs that nobody else wants: 0 or the first error. */
+static inline __attribute__((always_inline)) long lock_unlock_loop(long n, lock_fn lock,
+								   lock_fn unlock)
+{
 	for (long i = 0; i < n; i++) {
-		err = mutex_acquire(&m);
+		long err = lock();
 		if (!err)
-			err = mutex_release(&m);
+			err = unlock();
 		if (err)
 			return err;
 	}
+	return 0;
+}
+
+static long uncontended(long n, struct result *r, int blocking)
+{
+	long err = mutex_init(&bench_mutex, blocking);
+	if (err)
+		return err;
+	long t0 = time_ns();
+	err = lock_unlock_loop(n, kernel_lock, kernel_unlock);
 	r->ns = time_ns() - t0;
 	r->ops = n;
-	return 0;
+	return err;
 }
 
 static long run_mutex_blocking(long n, struct result *r)
@@ -387,63 +432,55 @@ static long run_mutex_spinning(long n, struct result *r)
 	return uncontended(n, r, 0);
 }
 
-/* ---- fast (futex) mutex ---- */
-
 /* Lock + unlock of an fmutex nobody else wants: no system call at all. */
 static long run_mutex_fast(long n, struct result *r)
 {
-	static fmutex_t m = FMUTEX_INIT;
+	fmutex_init(&bench_fmutex);
 	long t0 = time_ns();
-	for (long i = 0; i < n; i++) {
-		long err = fmutex_lock(&m);
-		if (!err)
-			err = fmutex_unlock(&m);
-		if (err)
-			return err;
-	}
+	long err = lock_unlock_loop(n, fast_lock, fast_unlock);
 	r->ns = time_ns() - t0;
 	r->ops = n;
-	return 0;
+	return err;
 }
 
-/* ---- contended mutex ---- */
-
-static mutex_t contended_mutex;
 static volatile int contended_go;
 static long contended_counter;
 
-static long contender(void *arg)
+/* One of CONTENDERS threads: n increments of the counter the lock guards. */
+static inline __attribute__((always_inline)) long contend(long n, lock_fn lock,
+							  lock_fn unlock)
 {
-	long n = (long)arg;
 	wait_for(&contended_go);
 	for (long i = 0; i < n; i++) {
-		if (mutex_acquire(&contended_mutex))
+		if (lock())
 			return 1;
 		contended_counter++;
-		if (mutex_release(&contended_mutex))
+		if (unlock())
 			return 1;
 	}
 	return 0;
 }
 
-/* CONTENDERS threads share n lock+unlock pairs; the figure is per pair. The
- * counter the lock guards must come out exact. */
-static long contended(long n, struct result *r, int blocking)
+static long kernel_contender(void *arg)
 {
-	long err = mutex_init(&contended_mutex, blocking);
-	if (err)
-		return err;
+	return contend((long)arg, kernel_lock, kernel_unlock);
+}
+
+/* The same shape with an fmutex: waiters sleep in FUTEX_WAIT. */
+static long fast_contender(void *arg)
+{
+	return contend((long)arg, fast_lock, fast_unlock);
+}
+
+/* CONTENDERS threads running `contender` share n lock+unlock pairs; the
+ * figure is per pair. The counter the lock guards must come out exact. */
+static long contended(long n, struct result *r, long (*contender)(void *))
+{
 	long each = n / CONTENDERS;
 	contended_go = 0;
 	contended_counter = 0;
-	thread_t t[CONTENDERS];
-	err = spawn_all(t, CONTENDERS, contender, (void *)each, &contended_go);
-	if (err)
-		return err;
-	long t0 = time_ns();
-	__atomic_store_n(&contended_go, 1, __ATOMIC_RELEASE);
-	err = join_all(t, CONTENDERS);
-	r->ns = time_ns() - t0;
+	long err = run_threads_together(CONTENDERS, contender, (void *)each, &contended_go,
+					&r->ns);
 	r->ops = each * CONTENDERS;
 	if (!err && contended_counter != r->ops)
 		err = -ERANGE;
@@ -453,53 +490,42 @@ static long contended(long n, struct result *r, int blocking)
 
 static long run_mutex_contended(long n, struct result *r)
 {
-	return contended(n, r, 1);
+	long err = mutex_init(&bench_mutex, 1);
+	return err ? err : contended(n, r, kernel_contender);
 }
 
 static long run_mutex_contended_spin(long n, struct result *r)
 {
-	return contended(n, r, 0);
-}
-
-/* The same shape with an fmutex: waiters sleep in FUTEX_WAIT. */
-static fmutex_t contended_fmutex;
-
-static long fast_contender(void *arg)
-{
-	long n = (long)arg;
-	wait_for(&contended_go);
-	for (long i = 0; i < n; i++) {
-		if (fmutex_lock(&contended_fmutex))
-			return 1;
-		contended_counter++;
-		if (fmutex_unlock(&contended_fmutex))
-			return 1;
-	}
-	return 0;
+	long err = mutex_init(&bench_mutex, 0);
+	return err ? err : contended(n, r, kernel_contender);
 }
 
 static long run_mutex_fast_contended(long n, struct result *r)
 {
-	fmutex_init(&contended_fmutex);
-	long each = n / CONTENDERS;
-	contended_go = 0;
-	contended_counter = 0;
-	thread_t t[CONTENDERS];
-	long err = spawn_all(t, CONTENDERS, fast_contender, (void *)each, &contended_go);
-	if (err)
-		return err;
-	long t0 = time_ns();
-	__atomic_store_n(&contended_go, 1, __ATOMIC_RELEASE);
-	err = join_all(t, CONTENDERS);
-	r->ns = time_ns() - t0;
-	r->ops = each * CONTENDERS;
-	if (!err && contended_counter != r->ops)
-		err = -ERANGE;
-	snprintf(r->extra, sizeof r->extra, "threads=%d", CONTENDERS);
-	return err;
+	fmutex_init(&bench_fmutex);
+	return contended(n, r, fast_contender);
 }
 
 /* ---- semaphore ping-pong ---- */
+
+/* Two fresh semaphores, and a partner thread fn(n) that answers on them. */
+static long spawn_partner(semaphore_t *a, semaphore_t *b, thread_t *t, long (*fn)(void *),
+			  long n)
+{
+	long err = semaphore_init(a, 0);
+	if (!err)
+		err = semaphore_init(b, 0);
+	if (!err)
+		err = thread_spawn(t, fn, (void *)n);
+	return err;
+}
+
+/* One round trip: wake the partner through `there`, wait for it on `back`. */
+static long round_trip(semaphore_t *there, semaphore_t *back)
+{
+	long err = semaphore_post(there);
+	return err ? err : semaphore_wait(back);
+}
 
 static semaphore_t ping, pong;
 
@@ -514,21 +540,13 @@ static long ponger(void *arg)
 
 static long run_sem_pingpong(long n, struct result *r)
 {
-	long err = semaphore_init(&ping, 0);
-	if (!err)
-		err = semaphore_init(&pong, 0);
-	if (err)
-		return err;
 	thread_t t;
-	err = thread_spawn(&t, ponger, (void *)n);
+	long err = spawn_partner(&ping, &pong, &t, ponger, n);
 	if (err)
 		return err;
 	long t0 = time_ns();
-	for (long i = 0; i < n && !err; i++) {
-		err = semaphore_post(&ping);
-		if (!err)
-			err = semaphore_wait(&pong);
-	}
+	for (long i = 0; i < n && !err; i++)
+		err = round_trip(&ping, &pong);
 	r->ns = time_ns() - t0;
 	r->ops = n;
 	if (thread_wait(t) != 0 && !err)
@@ -562,14 +580,9 @@ static long sleeper(void *arg)
  * blocked. On several harts the sleeper usually wakes on another hart. */
 static long run_wake_latency(long n, struct result *r)
 {
-	long err = semaphore_init(&wake_sem, 0);
-	if (!err)
-		err = semaphore_init(&woke_sem, 0);
-	if (err)
-		return err;
 	wake_ticks = 0;
 	thread_t t;
-	err = thread_spawn(&t, sleeper, (void *)n);
+	long err = spawn_partner(&wake_sem, &woke_sem, &t, sleeper, n);
 	if (err)
 		return err;
 	long t0 = time_ns();
@@ -585,9 +598,7 @@ static long run_wake_latency(long n, struct result *r)
 		if (err)
 			break;
 		__atomic_store_n(&wake_t0, rdtime(), __ATOMIC_RELEASE);
-		err = semaphore_post(&wake_sem);
-		if (!err)
-			err = semaphore_wait(&woke_sem);
+		err = round_trip(&wake_sem, &woke_sem);
 	}
 	long loop_ns = time_ns() - t0;
 	if (thread_wait(t) != 0 && !err)
@@ -626,15 +637,8 @@ static long worker(void *arg)
 static long run_parallel_threads(long n, struct result *r, int workers)
 {
 	long each = n / workers;
-	thread_t t[WORKERS];
 	parallel_go = 0;
-	long err = spawn_all(t, workers, worker, (void *)each, &parallel_go);
-	if (err)
-		return err;
-	long t0 = time_ns();
-	__atomic_store_n(&parallel_go, 1, __ATOMIC_RELEASE);
-	err = join_all(t, workers);
-	r->ns = time_ns() - t0;
+	long err = run_threads_together(workers, worker, (void *)each, &parallel_go, &r->ns);
 	r->ops = 1;
 	snprintf(r->extra, sizeof r->extra, "threads=%d harts=%ld rounds=%ld",
 		 workers, harts, each * workers);

@@ -3,57 +3,42 @@
 #include "sync.h"
 #include "fmutex.h"
 
-long mutex_init(mutex_t *m, int blocking)
+/* What every *_init does with the create call's result: a negative errno
+ * goes back to the caller, an id is kept in the object. */
+static long keep_id(long id, long *slot)
 {
-	long id = mutex_create(blocking);
 	if (id < 0)
 		return id;
-	m->id = id;
+	*slot = id;
 	return 0;
 }
 
-long mutex_acquire(mutex_t *m)
+/* long name(T *obj): the kernel call `call` on the object's id. */
+#define ON_ID(name, T, call) \
+	long name(T *obj) { return call(obj->id); }
+
+long mutex_init(mutex_t *m, int blocking)
 {
-	return mutex_lock(m->id);
+	return keep_id(mutex_create(blocking), &m->id);
 }
 
-long mutex_release(mutex_t *m)
-{
-	return mutex_unlock(m->id);
-}
+ON_ID(mutex_acquire, mutex_t, mutex_lock)
+ON_ID(mutex_release, mutex_t, mutex_unlock)
 
 long semaphore_init(semaphore_t *s, int count)
 {
-	long id = semaphore_create(count);
-	if (id < 0)
-		return id;
-	s->id = id;
-	return 0;
+	return keep_id(semaphore_create(count), &s->id);
 }
 
-long semaphore_wait(semaphore_t *s)
-{
-	return semaphore_down(s->id);
-}
-
-long semaphore_post(semaphore_t *s)
-{
-	return semaphore_up(s->id);
-}
+ON_ID(semaphore_wait, semaphore_t, semaphore_down)
+ON_ID(semaphore_post, semaphore_t, semaphore_up)
 
 long condvar_init(condvar_t *cv)
 {
-	long id = condvar_create();
-	if (id < 0)
-		return id;
-	cv->id = id;
-	return 0;
+	return keep_id(condvar_create(), &cv->id);
 }
 
-long condvar_notify(condvar_t *cv)
-{
-	return condvar_signal(cv->id);
-}
+ON_ID(condvar_notify, condvar_t, condvar_signal)
 
 long condvar_block(condvar_t *cv, mutex_t *m)
 {

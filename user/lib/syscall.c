@@ -3,20 +3,24 @@
 #include "sync.h"
 #include "private.h"
 
-long read(int fd, void *buf, unsigned long n)
-{
-	return syscall3(SYS_read, fd, (long)buf, (long)n);
-}
+/* SYSCALL_WRAPPERn(name, nr, types...) defines long name(types...), which
+ * passes its n arguments, each as a long, to system call nr: the common
+ * shape of most wrappers, written once. */
+#define SYSCALL_WRAPPER0(name, nr) \
+	long name(void) { return syscall0(nr); }
+#define SYSCALL_WRAPPER1(name, nr, T1) \
+	long name(T1 a1) { return syscall1(nr, (long)a1); }
+#define SYSCALL_WRAPPER2(name, nr, T1, T2) \
+	long name(T1 a1, T2 a2) { return syscall2(nr, (long)a1, (long)a2); }
+#define SYSCALL_WRAPPER3(name, nr, T1, T2, T3) \
+	long name(T1 a1, T2 a2, T3 a3) { return syscall3(nr, (long)a1, (long)a2, (long)a3); }
+#define SYSCALL_WRAPPER4(name, nr, T1, T2, T3, T4) \
+	long name(T1 a1, T2 a2, T3 a3, T4 a4) \
+	{ return syscall4(nr, (long)a1, (long)a2, (long)a3, (long)a4); }
 
-long write(int fd, const void *buf, unsigned long n)
-{
-	return syscall3(SYS_write, fd, (long)buf, (long)n);
-}
-
-long close(int fd)
-{
-	return syscall1(SYS_close, fd);
-}
+SYSCALL_WRAPPER3(read, SYS_read, int, void *, unsigned long)
+SYSCALL_WRAPPER3(write, SYS_write, int, const void *, unsigned long)
+SYSCALL_WRAPPER1(close, SYS_close, int)
 
 long pipe2(int fd[2], int flags)
 {
@@ -28,15 +32,8 @@ long pipe(int fd[2])
 	return pipe2(fd, 0);
 }
 
-long dup(int fd)
-{
-	return syscall1(SYS_dup, fd);
-}
-
-long dup3(int oldfd, int newfd, int flags)
-{
-	return syscall3(SYS_dup3, oldfd, newfd, flags);
-}
+SYSCALL_WRAPPER1(dup, SYS_dup, int)
+SYSCALL_WRAPPER3(dup3, SYS_dup3, int, int, int)
 
 /* Linux riscv64 has no dup2; dup3 rejects oldfd == newfd, dup2 allows it. */
 long dup2(int oldfd, int newfd)
@@ -60,30 +57,11 @@ _Noreturn void thread_exit(int code)
 		syscall1(SYS_exit, code);
 }
 
-long getpid(void)
-{
-	return syscall0(SYS_getpid);
-}
-
-long getppid(void)
-{
-	return syscall0(SYS_getppid);
-}
-
-long getuid(void)
-{
-	return syscall0(SYS_getuid);
-}
-
-long setuid(int uid)
-{
-	return syscall1(SYS_setuid, uid);
-}
-
-long kill(int pid, int sig)
-{
-	return syscall2(SYS_kill, pid, sig);
-}
+SYSCALL_WRAPPER0(getpid, SYS_getpid)
+SYSCALL_WRAPPER0(getppid, SYS_getppid)
+SYSCALL_WRAPPER0(getuid, SYS_getuid)
+SYSCALL_WRAPPER1(setuid, SYS_setuid, int)
+SYSCALL_WRAPPER2(kill, SYS_kill, int, int)
 
 long fork(void)
 {
@@ -108,10 +86,7 @@ long execv(const char *path, char *const argv[])
 	return execve(path, argv, environ);
 }
 
-long wait4(int pid, int *status, int options, void *rusage)
-{
-	return syscall4(SYS_wait4, pid, (long)status, options, (long)rusage);
-}
+SYSCALL_WRAPPER4(wait4, SYS_wait4, int, int *, int, void *)
 
 long waitpid(int pid, int *status, int options)
 {
@@ -123,25 +98,10 @@ long wait(int *status)
 	return wait4(-1, status, 0, 0);
 }
 
-long nanosleep(const struct timespec *req, struct timespec *rem)
-{
-	return syscall2(SYS_nanosleep, (long)req, (long)rem);
-}
-
-long clock_gettime(int clock, struct timespec *ts)
-{
-	return syscall2(SYS_clock_gettime, clock, (long)ts);
-}
-
-long sched_yield(void)
-{
-	return syscall0(SYS_sched_yield);
-}
-
-long brk(void *addr)
-{
-	return syscall1(SYS_brk, (long)addr);
-}
+SYSCALL_WRAPPER2(nanosleep, SYS_nanosleep, const struct timespec *, struct timespec *)
+SYSCALL_WRAPPER2(clock_gettime, SYS_clock_gettime, int, struct timespec *)
+SYSCALL_WRAPPER0(sched_yield, SYS_sched_yield)
+SYSCALL_WRAPPER1(brk, SYS_brk, void *)
 
 /* Guards cur_brk: threads may call sbrk concurrently (malloc holds its own
  * lock, but programs may call sbrk directly). */
@@ -173,100 +133,25 @@ void *mmap(void *addr, unsigned long len, int prot, int flags, int fd, long off)
 	return (void *)syscall6(SYS_mmap, (long)addr, (long)len, prot, flags, fd, off);
 }
 
-long munmap(void *addr, unsigned long len)
-{
-	return syscall2(SYS_munmap, (long)addr, (long)len);
-}
-
-long thread_create(void *entry, void *arg)
-{
-	return syscall2(SYS_thread_create, (long)entry, (long)arg);
-}
-
-long gettid(void)
-{
-	return syscall0(SYS_gettid);
-}
-
-long waittid(long tid)
-{
-	return syscall1(SYS_waittid, tid);
-}
-
-long thread_join(long tid)
-{
-	return syscall1(SYS_thread_join, tid);
-}
-
-long mutex_create(int blocking)
-{
-	return syscall1(SYS_mutex_create, blocking);
-}
-
-long mutex_lock(long id)
-{
-	return syscall1(SYS_mutex_lock, id);
-}
-
-long mutex_unlock(long id)
-{
-	return syscall1(SYS_mutex_unlock, id);
-}
-
-long semaphore_create(int count)
-{
-	return syscall1(SYS_semaphore_create, count);
-}
-
-long semaphore_up(long id)
-{
-	return syscall1(SYS_semaphore_up, id);
-}
-
-long semaphore_down(long id)
-{
-	return syscall1(SYS_semaphore_down, id);
-}
-
-long condvar_create(void)
-{
-	return syscall0(SYS_condvar_create);
-}
-
-long condvar_signal(long id)
-{
-	return syscall1(SYS_condvar_signal, id);
-}
-
-long condvar_wait(long id, long mutex_id)
-{
-	return syscall2(SYS_condvar_wait, id, mutex_id);
-}
-
-long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *timeout)
-{
-	return syscall4(SYS_futex, (long)uaddr, op, (long)val, (long)timeout);
-}
-
-long thread_list(struct thread_info *buf, long max)
-{
-	return syscall2(SYS_thread_list, (long)buf, max);
-}
-
-long kstat(struct kstat *out)
-{
-	return syscall1(SYS_kstat, (long)out);
-}
-
-long programs(char *buf, long len)
-{
-	return syscall2(SYS_programs, (long)buf, len);
-}
-
-long trace_ctl(long cmd)
-{
-	return syscall1(SYS_trace_ctl, cmd);
-}
+SYSCALL_WRAPPER2(munmap, SYS_munmap, void *, unsigned long)
+SYSCALL_WRAPPER2(thread_create, SYS_thread_create, void *, void *)
+SYSCALL_WRAPPER0(gettid, SYS_gettid)
+SYSCALL_WRAPPER1(waittid, SYS_waittid, long)
+SYSCALL_WRAPPER1(thread_join, SYS_thread_join, long)
+SYSCALL_WRAPPER1(mutex_create, SYS_mutex_create, int)
+SYSCALL_WRAPPER1(mutex_lock, SYS_mutex_lock, long)
+SYSCALL_WRAPPER1(mutex_unlock, SYS_mutex_unlock, long)
+SYSCALL_WRAPPER1(semaphore_create, SYS_semaphore_create, int)
+SYSCALL_WRAPPER1(semaphore_up, SYS_semaphore_up, long)
+SYSCALL_WRAPPER1(semaphore_down, SYS_semaphore_down, long)
+SYSCALL_WRAPPER0(condvar_create, SYS_condvar_create)
+SYSCALL_WRAPPER1(condvar_signal, SYS_condvar_signal, long)
+SYSCALL_WRAPPER2(condvar_wait, SYS_condvar_wait, long, long)
+SYSCALL_WRAPPER4(futex, SYS_futex, uint32_t *, int, uint32_t, const struct timespec *)
+SYSCALL_WRAPPER2(thread_list, SYS_thread_list, struct thread_info *, long)
+SYSCALL_WRAPPER1(kstat, SYS_kstat, struct kstat *)
+SYSCALL_WRAPPER2(programs, SYS_programs, char *, long)
+SYSCALL_WRAPPER1(trace_ctl, SYS_trace_ctl, long)
 
 long poweroff(long status)
 {

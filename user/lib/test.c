@@ -63,17 +63,24 @@ int test_check_eq(long actual, long expected, const char *file, int line,
 	return ok;
 }
 
-void test_note(const char *fmt, ...)
+/* The note is formatted before test_lock is taken, as in test_check: only
+ * the printing needs it. */
+static void vnote(const char *fmt, va_list ap)
 {
 	char msg[256];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	spin_lock(&test_lock);
 	start_locked();
 	printf("# %s\n", msg);
 	spin_unlock(&test_lock);
+}
+
+void test_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vnote(fmt, ap);
+	va_end(ap);
 }
 
 int test_done(void)

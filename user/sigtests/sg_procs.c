@@ -282,9 +282,6 @@ int main(void)
 	test_kill_forms();
 	test_wait_interrupted();
 	test_stop_continue();
-	struct kstat after = kstat_now();
-	EXPECT_EQ(after.free_frames, before.free_frames, "no frames leaked");
-	EXPECT_EQ(after.kmalloc_bytes, before.kmalloc_bytes, "no kmalloc bytes leaked");
-	EXPECT_EQ(after.live_threads, before.live_threads, "no threads leaked");
+	kstat_expect_back(&before, KSTAT_FRAMES | KSTAT_THREADS | KSTAT_KMALLOC, "all cases");
 	return test_done();
 }

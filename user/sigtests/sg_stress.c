@@ -129,8 +129,6 @@ int main(int argc, char **argv)
 	CHECK(std_got >= 1 && std_got <= std_sent, "SIGUSR1: between 1 and %ld deliveries (%ld)",
 	      std_sent, std_got);
 	EXPECT_EQ(sig_pending(), 0, "nothing left pending");
-	struct kstat after = kstat_now();
-	EXPECT_EQ(after.live_threads, before.live_threads, "no threads leaked");
-	EXPECT_EQ(after.kmalloc_bytes, before.kmalloc_bytes, "no kmalloc bytes leaked");
+	kstat_expect_back(&before, KSTAT_THREADS | KSTAT_KMALLOC, "all cases");
 	return test_done();
 }

@@ -47,17 +47,11 @@ static unsigned long queue[QUEUE];
 static int q_head, q_count;                    /* qlock */
 static int *seen;                              /* PRODUCERS * iterations */
 
-static void call(long r)
-{
-	if (r)
-		__atomic_add_fetch(&res->call_errors, 1, __ATOMIC_RELAXED);
-}
-
 static long mutex_hammer(void *arg)
 {
 	int kind = (int)(long)arg;
 	for (long i = 0; i < iterations; i++) {
-		call(mutex_acquire(&mtx));
+		count_failure(&res->call_errors, mutex_acquire(&mtx));
 		if (__atomic_exchange_n(&inside, 1, __ATOMIC_ACQ_REL))
 			__atomic_add_fetch(&res->mutex_overlaps[kind], 1, __ATOMIC_RELAXED);
 		long v = counter;
@@ -65,7 +59,7 @@ static long mutex_hammer(void *arg)
 			sched_yield();
 		counter = v + 1;
 		__atomic_store_n(&inside, 0, __ATOMIC_RELEASE);
-		call(mutex_release(&mtx));
+		count_failure(&res->call_errors, mutex_release(&mtx));
 	}
 	return 0;
 }
@@ -74,7 +68,7 @@ static long semaphore_hammer(void *arg)
 {
 	(void)arg;
 	for (long i = 0; i < iterations; i++) {
-		call(semaphore_wait(&permits));
+		count_failure(&res->call_errors, semaphore_wait(&permits));
 		int now = __atomic_add_fetch(&inside, 1, __ATOMIC_ACQ_REL);
 		if (now > PERMITS)
 			__atomic_add_fetch(&res->sem_over, 1, __ATOMIC_RELAXED);
@@ -87,14 +81,9 @@ static long semaphore_hammer(void *arg)
 		if (i % 8 == 0)
 			sched_yield();
 		__atomic_sub_fetch(&inside, 1, __ATOMIC_ACQ_REL);
-		call(semaphore_post(&permits));
+		count_failure(&res->call_errors, semaphore_post(&permits));
 	}
 	return 0;
-}
-
-static unsigned long item_value(long producer, long seq)
-{
-	return (unsigned long)producer << 32 | (unsigned long)seq;
 }
 
 static long producer(void *arg)
@@ -103,13 +92,13 @@ static long producer(void *arg)
 	unsigned long sum = 0;
 	for (long i = 0; i < iterations; i++) {
 		unsigned long v = item_value(me, i);
-		call(mutex_acquire(&qlock));
+		count_failure(&res->call_errors, mutex_acquire(&qlock));
 		while (q_count == QUEUE)
-			call(condvar_block(&not_full, &qlock));
+			count_failure(&res->call_errors, condvar_block(&not_full, &qlock));
 		queue[(q_head + q_count) % QUEUE] = v;
 		q_count++;
-		call(condvar_notify(&not_empty));
-		call(mutex_release(&qlock));
+		count_failure(&res->call_errors, condvar_notify(&not_empty));
+		count_failure(&res->call_errors, mutex_release(&qlock));
 		sum += v * 0x9e3779b97f4a7c15UL;
 	}
 	__atomic_add_fetch(&res->sum_in, sum, __ATOMIC_RELAXED);
@@ -121,14 +110,14 @@ static long consumer(void *arg)
 	(void)arg;
 	unsigned long sum = 0;
 	for (long i = 0; i < iterations; i++) {
-		call(mutex_acquire(&qlock));
+		count_failure(&res->call_errors, mutex_acquire(&qlock));
 		while (q_count == 0)
-			call(condvar_block(&not_empty, &qlock));
+			count_failure(&res->call_errors, condvar_block(&not_empty, &qlock));
 		unsigned long v = queue[q_head];
 		q_head = (q_head + 1) % QUEUE;
 		q_count--;
-		call(condvar_notify(&not_full));
-		call(mutex_release(&qlock));
+		count_failure(&res->call_errors, condvar_notify(&not_full));
+		count_failure(&res->call_errors, mutex_release(&qlock));
 		long p = (long)(v >> 32), seq = (long)(v & 0xffffffffUL);
 		if (p >= PRODUCERS || seq >= iterations ||
 		    __atomic_exchange_n(&seen[p * iterations + seq], 1, __ATOMIC_RELAXED))

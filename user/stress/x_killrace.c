@@ -146,11 +146,7 @@ static void judge(long i, long kill_result, int status, struct tally *t)
 int main(int argc, char **argv)
 {
 	long children = arg_long(argc, argv, 1, 300);
-	long batch = arg_long(argc, argv, 2, 4);
-	if (batch < 1 || batch > MAX_BATCH) {
-		printf("Bail out! BATCH must be 1..%d\n", MAX_BATCH);
-		return 2;
-	}
+	long batch = arg_long_in(argc, argv, 2, 4, 1, MAX_BATCH, "BATCH");
 	TEST_PLAN();
 	struct kstat before = stress_begin("x_killrace");
 	struct tally t = { 0, 0, 0, 0, 0 };

@@ -110,11 +110,7 @@ static int child(long i)
 int main(int argc, char **argv)
 {
 	long procs = arg_long(argc, argv, 1, 1000);
-	long at_once = arg_long(argc, argv, 2, 16);
-	if (at_once < 1 || at_once > MAX_AT_ONCE) {
-		printf("Bail out! AT_ONCE must be 1..%d\n", MAX_AT_ONCE);
-		return 2;
-	}
+	long at_once = arg_long_in(argc, argv, 2, 16, 1, MAX_AT_ONCE, "AT_ONCE");
 	TEST_PLAN();
 	struct kstat before = stress_begin("x_procs");
 	long pid_of[MAX_AT_ONCE], index_of[MAX_AT_ONCE];

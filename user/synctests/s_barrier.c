@@ -35,26 +35,20 @@ static long early_leaves;            /* passed round r before all arrived */
 static long overtakes;               /* arrived at r+1 before all arrived at r */
 static long call_errors;
 
-static void call(long r)
-{
-	if (r)
-		__atomic_add_fetch(&call_errors, 1, __ATOMIC_RELAXED);
-}
-
 static void barrier_wait(struct barrier *b)
 {
-	call(mutex_acquire(&b->lock));
+	count_failure(&call_errors, mutex_acquire(&b->lock));
 	unsigned long my_generation = b->generation;
 	if (++b->waiting == THREADS) {
 		b->waiting = 0;
 		b->generation++;
 		for (int i = 0; i < THREADS - 1; i++)
-			call(condvar_notify(&b->cv));
+			count_failure(&call_errors, condvar_notify(&b->cv));
 	} else {
 		while (b->generation == my_generation)
-			call(condvar_block(&b->cv, &b->lock));
+			count_failure(&call_errors, condvar_block(&b->cv, &b->lock));
 	}
-	call(mutex_release(&b->lock));
+	count_failure(&call_errors, mutex_release(&b->lock));
 }
 
 static long worker(void *arg)

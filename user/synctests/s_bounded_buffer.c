@@ -28,29 +28,18 @@ static long sem_errors;
 static long order_errors;                 /* a consumer saw a producer go back */
 static long duplicates;
 
-static void sem_op(long r)
-{
-	if (r)
-		__atomic_add_fetch(&sem_errors, 1, __ATOMIC_RELAXED);
-}
-
-static unsigned long item(long producer, long seq)
-{
-	return (unsigned long)producer << 32 | (unsigned long)seq;
-}
-
 static long producer(void *arg)
 {
 	long me = (long)arg;
 	unsigned long sum = 0;
 	for (long i = 0; i < items_each; i++) {
-		unsigned long v = item(me, i);
-		sem_op(semaphore_wait(&empty));
-		sem_op(semaphore_wait(&guard));
+		unsigned long v = item_value(me, i);
+		count_failure(&sem_errors, semaphore_wait(&empty));
+		count_failure(&sem_errors, semaphore_wait(&guard));
 		ring[in_pos] = v;
 		in_pos = (in_pos + 1) % SLOTS;
-		sem_op(semaphore_post(&guard));
-		sem_op(semaphore_post(&full));
+		count_failure(&sem_errors, semaphore_post(&guard));
+		count_failure(&sem_errors, semaphore_post(&full));
 		sum += v * 2654435761UL;
 	}
 	__atomic_add_fetch(&sum_in, sum, __ATOMIC_RELAXED);
@@ -65,12 +54,12 @@ static long consumer(void *arg)
 		last_seq[p] = -1;
 	unsigned long sum = 0;
 	for (long i = 0; i < share; i++) {
-		sem_op(semaphore_wait(&full));
-		sem_op(semaphore_wait(&guard));
+		count_failure(&sem_errors, semaphore_wait(&full));
+		count_failure(&sem_errors, semaphore_wait(&guard));
 		unsigned long v = ring[out_pos];
 		out_pos = (out_pos + 1) % SLOTS;
-		sem_op(semaphore_post(&guard));
-		sem_op(semaphore_post(&empty));
+		count_failure(&sem_errors, semaphore_post(&guard));
+		count_failure(&sem_errors, semaphore_post(&empty));
 		long p = (long)(v >> 32), seq = (long)(v & 0xffffffffUL);
 		if (p < 0 || p >= PRODUCERS || seq >= items_each) {
 			__atomic_add_fetch(&duplicates, 1, __ATOMIC_RELAXED);

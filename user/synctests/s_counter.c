@@ -16,58 +16,32 @@
 
 #define THREADS 8
 
-static volatile long counter;
-static int inside;            /* threads in the critical section right now */
-static long overlaps;         /* entries that found someone else inside */
+static struct guarded_counter counter;
 static long lock_errors;      /* non-zero results from lock or unlock */
 static long iterations;
 static mutex_t lock;
 static int ready;             /* threads started; they begin when all are */
 
-/* Start line: no thread begins before all have been created, so that they
- * really run at the same time. */
-static void start_together(void)
-{
-	__atomic_add_fetch(&ready, 1, __ATOMIC_ACQ_REL);
-	wait_for_value(&ready, THREADS);
-}
-
 static long add_unlocked(void *arg)
 {
 	(void)arg;
-	start_together();
+	start_together(&ready, THREADS);
 	for (long i = 0; i < iterations; i++) {
-		long v = counter;
-		counter = v + 1;
+		long v = counter.value;
+		counter.value = v + 1;
 	}
 	return 0;
-}
-
-/* The critical section: checks exclusion and, now and then, yields while
- * holding the lock so that the others queue up on it. */
-static void critical_section(long i)
-{
-	if (__atomic_exchange_n(&inside, 1, __ATOMIC_ACQ_REL))
-		__atomic_add_fetch(&overlaps, 1, __ATOMIC_RELAXED);
-	long v = counter;
-	if (i % 64 == 0)
-		sched_yield();
-	counter = v + 1;
-	__atomic_store_n(&inside, 0, __ATOMIC_RELEASE);
 }
 
 static long add_locked(void *arg)
 {
 	(void)arg;
-	start_together();
+	start_together(&ready, THREADS);
 	for (long i = 0; i < iterations; i++) {
-		if (mutex_acquire(&lock)) {
-			__atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
+		if (count_failure(&lock_errors, mutex_acquire(&lock)))
 			continue;
-		}
-		critical_section(i);
-		if (mutex_release(&lock))
-			__atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
+		guarded_increment(&counter, i, 64);
+		count_failure(&lock_errors, mutex_release(&lock));
 	}
 	return 0;
 }
@@ -90,8 +64,8 @@ static int run_threads(long (*fn)(void *))
 
 static void locked_case(int blocking, const char *kind)
 {
-	counter = 0;
-	overlaps = 0;
+	counter.value = 0;
+	counter.overlaps = 0;
 	lock_errors = 0;
 	long err = mutex_init(&lock, blocking);
 	if (!CHECK_EQ(err, 0, "mutex_create succeeds"))
@@ -100,9 +74,9 @@ static void locked_case(int blocking, const char *kind)
 	CHECK_EQ(run_threads(add_locked), THREADS, "all threads ran and returned 0");
 	test_note("%s mutex: %ld ms", kind, (time_ns() - t0) / 1000000);
 	CHECK_EQ(lock_errors, 0, "every lock and unlock returned 0");
-	CHECK_EQ(overlaps, 0, "never two threads inside the critical section");
-	CHECK(counter == THREADS * iterations, "%s mutex: total is exactly %ld (got %ld)",
-	      kind, THREADS * iterations, counter);
+	CHECK_EQ(counter.overlaps, 0, "never two threads inside the critical section");
+	CHECK(counter.value == THREADS * iterations, "%s mutex: total is exactly %ld (got %ld)",
+	      kind, THREADS * iterations, counter.value);
 }
 
 int main(int argc, char **argv)
@@ -113,10 +87,10 @@ int main(int argc, char **argv)
 	/* The racy pass runs longer, so that lost updates have a chance to show. */
 	long locked_iterations = iterations;
 	iterations *= 10;
-	counter = 0;
+	counter.value = 0;
 	CHECK_EQ(run_threads(add_unlocked), THREADS, "unlocked: all threads ran");
-	test_note("unlocked: total %ld of %ld (%ld updates lost)", counter,
-		  THREADS * iterations, THREADS * iterations - counter);
+	test_note("unlocked: total %ld of %ld (%ld updates lost)", counter.value,
+		  THREADS * iterations, THREADS * iterations - counter.value);
 	/* No check of the racy total: losing updates is likely, not certain,
 	 * and "at most the exact total" holds even for a broken kernel. Only
 	 * equality proves mutual exclusion, and only the locked cases promise

@@ -19,9 +19,7 @@
 #define THREADS 8
 
 static fmutex_t lock = FMUTEX_INIT;
-static volatile long counter;
-static int inside;            /* threads in the critical section right now */
-static long overlaps;         /* entries that found someone else inside */
+static struct guarded_counter counter;
 static long lock_errors;      /* non-zero results from lock or unlock */
 static long contended;        /* entries that found the word not free */
 static long iterations;
@@ -30,24 +28,14 @@ static int ready;
 static long add_locked(void *arg)
 {
 	(void)arg;
-	__atomic_add_fetch(&ready, 1, __ATOMIC_ACQ_REL);
-	wait_for_value(&ready, THREADS);
+	start_together(&ready, THREADS);
 	for (long i = 0; i < iterations; i++) {
 		if (__atomic_load_n(&lock.word, __ATOMIC_RELAXED))
 			__atomic_add_fetch(&contended, 1, __ATOMIC_RELAXED);
-		if (fmutex_lock(&lock)) {
-			__atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
+		if (count_failure(&lock_errors, fmutex_lock(&lock)))
 			continue;
-		}
-		if (__atomic_exchange_n(&inside, 1, __ATOMIC_ACQ_REL))
-			__atomic_add_fetch(&overlaps, 1, __ATOMIC_RELAXED);
-		long v = counter;
-		if (i % 16 == 0)
-			sched_yield();
-		counter = v + 1;
-		__atomic_store_n(&inside, 0, __ATOMIC_RELEASE);
-		if (fmutex_unlock(&lock))
-			__atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
+		guarded_increment(&counter, i, 16);
+		count_failure(&lock_errors, fmutex_unlock(&lock));
 	}
 	return 0;
 }
@@ -68,9 +56,9 @@ static void counter_case(void)
 		  (time_ns() - t0) / 1000000, contended, THREADS * iterations);
 	CHECK_EQ(clean, THREADS, "all threads returned 0");
 	CHECK_EQ(lock_errors, 0, "every fmutex_lock and fmutex_unlock returned 0");
-	CHECK_EQ(overlaps, 0, "never two threads inside the critical section");
-	CHECK(counter == THREADS * iterations, "total is exactly %ld (got %ld)",
-	      THREADS * iterations, counter);
+	CHECK_EQ(counter.overlaps, 0, "never two threads inside the critical section");
+	CHECK(counter.value == THREADS * iterations, "total is exactly %ld (got %ld)",
+	      THREADS * iterations, counter.value);
 	CHECK(contended > 0, "the lock was contended (%ld times)", contended);
 	CHECK_EQ(lock.word, 0, "the word is 0 (free, no waiters) at the end");
 }

@@ -85,6 +85,6 @@ int main(void)
 		CHECK_EQ(run_in_child(touch_hole, (void *)p) & 0x7f, 11,
 			 "a page in the hole is gone: touching it is SIGSEGV");
 	CHECK_EQ(munmap(region, PAGES * PAGE), 0, "munmap of the whole range (with its hole) returns 0");
-	kstat_check_same(&before, "munmap middle");
+	kstat_expect_back(&before, KSTAT_ALL, "munmap middle");
 	return test_done();
 }

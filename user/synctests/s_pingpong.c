@@ -24,18 +24,12 @@ static unsigned long token;           /* passed around the ring */
 static long sem_errors;
 static long token_errors;
 
-static void sem(long r)
-{
-	if (r)
-		__atomic_add_fetch(&sem_errors, 1, __ATOMIC_RELAXED);
-}
-
 static long pinger(void *arg)
 {
 	long pair = (long)arg;
 	for (long r = 0; r < pair_rounds; r++) {
-		sem(semaphore_post(&ping[pair]));
-		sem(semaphore_wait(&pong[pair]));
+		count_failure(&sem_errors, semaphore_post(&ping[pair]));
+		count_failure(&sem_errors, semaphore_wait(&pong[pair]));
 		count[2 * pair]++;
 	}
 	return 0;
@@ -45,9 +39,9 @@ static long ponger(void *arg)
 {
 	long pair = (long)arg;
 	for (long r = 0; r < pair_rounds; r++) {
-		sem(semaphore_wait(&ping[pair]));
+		count_failure(&sem_errors, semaphore_wait(&ping[pair]));
 		count[2 * pair + 1]++;
-		sem(semaphore_post(&pong[pair]));
+		count_failure(&sem_errors, semaphore_post(&pong[pair]));
 	}
 	return 0;
 }
@@ -57,13 +51,13 @@ static long ring_member(void *arg)
 {
 	long me = (long)arg;
 	for (long lap = 0; lap < ring_laps; lap++) {
-		sem(semaphore_wait(&ring[me]));
+		count_failure(&sem_errors, semaphore_wait(&ring[me]));
 		unsigned long expect = (unsigned long)(lap * THREADS + me);
 		if (__atomic_load_n(&token, __ATOMIC_ACQUIRE) != expect)
 			__atomic_add_fetch(&token_errors, 1, __ATOMIC_RELAXED);
 		count[me]++;
 		__atomic_store_n(&token, expect + 1, __ATOMIC_RELEASE);
-		sem(semaphore_post(&ring[(me + 1) % THREADS]));
+		count_failure(&sem_errors, semaphore_post(&ring[(me + 1) % THREADS]));
 	}
 	return me;
 }
@@ -120,7 +114,7 @@ static void ring_of_threads(void)
 	int started = start_all(t, ring_member, NULL);
 	if (!CHECK_EQ(started, THREADS, "ring: all 32 threads start"))
 		exit(test_done());
-	sem(semaphore_post(&ring[0]));        /* the token enters at thread 0 */
+	count_failure(&sem_errors, semaphore_post(&ring[0]));        /* the token enters at thread 0 */
 	int codes_ok = 1;
 	for (int i = 0; i < THREADS; i++)
 		codes_ok &= thread_wait(t[i]) == i;

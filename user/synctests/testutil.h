@@ -1,6 +1,6 @@
 /* Helpers shared by the synchronisation tests (s_*) and the stress programs
- * (x_*): argument parsing, a deterministic random generator, kernel-counter
- * leak checks, and running a piece of work in a child process.
+ * (x_*): argument parsing, a deterministic random generator, and running a
+ * piece of work in a child process (the leak check is leakcheck.h's).
  *
  * Header-only: user/meson.build builds one .c file per program. */
 #ifndef SYNCTESTS_TESTUTIL_H
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <syscall.h>
 #include <test.h>
+#include <leakcheck.h>
 #include <time.h>
 
 /* argv[i] as a number, or `def` when absent. A malformed number is a usage
@@ -26,6 +27,37 @@ static inline long arg_long(int argc, char **argv, int i, long def)
 		exit(2);
 	}
 	return v;
+}
+
+/* arg_long, and a number outside lo..hi is a usage error too (exit 2);
+ * `name` is the argument's name in the message. */
+static inline long arg_long_in(int argc, char **argv, int i, long def, long lo, long hi,
+			       const char *name)
+{
+	long v = arg_long(argc, argv, i, def);
+	if (v < lo || v > hi) {
+		printf("Bail out! %s must be %ld..%ld\n", name, lo, hi);
+		exit(2);
+	}
+	return v;
+}
+
+/* An item of the producer/consumer programs: the producer in the high
+ * half, its sequence number in the low, so a consumer can check that
+ * every item arrives once and each producer's in order. */
+static inline unsigned long item_value(long producer, long seq)
+{
+	return (unsigned long)producer << 32 | (unsigned long)seq;
+}
+
+/* Counts into *errors a synchronisation call that failed (r != 0), from
+ * any thread: the main thread checks the count once all are joined. True
+ * if it failed, so that a caller can skip what needed the call. */
+static inline int count_failure(long *errors, long r)
+{
+	if (r)
+		__atomic_add_fetch(errors, 1, __ATOMIC_RELAXED);
+	return r != 0;
 }
 
 /* xorshift64*: small, fast, and the same sequence for the same seed. */
@@ -45,42 +77,25 @@ static inline unsigned long rng_below(unsigned long *state, unsigned long n)
 	return n ? rng_next(state) % n : 0;
 }
 
-/* The kernel's counters; bails out if the call itself fails, since every
- * leak check after it would be meaningless. */
-static inline struct kstat kstat_now(void)
-{
-	struct kstat k;
-	memset(&k, 0, sizeof k);
-	long r = kstat(&k);
-	if (r < 0) {
-		printf("Bail out! kstat failed: %ld\n", r);
-		exit(3);
-	}
-	return k;
-}
+/* A shared counter whose increments a lock must exclude. Each increment
+ * checks that it is alone inside (overlaps counts those that were not), and
+ * every yield_every-th one yields while inside, so that the other threads
+ * queue up on the lock. */
+struct guarded_counter {
+	volatile long value;
+	int inside;            /* threads inside right now */
+	long overlaps;         /* increments that found someone else inside */
+};
 
-/* One TAP result per counter: the counter is back to where it started.
- * Names say what leaked when one is not. `what` names the case. */
-static inline int kstat_check_same(const struct kstat *before, const char *what)
+static inline void guarded_increment(struct guarded_counter *c, long i, long yield_every)
 {
-	struct kstat after = kstat_now();
-	int ok = 1;
-	ok &= CHECK_EQ(after.free_frames, before->free_frames,
-		       "no physical frames leaked");
-	ok &= CHECK_EQ(after.live_threads, before->live_threads,
-		       "no threads leaked (live thread count back)");
-	ok &= CHECK_EQ(after.live_procs, before->live_procs,
-		       "no processes leaked (live process count back)");
-	ok &= CHECK_EQ(after.kmalloc_bytes, before->kmalloc_bytes,
-		       "no kmalloc bytes leaked");
-	if (!ok)
-		test_note("%s: leaked frames %ld, threads %ld, procs %ld, kmalloc bytes %ld",
-			  what,
-			  (long)before->free_frames - (long)after.free_frames,
-			  (long)after.live_threads - (long)before->live_threads,
-			  (long)after.live_procs - (long)before->live_procs,
-			  (long)after.kmalloc_bytes - (long)before->kmalloc_bytes);
-	return ok;
+	if (__atomic_exchange_n(&c->inside, 1, __ATOMIC_ACQ_REL))
+		__atomic_add_fetch(&c->overlaps, 1, __ATOMIC_RELAXED);
+	long v = c->value;
+	if (i % yield_every == 0)
+		sched_yield();
+	c->value = v + 1;
+	__atomic_store_n(&c->inside, 0, __ATOMIC_RELEASE);
 }
 
 /* Runs fn(arg) in a forked child, which exits with its return value, and
@@ -110,6 +125,14 @@ static inline void wait_for_value(const int *flag, int value)
 {
 	while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) != value)
 		sched_yield();
+}
+
+/* Start line for n threads: each counts itself in at *ready and waits
+ * until all have, so that they really run at the same time. */
+static inline void start_together(int *ready, int n)
+{
+	__atomic_add_fetch(ready, 1, __ATOMIC_ACQ_REL);
+	wait_for_value(ready, n);
 }
 
 /* Threads of process `pid` in state `state` (enum thread_info_state), from

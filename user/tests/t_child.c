@@ -18,13 +18,8 @@
 #include <string.h>
 #include <syscall.h>
 #include <thread.h>
+#include <dakota/auxv.h>
 
-#define AT_NULL   0
-#define AT_PHDR   3
-#define AT_PHNUM  5
-#define AT_PAGESZ 6
-#define AT_ENTRY  9
-#define AT_RANDOM 25
 
 extern void _start(void);
 

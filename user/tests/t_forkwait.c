@@ -74,45 +74,34 @@ static void test_wait_any(void)
 /* wait4 on a specific pid returns that child even when another exited first. */
 static void test_wait_specific(void)
 {
-	int go[2];
-	pipe(go);
 	long quick = fork();
 	if (quick == 0)
 		exit(4);
-	long slow = fork();
-	if (slow == 0) {
-		close(go[1]);
-		await_byte(go[0]);
+	int go;
+	long slow = fork_held(&go);
+	if (slow == 0)
 		exit(3);
-	}
-	close(go[0]);
 	int st = -1;
 	EXPECT_EQ(wait4((int)slow, &st, WNOHANG, 0), 0, "WNOHANG on a blocked child returns 0");
 	EXPECT_EQ(st, -1, "WNOHANG returning 0 leaves the status alone");
-	write(go[1], "g", 1);
+	release_child(go);
 	EXPECT_EQ(wait4((int)slow, &st, 0, 0), slow, "wait4(slow) returns slow");
 	EXPECT_EQ(st, W_EXIT(3), "with slow's status");
 	EXPECT_EQ(wait4((int)quick, &st, 0, 0), quick, "wait4(quick) returns quick");
 	EXPECT_EQ(st, W_EXIT(4), "with quick's status");
 	EXPECT_EQ(wait4((int)quick, &st, 0, 0), -ECHILD, "a reaped child cannot be waited again");
-	close(go[1]);
 }
 
 static void test_wnohang(void)
 {
-	int go[2];
-	pipe(go);
-	long pid = fork();
-	if (pid == 0) {
-		close(go[1]);
-		await_byte(go[0]);
+	int go;
+	long pid = fork_held(&go);
+	if (pid == 0)
 		exit(21);
-	}
-	close(go[0]);
 	int st = -1;
 	EXPECT_EQ(wait4(-1, &st, WNOHANG, 0), 0, "WNOHANG with a running child (any) returns 0");
 	EXPECT_EQ(wait4((int)pid, &st, WNOHANG, 0), 0, "WNOHANG with a running child (pid) returns 0");
-	close(go[1]);                   /* EOF: the child goes on */
+	release_child(go);
 	long r;
 	while ((r = wait4((int)pid, &st, WNOHANG, 0)) == 0)
 		sched_yield();
@@ -233,9 +222,7 @@ static void test_trees(void)
 		exit(tree_node(0, 3));
 	/* 1 + 3 + 9 + 27 processes, counted by exit codes up the tree. */
 	EXPECT_EQ(wait_status(pid), W_EXIT(40), "a tree of depth 3, fanout 3 has 40 processes");
-	struct kstat after = kstat_now();
-	EXPECT_EQ(after.live_procs, before.live_procs, "process count back after the tree");
-	EXPECT_EQ(after.live_threads, before.live_threads, "thread count back after the tree");
+	kstat_expect_back(&before, KSTAT_THREADS | KSTAT_PROCS, "the tree");
 }
 
 /* ---- orphans ---- */
@@ -281,8 +268,7 @@ static void test_orphans(void)
 	EXPECT_EQ(st, W_EXIT(50), "the orphan saw getppid() == 1 and exited 50");
 	close(go[1]);
 	close(info[0]);
-	struct kstat after = kstat_now();
-	EXPECT_EQ(after.live_procs, before.live_procs, "process count back after the orphan");
+	kstat_expect_back(&before, KSTAT_PROCS, "the orphan");
 
 	/* An orphan that exits at about the time its parent does (it may be
 	 * a zombie already when it is handed to init, or not yet). */

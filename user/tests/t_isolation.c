@@ -47,19 +47,12 @@ static void test_child_writes(const struct places *p)
 
 static void test_parent_writes(const struct places *p)
 {
-	int go[2];
-	pipe(go);
-	long pid = fork();
-	if (pid == 0) {
-		char c;
-		close(go[1]);
-		read(go[0], &c, 1);                    /* the parent has written */
+	int go_fd;
+	long pid = fork_held(&go_fd);
+	if (pid == 0)                                  /* the parent has written */
 		exit(places_holding(p, 5) | (*p->untouched == 0) << 6);
-	}
-	close(go[0]);
 	set_places(p, 99);
-	write(go[1], "w", 1);
-	close(go[1]);
+	release_child(go_fd);
 	EXPECT_EQ(wait_status(pid), W_EXIT(0x1f | 0x40),
 		  "writes by the parent after fork are invisible to the child");
 	EXPECT_EQ(places_holding(p, 99), 0x3f, "the parent sees its own writes");
@@ -79,21 +72,14 @@ static long hammer(const struct places *p, long mine)
 
 static void test_concurrent(const struct places *p)
 {
-	int go[2];
-	pipe(go);
-	long pid = fork();
-	if (pid == 0) {
-		char c;
-		close(go[1]);
-		read(go[0], &c, 1);
+	int go_fd;
+	long pid = fork_held(&go_fd);
+	if (pid == 0)
 		exit(hammer(p, 1L << 40) ? 1 : 0);
-	}
-	close(go[0]);
-	write(go[1], "g", 1);
+	release_child(go_fd);
 	long wrong = hammer(p, 1L << 50);
 	EXPECT_EQ(wrong, 0, "parent and child write the same addresses at once: parent reads its own");
 	EXPECT_EQ(wait_status(pid), W_EXIT(0), "and the child reads its own");
-	close(go[1]);
 }
 
 static void test_break(void)

@@ -204,8 +204,6 @@ int main(void)
 	test_vectors();
 	test_paths();
 	test_cloexec_exec();
-	struct kstat after = kstat_now();
-	EXPECT_EQ(after.kmalloc_bytes, before.kmalloc_bytes, "kmalloc bytes are back");
-	EXPECT_EQ(after.free_frames, before.free_frames, "free frames are back");
+	kstat_expect_back(&before, KSTAT_FRAMES | KSTAT_KMALLOC, "all cases");
 	return test_done();
 }

@@ -239,9 +239,7 @@ int main(int argc, char **argv)
 	test_identity();
 	test_system();
 	EXPECT_EQ(run_child(reboot_child, 0), W_EXIT(0), "reboot from pid != 1: -EPERM");
-	struct kstat after = kstat_now();
-	EXPECT_EQ(after.kmalloc_bytes, before.kmalloc_bytes, "kmalloc bytes are back");
-	EXPECT_EQ(after.free_frames, before.free_frames, "free frames are back");
+	kstat_expect_back(&before, KSTAT_FRAMES | KSTAT_KMALLOC, "all cases");
 	int status = test_done();
 	/* "poweroff" as argument: init powers off through reboot(2) with 0,
 	 * so the run's status is 0 only if reboot worked (tests/meson.build). */

@@ -280,8 +280,6 @@ int main(void)
 	test_reserve();
 	test_shared();
 	test_cycles(10000);
-	struct kstat end = kstat_now();
-	EXPECT_EQ((long)(start.free_frames - end.free_frames), 0, "free frames back to the start");
-	EXPECT_EQ(end.kmalloc_bytes, start.kmalloc_bytes, "kmalloc bytes back to the start");
+	kstat_expect_back(&start, KSTAT_FRAMES | KSTAT_KMALLOC, "all cases");
 	return test_done();
 }

@@ -1,27 +1,24 @@
 /* t_mm_tlb: a page taken away while a sibling thread on another hart writes
  * it (issue 18, defect 4).
  *
- * Thread W rewrites every word of the page at `target` with MAGIC | its
- * iteration number, for ever. The main thread keeps replacing that page with
- * a fresh one (mmap MAP_FIXED over it), and after each replacement waits
- * until W has finished an iteration that began after the call returned: that
- * iteration's writes must be in the new page (W never faults: the range is
- * never a hole). Meanwhile a forked process keeps taking fresh pages and
- * checks each stays free of MAGIC: if a replaced frame were freed before W's
- * hart dropped its TLB entry, W's late writes would land in that process's
- * page. At 1 hart there is no other hart to hold a stale entry; the test
- * must pass there too. */
-#include "mmcommon.h"
+ * Thread W rewrites every word of the page at `target` with its stamp
+ * (STALE_MAGIC | its iteration number), for ever. The main thread keeps
+ * replacing that page with a fresh one (mmap MAP_FIXED over it), and after
+ * each replacement waits until W has finished an iteration that began after
+ * the call returned: that iteration's writes must be in the new page (W
+ * never faults: the range is never a hole). Meanwhile a forked process
+ * keeps taking fresh pages and checks each stays free of the stamp
+ * (stalepage.h): if a replaced frame were freed before W's hart dropped its
+ * TLB entry, W's late writes would land in that process's page. At 1 hart
+ * there is no other hart to hold a stale entry; the test must pass there
+ * too. */
+#include "stalepage.h"
 #include <thread.h>
 
-#define MAGIC      0x5AFE000000000000UL
-#define MAGIC_MASK 0xFFFF000000000000UL
-#define WORDS      (PAGE_SIZE / sizeof(unsigned long))
 /* Rounds of the checking process. At 1 hart every replacement waits for
  * time slices (the writer must run twice), so fewer rounds keep it short;
  * there is no remote TLB to catch there anyway. */
 #define CHECKER_ROUNDS(harts) ((harts) > 1 ? 800 : 60)
-#define CHECKER_PAGES  16
 
 static volatile unsigned long *target;
 static volatile long written;      /* W's last completed iteration */
@@ -31,42 +28,11 @@ static long writer(void *arg)
 {
 	(void)arg;
 	for (unsigned long i = 1; !stop; i++) {
-		for (unsigned w = 0; w < WORDS; w++)
-			target[w] = MAGIC | i;
+		for (unsigned w = 0; w < PAGE_WORDS; w++)
+			target[w] = STALE_MAGIC | i;
 		__atomic_store_n(&written, (long)i, __ATOMIC_RELEASE);
 	}
 	return 0;
-}
-
-/* MAGIC words in n pages at p. */
-static long magic_words(const volatile unsigned long *p, unsigned long n)
-{
-	long found = 0;
-	for (unsigned long w = 0; w < n * WORDS; w++)
-		found += (p[w] & MAGIC_MASK) == MAGIC;
-	return found;
-}
-
-/* The other process: fresh pages, touched, checked twice (at first touch
- * and after a yield), unmapped so that their frames go round. */
-static int checker(unsigned long harts)
-{
-	long seen = 0;
-	for (unsigned long r = 0; r < CHECKER_ROUNDS(harts) && !seen; r++) {
-		long p = mm_map(0, CHECKER_PAGES * PAGE_SIZE, RW, ANON);
-		if (MMAP_FAILED(p))
-			return 2;
-		volatile unsigned long *v = (volatile unsigned long *)p;
-		for (unsigned i = 0; i < CHECKER_PAGES; i++)
-			v[i * WORDS + 1] = 7;          /* supply the page */
-		seen += magic_words(v, CHECKER_PAGES);
-		sched_yield();
-		seen += magic_words(v, CHECKER_PAGES);
-		mm_unmap((unsigned long)p, CHECKER_PAGES * PAGE_SIZE);
-	}
-	if (seen)
-		printf("# the other process found %ld words of the writer's pattern\n", seen);
-	return seen ? 1 : 0;
 }
 
 /* Replaces the page; 1 if W's next full iteration did not land in it. */
@@ -79,7 +45,8 @@ static int replace_round(void)
 	while (__atomic_load_n(&written, __ATOMIC_ACQUIRE) < c + 2)
 		sched_yield();
 	unsigned long w0 = target[0];
-	return (w0 & MAGIC_MASK) != MAGIC || (long)(w0 & ~MAGIC_MASK) < c + 2;
+	return (w0 & STALE_MAGIC_MASK) != STALE_MAGIC ||
+	       (long)(w0 & ~STALE_MAGIC_MASK) < c + 2;
 }
 
 static long idle_thread(void *arg)
@@ -104,7 +71,7 @@ int main(void)
 
 	long pid = fork();
 	if (pid == 0)
-		exit(checker(start.harts));
+		exit(stale_page_checker(CHECKER_ROUNDS(start.harts)));
 	thread_t w;
 	if (!CHECK(thread_spawn(&w, writer, 0) == 0, "start the writer"))
 		return test_done();
@@ -120,8 +87,6 @@ int main(void)
 	CHECK(rounds > 0, "at least one replacement ran alongside the checker");
 	EXPECT_EQ(lost, 0, "after each replacement the writer's next writes are in the new page");
 	EXPECT_EQ(status, W_EXIT(0), "the other process never saw the writer's pattern");
-	struct kstat end = kstat_now();
-	EXPECT_EQ((long)(start.free_frames - end.free_frames), 0, "free frames back to the start");
-	EXPECT_EQ(end.live_threads, start.live_threads, "thread count back");
+	kstat_expect_back(&start, KSTAT_FRAMES | KSTAT_THREADS, "all cases");
 	return test_done();
 }

@@ -2,19 +2,16 @@
  * page (issue 18, defect 4, as first reported).
  *
  * Victim processes, one after another: a writer thread rewrites every word
- * of a page with MAGIC | n while the main thread munmaps it; the writer then
- * faults and the victim dies of SIGSEGV. Meanwhile a checker process keeps
- * taking fresh pages and must never find MAGIC in them: with the frame
- * freed before the writer's hart dropped its TLB entry (the kernel before
- * the fix), it did within a handful of victims, 5 boots of 5 at 4 harts.
+ * of a page with its stamp (stalepage.h) while the main thread munmaps it;
+ * the writer then faults and the victim dies of SIGSEGV. Meanwhile a
+ * checker process keeps taking fresh pages and must never find the stamp in
+ * them: with the frame freed before the writer's hart dropped its TLB
+ * entry (the kernel before the fix), it did within a handful of victims, 5
+ * boots of 5 at 4 harts.
  * Unlike t_mm_tlb this needs nothing but mmap and munmap. */
-#include "mmcommon.h"
+#include "stalepage.h"
 #include <thread.h>
 
-#define MAGIC      0x5AFE000000000000UL
-#define MAGIC_MASK 0xFFFF000000000000UL
-#define WORDS      (PAGE_SIZE / sizeof(unsigned long))
-#define PAGES      16
 /* At 1 hart no other hart can hold a stale entry: a short run suffices. */
 #define CHECKER_ROUNDS(harts) ((harts) > 1 ? 400 : 20)
 
@@ -22,8 +19,8 @@ static long writer(void *a)
 {
 	volatile unsigned long *p = a;
 	for (unsigned long i = 1;; i++)
-		for (unsigned w = 0; w < WORDS; w++)
-			p[w] = MAGIC | i;
+		for (unsigned w = 0; w < PAGE_WORDS; w++)
+			p[w] = STALE_MAGIC | i;
 	return 0;
 }
 
@@ -43,41 +40,13 @@ static void victim(void)
 		sched_yield();
 }
 
-static long magic_words(const volatile unsigned long *v)
-{
-	long seen = 0;
-	for (unsigned long w = 0; w < PAGES * WORDS; w++)
-		seen += (v[w] & MAGIC_MASK) == MAGIC;
-	return seen;
-}
-
-static int checker(unsigned long harts)
-{
-	long seen = 0;
-	for (unsigned long r = 0; r < CHECKER_ROUNDS(harts) && !seen; r++) {
-		long p = mm_map(0, PAGES * PAGE_SIZE, RW, ANON);
-		if (MMAP_FAILED(p))
-			return 2;
-		volatile unsigned long *v = (volatile unsigned long *)p;
-		for (unsigned i = 0; i < PAGES; i++)
-			v[i * WORDS + 1] = 7;
-		seen += magic_words(v);
-		sched_yield();
-		seen += magic_words(v);
-		mm_unmap((unsigned long)p, PAGES * PAGE_SIZE);
-	}
-	if (seen)
-		printf("# the checker found %ld words of a victim's pattern\n", seen);
-	return seen ? 1 : 0;
-}
-
 int main(void)
 {
 	TEST_PLAN();
 	struct kstat start = kstat_now();
 	long pid = fork();
 	if (pid == 0)
-		exit(checker(start.harts));
+		exit(stale_page_checker(CHECKER_ROUNDS(start.harts)));
 	int status = -1, victims = 0, wrong_death = 0;
 	while (wait4((int)pid, &status, WNOHANG, 0) == 0) {
 		long v = fork();
@@ -89,8 +58,6 @@ int main(void)
 	test_note("%d victims while the checker ran", victims);
 	EXPECT_EQ(wrong_death, 0, "every victim died of SIGSEGV (its writer hit the unmapped page)");
 	EXPECT_EQ(status, W_EXIT(0), "the checker never saw a victim's pattern");
-	struct kstat end = kstat_now();
-	EXPECT_EQ((long)(start.free_frames - end.free_frames), 0, "free frames back to the start");
-	EXPECT_EQ(end.live_procs, start.live_procs, "process count back");
+	kstat_expect_back(&start, KSTAT_FRAMES | KSTAT_PROCS, "all cases");
 	return test_done();
 }

@@ -408,9 +408,7 @@ static void test_zero_and_fds(void)
 	for (int i = 0; i < n; i++)
 		closed += close(ends[i]) == 0;
 	EXPECT_EQ(closed, n, "every pipe end closes");
-	struct kstat after = kstat_now();
-	EXPECT_EQ(after.kmalloc_bytes, before.kmalloc_bytes, "kmalloc bytes back after closing");
-	EXPECT_EQ(after.free_frames, before.free_frames, "free frames back after closing");
+	kstat_expect_back(&before, KSTAT_FRAMES | KSTAT_KMALLOC, "closing every pipe");
 	EXPECT_EQ(pipe(fds), 0, "a pipe opens again");
 	EXPECT_EQ(fds[0], 3, "at fd 3");
 	close_pair(fds);

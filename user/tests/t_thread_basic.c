@@ -230,7 +230,6 @@ int main(void)
 	test_tid_reuse();
 	test_stacks_and_fp();
 	test_thread_wrappers();
-	struct kstat end = kstat_now();
-	EXPECT_EQ(end.live_threads, start.live_threads, "no thread left behind");
+	kstat_expect_back(&start, KSTAT_THREADS, "all cases");
 	return test_done();
 }

@@ -137,9 +137,7 @@ static void run_case(const char *what, int (*fn)(void *), int code, struct kstat
 	close(pipe_fds[0]);
 	close(pipe_fds[1]);
 	EXPECT_EQ(st, W_EXIT(code), "%s: status is exactly exit code %d", what, code);
-	struct kstat now = kstat_now();
-	EXPECT_EQ(now.live_threads, start->live_threads, "%s: no thread left behind", what);
-	EXPECT_EQ(now.live_procs, start->live_procs, "%s: no process left behind", what);
+	kstat_expect_back(start, KSTAT_THREADS | KSTAT_PROCS, what);
 }
 
 int main(void)
@@ -152,8 +150,6 @@ int main(void)
 	run_case("main thread_exit(45) after siblings exited with 77",
 		 main_exit_after_siblings_exited, 45, &start);
 	run_case("main thread_exit(46) right after creating spinners", main_exit_at_once, 46, &start);
-	struct kstat end = kstat_now();
-	EXPECT_EQ(end.free_frames, start.free_frames, "free frames back exactly");
-	EXPECT_EQ(end.kmalloc_bytes, start.kmalloc_bytes, "kmalloc bytes back exactly");
+	kstat_expect_back(&start, KSTAT_FRAMES | KSTAT_KMALLOC, "all cases");
 	return test_done();
 }

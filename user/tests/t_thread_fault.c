@@ -132,9 +132,7 @@ static void run_case(const char *what, int (*fn)(void *), long kind, long want,
 		exit(fn((void *)kind));
 	long st = wait_status_within(pid, 10000);
 	EXPECT_EQ(st, want, "%s: the process dies of signal %ld", what, want);
-	struct kstat now = kstat_now();
-	EXPECT_EQ(now.live_threads, start->live_threads, "%s: no thread left", what);
-	EXPECT_EQ(now.live_procs, start->live_procs, "%s: no process left", what);
+	kstat_expect_back(start, KSTAT_THREADS | KSTAT_PROCS, what);
 }
 
 int main(void)
@@ -156,10 +154,6 @@ int main(void)
 	long st = wait_status_within(pid, 10000);
 	CHECK(st == SIGSEGV || st == SIGILL,
 	      "three threads faulting at once: killed by SIGSEGV or SIGILL (status %ld)", st);
-	struct kstat end = kstat_now();
-	EXPECT_EQ(end.live_threads, start.live_threads, "no thread left after all cases");
-	EXPECT_EQ(end.live_procs, start.live_procs, "no process left after all cases");
-	EXPECT_EQ(end.free_frames, start.free_frames, "free frames back exactly");
-	EXPECT_EQ(end.kmalloc_bytes, start.kmalloc_bytes, "kmalloc bytes back exactly");
+	kstat_expect_back(&start, KSTAT_ALL, "all cases");
 	return test_done();
 }

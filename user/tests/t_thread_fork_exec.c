@@ -30,15 +30,6 @@ static long return_arg(void *arg)
 	return (long)arg;
 }
 
-static long threads_of(long pid)
-{
-	static struct thread_info ti[512];
-	long n = thread_list(ti, 512), mine = 0;
-	for (long i = 0; i < n; i++)
-		mine += ti[i].pid == pid;
-	return mine;
-}
-
 /* Four siblings: three spinners and one blocked on the semaphore. */
 static void start_siblings(long tids[4])
 {
@@ -189,8 +180,6 @@ int main(void)
 	test_fork_from_main();
 	test_fork_from_secondary();
 	test_exec();
-	struct kstat end = kstat_now();
-	EXPECT_EQ(end.live_threads, start.live_threads, "thread count back");
-	EXPECT_EQ(end.live_procs, start.live_procs, "process count back");
+	kstat_expect_back(&start, KSTAT_THREADS | KSTAT_PROCS, "all cases");
 	return test_done();
 }

@@ -32,15 +32,6 @@ static long return_5(void *arg)
 	return 5;
 }
 
-static long threads_of(long pid)
-{
-	static struct thread_info ti[1024];
-	long n = thread_list(ti, 1024), mine = 0;
-	for (long i = 0; i < n; i++)
-		mine += ti[i].pid == pid;
-	return mine;
-}
-
 struct round {
 	long created, error, listed, live, joined_ok;
 	long all_blocked;        /* 1: every created thread was seen BLOCKED */
@@ -141,10 +132,6 @@ int main(void)
 	EXPECT_EQ(r.v[11] > 0 && r.v[11] <= 24 * 1024, 1,
 		  "a blocked thread costs at most 24 KiB (%ld bytes)", r.v[11]);
 
-	struct kstat end = kstat_now();
-	EXPECT_EQ(end.live_threads, start.live_threads, "thread count back");
-	EXPECT_EQ(end.live_procs, start.live_procs, "process count back");
-	EXPECT_EQ(end.free_frames, start.free_frames, "free frames back exactly");
-	EXPECT_EQ(end.kmalloc_bytes, start.kmalloc_bytes, "kmalloc bytes back exactly");
+	kstat_expect_back(&start, KSTAT_ALL, "all cases");
 	return test_done();
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <syscall.h>
 #include <io.h>
+#include <leakcheck.h>
 #include <test.h>
 #include <time.h>
 
@@ -32,6 +33,10 @@
 /* Status meaning "the child did not finish in time and was killed"; no
  * real wait4 status has bits above 16. */
 #define STATUS_HUNG (-1000)
+/* wait4 for one pid answered with another: never expected. */
+#define STATUS_OTHER_PID (-1001)
+/* poll_status: the child is still running at the deadline. */
+#define STATUS_RUNNING (-1002)
 
 #define W_EXIT(code) (((code) & 0xff) << 8)
 
@@ -50,16 +55,6 @@ int expect_eq_(long got, long want, const char *file, int line, const char *fmt,
 	return test_check_eq(got, want, file, line, name);
 }
 
-static inline struct kstat kstat_now(void)
-{
-	struct kstat k;
-	memset(&k, 0, sizeof k);
-	long r = kstat(&k);
-	if (r < 0)
-		test_note("kstat failed: %ld", r);
-	return k;
-}
-
 /* The wait4 status of child pid (blocking), or a negative errno. */
 static inline long wait_status(long pid)
 {
@@ -68,14 +63,16 @@ static inline long wait_status(long pid)
 	if (r < 0)
 		return r;
 	if (r != pid)
-		return -1001;
+		return STATUS_OTHER_PID;
 	return status;
 }
 
-/* Like wait_status, but a child still running after `ms` milliseconds is a
- * hang: it is killed, reaped, and STATUS_HUNG returned. The bound only
- * catches "blocked forever"; it is far above any correct run time. */
-static inline long wait_status_within(long pid, long ms)
+/* Polls pid's status for `ms` milliseconds: its wait4 status, STATUS_RUNNING
+ * if it is still there then, or a negative errno. Between polls it sleeps
+ * 1 ms; with yield_only it just yields instead, for a one-hart run where the
+ * wakeup of a sleeping parent on an idle hart can be late (issue 18,
+ * defect 1, costs such a wakeup up to a second). */
+static inline long poll_status(long pid, long ms, int yield_only)
 {
 	long deadline = time_ns() + ms * 1000000L;
 	for (;;) {
@@ -84,11 +81,24 @@ static inline long wait_status_within(long pid, long ms)
 		if (r == pid)
 			return status;
 		if (r != 0)
-			return r < 0 ? r : -1001;
+			return r < 0 ? r : STATUS_OTHER_PID;
 		if (time_ns() > deadline)
-			break;
-		sleep_ms(1);
+			return STATUS_RUNNING;
+		if (yield_only)
+			sched_yield();
+		else
+			sleep_ms(1);
 	}
+}
+
+/* Like wait_status, but a child still running after `ms` milliseconds is a
+ * hang: it is killed, reaped, and STATUS_HUNG returned. The bound only
+ * catches "blocked forever"; it is far above any correct run time. */
+static inline long wait_status_within(long pid, long ms)
+{
+	long s = poll_status(pid, ms, 0);
+	if (s != STATUS_RUNNING)
+		return s;
 	kill((int)pid, SIGKILL);
 	wait_status(pid);
 	return STATUS_HUNG;
@@ -104,6 +114,17 @@ static inline struct kstat kstat_after_warm_fork(void)
 		exit(0);
 	wait_status(warm);
 	return kstat_now();
+}
+
+/* Threads of process pid in the kernel's thread list (any state). One
+ * static buffer: call it from one thread at a time. */
+static inline long threads_of(long pid)
+{
+	static struct thread_info ti[1024];
+	long n = thread_list(ti, 1024), mine = 0;
+	for (long i = 0; i < n; i++)
+		mine += ti[i].pid == pid;
+	return mine;
 }
 
 /* A child's report: the values its function stored, and how it ended. */
@@ -123,15 +144,9 @@ static inline long run_reporting(long (*fn)(long *v, void *arg), void *arg, stru
 {
 	int fds[2];
 	memset(r, 0, sizeof *r);
-	long err = pipe(fds);
-	if (err)
-		return err;
-	long pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
+	long pid = fork_with_pipe(fds);
+	if (pid < 0)
 		return pid;
-	}
 	if (pid == 0) {
 		close(fds[0]);
 		long v[REPORT_MAX];
@@ -147,6 +162,31 @@ static inline long run_reporting(long (*fn)(long *v, void *arg), void *arg, stru
 	r->count = got < 0 ? got : got / (long)sizeof r->v[0];
 	r->status = wait_status(pid);
 	return 0;
+}
+
+/* fork, with the child held until the parent calls release_child(*go_fd):
+ * the child's pid in the parent, 0 in the child once it is released (a
+ * byte or the closing of the pipe releases it). */
+static inline long fork_held(int *go_fd)
+{
+	int go[2];
+	pipe(go);
+	long pid = fork();
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		read(go[0], &c, 1);
+		return 0;
+	}
+	close(go[0]);
+	*go_fd = go[1];
+	return pid;
+}
+
+static inline void release_child(int go_fd)
+{
+	write(go_fd, "g", 1);
+	close(go_fd);
 }
 
 /* Runs fn(arg) in a forked child that exits with fn's return value;
