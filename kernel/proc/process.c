@@ -196,22 +196,13 @@ unlink:
 	return err;
 }
 
-/* Called with p->lock held: tell thread t to exit and make sure it notices.
- * A blocked thread is made ready (its wait returns -EINTR); a running one on
- * another hart is interrupted; any other sees the flag at its next return to
- * user mode (user_return_prepare) or its next interruptible wait. */
+/* Called with p->lock held: tell thread t to exit and make sure it notices
+ * (thread_interrupt): a blocked thread's wait returns -EINTR, a running one
+ * is interrupted, any other sees the flag at its next return to user mode. */
 static void kill_thread(struct thread *t)
 {
 	__atomic_store_n(&t->killed, true, __ATOMIC_RELEASE);
-	spin_lock(&t->lock);
-	if (t->state == THREAD_BLOCKED && t->waiting_on) {
-		t->state = THREAD_READY;
-		rq_push(t);
-	} else if (t->state == THREAD_RUNNING && t->hart >= 0 &&
-		   t->hart != (int)this_processor()->hart) {
-		sched_kick((unsigned)t->hart);
-	}
-	spin_unlock(&t->lock);
+	thread_interrupt(t);
 }
 
 /* Called with p->lock held: tell every thread but `spare` to exit. */

@@ -218,6 +218,19 @@ void thread_exit(int code)
 	panic("thread %d:%d ran after its exit", p->pid, t->tid);
 }
 
+void thread_interrupt(struct thread *t)
+{
+	spin_lock(&t->lock);
+	if (t->state == THREAD_BLOCKED && t->waiting_on) {
+		t->state = THREAD_READY;
+		rq_push(t);
+	} else if (t->state == THREAD_RUNNING && t->hart >= 0 &&
+		   t->hart != (int)this_processor()->hart) {
+		sched_kick((unsigned)t->hart);
+	}
+	spin_unlock(&t->lock);
+}
+
 bool thread_wake(struct thread *t)
 {
 	spin_lock(&t->lock);

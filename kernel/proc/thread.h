@@ -128,6 +128,12 @@ void thread_free(struct thread *t);
 void thread_first_run(void);
 /* Ends the calling thread with `code`; frees its user-side resources at once. */
 __attribute__((noreturn)) void thread_exit(int code);
+/* Makes t notice a flag its waker has just set (killed, a signal): a thread
+ * blocked in an interruptible wait is made ready (the wait re-checks and
+ * returns -EINTR), one running on another hart takes an IPI and so passes
+ * the return-to-user checks at once; any other sees the flag at its next
+ * return to user mode. Caller holds t->proc->lock (t cannot be freed). */
+void thread_interrupt(struct thread *t);
 /* Makes a blocked thread ready; false if it was not blocked. */
 bool thread_wake(struct thread *t);
 /* Waits until t's last switch-out is complete (its lock handed back). */

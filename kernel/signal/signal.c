@@ -101,22 +101,6 @@ void signal_recalc_locked(struct thread *t)
 	__atomic_store_n(&t->sig.hint, ready != 0 || t->proc->sig.stopped, __ATOMIC_RELEASE);
 }
 
-/* Called with p->lock held, after t's hint is set: a blocked t wakes (its
- * wait returns -EINTR), a t running on another hart takes an IPI and so
- * passes the return-to-user check at once. */
-static void notify(struct thread *t)
-{
-	spin_lock(&t->lock);
-	if (t->state == THREAD_BLOCKED && t->waiting_on) {
-		t->state = THREAD_READY;
-		rq_push(t);
-	} else if (t->state == THREAD_RUNNING && t->hart >= 0 &&
-		   t->hart != (int)this_processor()->hart) {
-		sched_kick((unsigned)t->hart);
-	}
-	spin_unlock(&t->lock);
-}
-
 static bool thread_live(const struct thread *t)
 {
 	return t && t->state != THREAD_EXITED && !thread_killed(t);
@@ -149,7 +133,7 @@ static void retarget(struct process *p, sigset_k set, const struct thread *from)
 		struct thread *other = pick_thread_except(p, sig, from);
 		if (other) {
 			signal_recalc_locked(other);
-			notify(other);
+			thread_interrupt(other);
 		}
 	}
 }
@@ -254,7 +238,7 @@ long signal_send_thread_locked(struct thread *t, const struct k_siginfo *info)
 	long r = enqueue(p, &t->sig.pending, info);
 	if (r > 0 && !(t->sig.blocked & SIGBIT(sig))) {
 		signal_recalc_locked(t);
-		notify(t);
+		thread_interrupt(t);
 	}
 	return r < 0 ? r : 0;
 }
@@ -273,7 +257,7 @@ long signal_send_process_locked(struct process *p, const struct k_siginfo *info)
 	struct thread *t = pick_thread(p, sig);
 	if (t) {
 		signal_recalc_locked(t);
-		notify(t);
+		thread_interrupt(t);
 	}
 	return 0;
 }
@@ -331,7 +315,7 @@ void signal_report_stopped(struct process *p, int sig)
 void signal_kick_locked(struct thread *t)
 {
 	__atomic_store_n(&t->sig.hint, true, __ATOMIC_RELEASE);
-	notify(t);
+	thread_interrupt(t);
 }
 
 void signal_set_mask_locked(struct thread *t, sigset_k mask)

@@ -3,12 +3,12 @@
 #include "kernel/syscall/syscall.h"
 #include "kernel/sync/objects.h"
 
-long sys_mutex_create(SYSCALL_ARGS) { SYSCALL_UNUSED; return mutex_create((int)a0); }
-long sys_mutex_lock(SYSCALL_ARGS) { SYSCALL_UNUSED; return mutex_lock((long)a0); }
-long sys_mutex_unlock(SYSCALL_ARGS) { SYSCALL_UNUSED; return mutex_unlock((long)a0); }
-long sys_semaphore_create(SYSCALL_ARGS) { SYSCALL_UNUSED; return semaphore_create((long)a0); }
-long sys_semaphore_up(SYSCALL_ARGS) { SYSCALL_UNUSED; return semaphore_up((long)a0); }
-long sys_semaphore_down(SYSCALL_ARGS) { SYSCALL_UNUSED; return semaphore_down((long)a0); }
-long sys_condvar_create(SYSCALL_ARGS) { SYSCALL_UNUSED; return condvar_create(); }
-long sys_condvar_signal(SYSCALL_ARGS) { SYSCALL_UNUSED; return condvar_signal((long)a0); }
-long sys_condvar_wait(SYSCALL_ARGS) { SYSCALL_UNUSED; return condvar_wait((long)a0, (long)a1); }
+SYSCALL_DEFINE1(mutex_create, int, blocking) { return mutex_create(blocking); }
+SYSCALL_DEFINE1(mutex_lock, long, id) { return mutex_lock(id); }
+SYSCALL_DEFINE1(mutex_unlock, long, id) { return mutex_unlock(id); }
+SYSCALL_DEFINE1(semaphore_create, long, count) { return semaphore_create(count); }
+SYSCALL_DEFINE1(semaphore_up, long, id) { return semaphore_up(id); }
+SYSCALL_DEFINE1(semaphore_down, long, id) { return semaphore_down(id); }
+SYSCALL_DEFINE0(condvar_create) { return condvar_create(); }
+SYSCALL_DEFINE1(condvar_signal, long, id) { return condvar_signal(id); }
+SYSCALL_DEFINE2(condvar_wait, long, id, long, mutex_id) { return condvar_wait(id, mutex_id); }

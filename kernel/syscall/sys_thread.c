@@ -13,9 +13,8 @@
 #include "kernel/trace/trace.h"
 #include <dakota/syscall.h>
 
-long sys_thread_create(SYSCALL_ARGS)
+SYSCALL_DEFINE2(thread_create, unsigned long, entry, unsigned long, arg)
 {
-	SYSCALL_UNUSED;
 	struct thread *self = current_thread();
 	struct process *p = self->proc;
 	struct thread *t;
@@ -33,11 +32,13 @@ long sys_thread_create(SYSCALL_ARGS)
 		p->live_threads--;
 		if (p->linux_threads)
 			p->linux_alive--;   /* counted by whoever set the mark */
+		/* An exec or a teardown may be waiting for the count to drop. */
+		wq_wake_all(&p->thread_exited);
 		thread_free(t);
 		spin_unlock(&p->lock);
 		return err;
 	}
-	trap_context_init(t->tc, a0, USTACK_TOP(t->stack_slot), a1, EXIT_STUB);
+	trap_context_init(t->tc, entry, USTACK_TOP(t->stack_slot), arg, EXIT_STUB);
 	t->tc->regs[3] = self->tc->regs[3];      /* gp: the program's global pointer */
 	trace_event(TRACE_CREATE, (unsigned long)p->pid << 16 | (unsigned)t->tid,
 		    (unsigned long)p->pid << 16 | (unsigned)self->tid);
@@ -49,9 +50,8 @@ long sys_thread_create(SYSCALL_ARGS)
 	return tid;
 }
 
-long sys_gettid(SYSCALL_ARGS)
+SYSCALL_DEFINE0(gettid)
 {
-	SYSCALL_UNUSED;
 	return current_thread()->tid;
 }
 
@@ -88,16 +88,14 @@ static long reap(struct process *p, long tid, bool block)
 	}
 }
 
-long sys_waittid(SYSCALL_ARGS)
+SYSCALL_DEFINE1(waittid, long, tid)
 {
-	SYSCALL_UNUSED;
-	return reap(current_process(), (long)a0, false);
+	return reap(current_process(), tid, false);
 }
 
-long sys_thread_join(SYSCALL_ARGS)
+SYSCALL_DEFINE1(thread_join, long, tid)
 {
-	SYSCALL_UNUSED;
-	return reap(current_process(), (long)a0, true);
+	return reap(current_process(), tid, true);
 }
 
 static int info_state(enum thread_state s)
@@ -174,10 +172,8 @@ static long snapshot_threads(struct thread_info *snap, long max)
  * rather than return a picture that never existed. */
 #define SNAPSHOT_ATTEMPTS 64
 
-long sys_thread_list(SYSCALL_ARGS)
+SYSCALL_DEFINE2(thread_list, unsigned long, buf, long, max)
 {
-	SYSCALL_UNUSED;
-	long max = (long)a1;
 	if (max < 0)
 		return -EINVAL;
 	if (max > CONFIG_SYSTEM_THREADS)
@@ -197,7 +193,7 @@ long sys_thread_list(SYSCALL_ARGS)
 		kfree(snap);
 		return n;
 	}
-	long err = copy_to_user(current_process()->as, a0, snap, (unsigned long)n * sizeof *snap);
+	long err = copy_to_user(current_process()->as, buf, snap, (unsigned long)n * sizeof *snap);
 	kfree(snap);
 	return err ? err : n;
 }
