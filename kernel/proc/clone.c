@@ -109,10 +109,7 @@ static long clone_thread(const struct clone_req *r)
 		put_tid(p->as, r->child_tid, ltid);
 	trace_event(TRACE_CREATE, (unsigned long)p->pid << 16 | (unsigned)t->tid,
 		    (unsigned long)p->pid << 16 | (unsigned)self->tid);
-	spin_lock(&t->lock);
-	t->state = THREAD_READY;
-	rq_push(t);
-	spin_unlock(&t->lock);
+	thread_start(t);
 	return ltid;
 }
 
