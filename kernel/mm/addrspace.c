@@ -441,6 +441,14 @@ int copy_to_user(struct addrspace *as, unsigned long dst, const void *src, size_
 	return copy_user(as, dst, (void *)src, n, true);
 }
 
+long copy_result_to_user(long err, struct addrspace *as, unsigned long dst, const void *src,
+			 size_t n)
+{
+	if (err)
+		return err;
+	return copy_to_user(as, dst, src, n) ? -EFAULT : 0;
+}
+
 int copy_from_user(struct addrspace *as, void *dst, unsigned long src, size_t n)
 {
 	return copy_user(as, src, dst, n, false);

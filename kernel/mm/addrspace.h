@@ -95,6 +95,10 @@ long as_mincore(struct addrspace *as, unsigned long addr, unsigned long len,
  * is user memory with the needed permission (pages on demand are supplied). */
 int copy_to_user(struct addrspace *as, unsigned long dst, const void *src, size_t n);
 int copy_from_user(struct addrspace *as, void *dst, unsigned long src, size_t n);
+/* How a call that fills src for user dst ends: err if filling it failed,
+ * else -EFAULT if the copy out fails, else 0. */
+long copy_result_to_user(long err, struct addrspace *as, unsigned long dst, const void *src,
+			 size_t n);
 /* Copies a NUL-terminated string of at most max-1 bytes: its length,
  * -EFAULT, or -ENAMETOOLONG. */
 long copy_string_from_user(struct addrspace *as, char *dst, unsigned long src, size_t max);

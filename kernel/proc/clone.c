@@ -72,6 +72,19 @@ void clone_count_new_thread(struct process *p)
 	p->linux_alive = p->live_threads;
 }
 
+/* What a new thread or fork child takes from the request before it first
+ * runs: its stack, its TLS pointer (tp), and the tid word its exit clears;
+ * the thread and fork paths differ only in where the tid words live. */
+static void clone_set_child_context(struct thread *t, const struct clone_req *r)
+{
+	if (r->stack)
+		tc_set_stack(t->tc, r->stack);
+	if (r->flags & CLONE_SETTLS)
+		t->tc->regs[4] = r->tls;
+	if (r->flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = r->child_tid;
+}
+
 static long clone_thread(const struct clone_req *r)
 {
 	struct thread *self = current_thread(), *t;
@@ -88,12 +101,7 @@ static long clone_thread(const struct clone_req *r)
 	/* The caller's registers, resuming after its ecall with a0 = 0. */
 	*t->tc = *self->tc;
 	tc_set_return(t->tc, 0);
-	if (r->stack)
-		tc_set_stack(t->tc, r->stack);
-	if (r->flags & CLONE_SETTLS)
-		t->tc->regs[4] = r->tls;
-	if (r->flags & CLONE_CHILD_CLEARTID)
-		t->clear_child_tid = r->child_tid;
+	clone_set_child_context(t, r);
 	int ltid = linux_tid_of(t);
 	if (r->flags & CLONE_PARENT_SETTID)
 		put_tid(p->as, r->parent_tid, ltid);
@@ -101,10 +109,7 @@ static long clone_thread(const struct clone_req *r)
 		put_tid(p->as, r->child_tid, ltid);
 	trace_event(TRACE_CREATE, (unsigned long)p->pid << 16 | (unsigned)t->tid,
 		    (unsigned long)p->pid << 16 | (unsigned)self->tid);
-	spin_lock(&t->lock);
-	t->state = THREAD_READY;
-	rq_push(t);
-	spin_unlock(&t->lock);
+	thread_start(t);
 	return ltid;
 }
 
@@ -114,12 +119,7 @@ static long clone_thread(const struct clone_req *r)
 static void fork_prepare(struct thread *t, void *arg)
 {
 	const struct clone_req *r = arg;
-	if (r->stack)
-		tc_set_stack(t->tc, r->stack);
-	if (r->flags & CLONE_SETTLS)
-		t->tc->regs[4] = r->tls;
-	if (r->flags & CLONE_CHILD_CLEARTID)
-		t->clear_child_tid = r->child_tid;
+	clone_set_child_context(t, r);
 	if (r->flags & CLONE_CHILD_SETTID)
 		put_tid(t->proc->as, r->child_tid, t->proc->pid);
 }

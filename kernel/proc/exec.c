@@ -102,16 +102,11 @@ long exec_first(struct process *p, const char *path, const struct strvec *argv,
 		return -ENOMEM;
 	set_name(p, path);
 	struct thread *t;
-	spin_lock(&p->lock);
-	err = thread_alloc(p, &t);
-	spin_unlock(&p->lock);
+	err = thread_alloc_first(p, &t);
 	if (err)
 		return err;
 	trap_context_init(t->tc, entry, sp, 0, 0);
-	spin_lock(&t->lock);
-	t->state = THREAD_READY;
-	rq_push(t);
-	spin_unlock(&t->lock);
+	thread_start(t);
 	return 0;
 }
 

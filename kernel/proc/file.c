@@ -264,24 +264,36 @@ long file_write_to(struct file *f, unsigned long buf, unsigned long n)
 	     : f->kind == FILE_PIPE_WRITE ? pipe_write(f->pipe, buf, n, nonblock) : -EBADF;
 }
 
-long file_read(int fd, unsigned long buf, unsigned long n)
+long file_call(int fd, file_op op, unsigned long a, unsigned long b)
 {
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	long r = file_read_from(f, buf, n, false);
+	long r = op(fd, f, a, b);
 	file_put(f);
 	return r;
 }
 
+static long read_op(int fd, struct file *f, unsigned long buf, unsigned long n)
+{
+	(void)fd;
+	return file_read_from(f, buf, n, false);
+}
+
+long file_read(int fd, unsigned long buf, unsigned long n)
+{
+	return file_call(fd, read_op, buf, n);
+}
+
+static long write_op(int fd, struct file *f, unsigned long buf, unsigned long n)
+{
+	(void)fd;
+	return file_write_to(f, buf, n);
+}
+
 long file_write(int fd, unsigned long buf, unsigned long n)
 {
-	struct file *f = file_get(fd);
-	if (!f)
-		return -EBADF;
-	long r = file_write_to(f, buf, n);
-	file_put(f);
-	return r;
+	return file_call(fd, write_op, buf, n);
 }
 
 int fd_install_from(struct process *p, struct file *f, int min, unsigned char fd_flags)

@@ -178,12 +178,7 @@ static long ioctl_file(int fd, struct file *f, unsigned long req, unsigned long 
 
 long file_ioctl(int fd, unsigned long req, unsigned long arg)
 {
-	struct file *f = file_get(fd);
-	if (!f)
-		return -EBADF;
-	long r = ioctl_file(fd, f, (unsigned)req, arg);
-	file_put(f);
-	return r;
+	return file_call(fd, ioctl_file, (unsigned)req, arg);
 }
 
 static int access_mode(const struct file *f)
@@ -191,8 +186,9 @@ static int access_mode(const struct file *f)
 	return f->kind == FILE_CONSOLE ? O_RDWR : f->kind == FILE_PIPE_READ ? O_RDONLY : O_WRONLY;
 }
 
-static long fcntl_file(int fd, struct file *f, int cmd, unsigned long arg)
+static long fcntl_file(int fd, struct file *f, unsigned long cmd_arg, unsigned long arg)
 {
+	int cmd = (int)cmd_arg;   /* file_fcntl's int, passed as a file_op argument */
 	struct process *p = current_process();
 	switch (cmd) {
 	case F_DUPFD:
@@ -222,12 +218,7 @@ static long fcntl_file(int fd, struct file *f, int cmd, unsigned long arg)
 
 long file_fcntl(int fd, int cmd, unsigned long arg)
 {
-	struct file *f = file_get(fd);
-	if (!f)
-		return -EBADF;
-	long r = fcntl_file(fd, f, cmd, arg);
-	file_put(f);
-	return r;
+	return file_call(fd, fcntl_file, (unsigned long)cmd, arg);
 }
 
 short file_poll(int fd, short events)

@@ -33,6 +33,12 @@ struct file {
 /* A reference to fd's file of the calling process, or NULL. */
 struct file *file_get(int fd);
 void file_put(struct file *f);
+/* A call on an open file: fd is passed on for the calls that need the
+ * number too (fcntl's F_DUPFD, ioctl); a and b are the call's arguments. */
+typedef long (*file_op)(int fd, struct file *f, unsigned long a, unsigned long b);
+/* op(fd, f, a, b) with a reference to fd's file f held across it (a close
+ * on another thread cannot free f meanwhile); -EBADF if fd is not open. */
+long file_call(int fd, file_op op, unsigned long a, unsigned long b);
 /* read/write on a file held by reference; `nonblock` adds to O_NONBLOCK. */
 long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool nonblock);
 long file_write_to(struct file *f, unsigned long buf, unsigned long n);

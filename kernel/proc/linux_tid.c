@@ -73,11 +73,9 @@ struct thread *thread_find_linux_tid(int ltid)
 {
 	if (ltid <= 0)
 		return NULL;
+	struct process *p;
 	struct list_node *pos;
-	list_for_each(pos, &all_processes) {
-		struct process *p = list_entry(pos, struct process, all_link);
-		if (p->state == PROC_ZOMBIE)
-			continue;
+	for_each_live_process(p, pos) {
 		spin_lock(&p->lock);
 		struct thread *t = find_in(p, ltid);
 		if (t)

@@ -161,9 +161,7 @@ long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), voi
 	if (!child->sync)
 		goto destroy_as;
 	struct thread *t;
-	spin_lock(&child->lock);
-	err = thread_alloc(child, &t);
-	spin_unlock(&child->lock);
+	err = thread_alloc_first(child, &t);
 	if (err)
 		goto free_sync;
 	memcpy(t->tc, self->tc, sizeof *t->tc);
@@ -181,10 +179,7 @@ long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), voi
 	if (prepare)
 		prepare(t, arg);
 	int pid = child->pid;
-	spin_lock(&t->lock);
-	t->state = THREAD_READY;
-	rq_push(t);
-	spin_unlock(&t->lock);
+	thread_start(t);
 	return pid;
 
 free_sync:

@@ -106,6 +106,15 @@ struct process {
 extern struct spinlock proc_tree_lock;
 extern struct list_node all_processes;        /* proc_tree_lock */
 
+/* Runs the statement after it for each process p on all_processes that is
+ * not a zombie (a zombie has no threads left to find or signal); pos is the
+ * list cursor. Caller holds proc_tree_lock. */
+#define for_each_live_process(p, pos) \
+	list_for_each(pos, &all_processes) \
+		if (((p) = list_entry(pos, struct process, all_link))->state == PROC_ZOMBIE) \
+			continue; \
+		else
+
 /* Creates the first process from program `path` with argv and envp. */
 long process_spawn_init(const char *path, const struct strvec *argv, const struct strvec *envp);
 static inline struct process *current_process(void)

@@ -167,6 +167,22 @@ put_tid:
 	return err;
 }
 
+long thread_alloc_first(struct process *p, struct thread **out)
+{
+	spin_lock(&p->lock);
+	long err = thread_alloc(p, out);
+	spin_unlock(&p->lock);
+	return err;
+}
+
+void thread_start(struct thread *t)
+{
+	spin_lock(&t->lock);
+	t->state = THREAD_READY;
+	rq_push(t);
+	spin_unlock(&t->lock);
+}
+
 void thread_free(struct thread *t)
 {
 	struct process *p = t->proc;

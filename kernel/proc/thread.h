@@ -121,9 +121,16 @@ long thread_kstack_borrow(unsigned long *top);
  * -EAGAIN over the per-process or system bound, and while the process is
  * exiting or owned by an exec or its teardown (p->sole); -ENOMEM. */
 long thread_alloc(struct process *p, struct thread **out);
+/* thread_alloc for the first thread of a process being built (a fork
+ * child, or the init process), taking p->lock itself: the builder holds no
+ * lock of p at that point. */
+long thread_alloc_first(struct process *p, struct thread **out);
 /* Frees what thread_alloc made. Caller holds p->lock; the thread is not on
  * any hart (its lock handover is complete). */
 void thread_free(struct thread *t);
+/* Hands a thread made by thread_alloc, its registers set, to the scheduler:
+ * until now no hart could pick it. Caller holds no lock of t. */
+void thread_start(struct thread *t);
 /* The first time a new thread runs, the scheduler lands here. */
 void thread_first_run(void);
 /* Ends the calling thread with `code`; frees its user-side resources at once. */

@@ -441,11 +441,9 @@ void signal_console_interrupt(void)
 {
 	struct k_siginfo info = { .si_signo = SIGINT, .si_code = SI_KERNEL };
 	spin_lock(&proc_tree_lock);
+	struct process *p;
 	struct list_node *pos;
-	list_for_each(pos, &all_processes) {
-		struct process *p = list_entry(pos, struct process, all_link);
-		if (p->state == PROC_ZOMBIE)
-			continue;
+	for_each_live_process(p, pos) {
 		spin_lock(&p->lock);
 		signal_send_process_locked(p, &info);
 		spin_unlock(&p->lock);

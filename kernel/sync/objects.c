@@ -26,24 +26,29 @@
  * robust-mutex recovery); a program that needs that uses the futex path.
  * A raw thread pointer would let a thread created later at the same
  * address unlock what it never locked (issue 18, defect 5). */
-struct mutex {
-	/* Guards owner and waiters. Nobody sleeps holding it: a locker that
-	 * waits drops it inside wq_sleep (or before yielding, when spinning). */
+/* What every object below starts with: its lock, which guards the
+ * object's state and waiters, and the queue its waiters sleep on. */
+struct sync_base {
 	struct spinlock lock;
+	struct waitqueue waiters;
+};
+
+struct mutex {
+	/* base.lock guards owner and waiters. Nobody sleeps holding it: a
+	 * locker that waits drops it inside wq_sleep (or before yielding, when
+	 * spinning). */
+	struct sync_base base;
 	bool blocking;
 	unsigned long owner;      /* owner's serial; 0: unlocked */
-	struct waitqueue waiters;
 };
 
 struct semaphore {
-	struct spinlock lock;     /* guards count, waiters */
+	struct sync_base base;    /* lock guards count, waiters */
 	long count;
-	struct waitqueue waiters;
 };
 
 struct condvar {
-	struct spinlock lock;     /* guards waiters */
-	struct waitqueue waiters;
+	struct sync_base base;    /* lock guards waiters */
 };
 
 struct sync_objects {
@@ -98,14 +103,24 @@ static void *table_get(void **table, long id)
 
 #define TABLE(field) ((void **)current_process()->sync->field)
 
+/* A new object of size bytes (zeroed: a mutex starts unlocked) whose
+ * sync_base is ready, or NULL when memory is short. */
+static void *sync_object_alloc(size_t size, const char *name, enum lock_level level)
+{
+	struct sync_base *b = kmalloc(size);
+	if (!b)
+		return NULL;
+	spin_init(&b->lock, name, level);
+	wq_init(&b->waiters);
+	return b;
+}
+
 long mutex_create(int blocking)
 {
-	struct mutex *m = kmalloc(sizeof *m);
+	struct mutex *m = sync_object_alloc(sizeof *m, "mutex", LOCK_OBJECT);
 	if (!m)
 		return -ENOMEM;
-	spin_init(&m->lock, "mutex", LOCK_OBJECT);
 	m->blocking = blocking != 0;
-	wq_init(&m->waiters);
 	return table_add(TABLE(mutexes), m);
 }
 
@@ -120,45 +135,45 @@ long mutex_create(int blocking)
 static long mutex_acquire(struct mutex *m, bool signals)
 {
 	struct thread *self = current_thread();
-	spin_lock(&m->lock);
+	spin_lock(&m->base.lock);
 	while (m->owner) {
 		if (m->owner == self->serial) {
-			spin_unlock(&m->lock);
+			spin_unlock(&m->base.lock);
 			return -EDEADLK;
 		}
 		int err;
 		if (m->blocking) {
-			err = signals ? wq_sleep(&m->waiters, &m->lock)
-				      : wq_sleep_killable(&m->waiters, &m->lock);
+			err = signals ? wq_sleep(&m->base.waiters, &m->base.lock)
+				      : wq_sleep_killable(&m->base.waiters, &m->base.lock);
 		} else {
-			spin_unlock(&m->lock);
+			spin_unlock(&m->base.lock);
 			if (rq_empty())
 				arch_relax();
 			else
 				sched_yield();
 			err = thread_killed(self) || (signals && signal_pending(self)) ? -EINTR : 0;
-			spin_lock(&m->lock);
+			spin_lock(&m->base.lock);
 		}
 		if (err) {
-			spin_unlock(&m->lock);
+			spin_unlock(&m->base.lock);
 			return err;
 		}
 	}
 	m->owner = self->serial;
-	spin_unlock(&m->lock);
+	spin_unlock(&m->base.lock);
 	return 0;
 }
 
 static long mutex_release(struct mutex *m)
 {
-	spin_lock(&m->lock);
+	spin_lock(&m->base.lock);
 	if (m->owner != current_thread()->serial) {
-		spin_unlock(&m->lock);
+		spin_unlock(&m->base.lock);
 		return -EPERM;
 	}
 	m->owner = 0;
-	wq_wake_one(&m->waiters);
-	spin_unlock(&m->lock);
+	wq_wake_one(&m->base.waiters);
+	spin_unlock(&m->base.lock);
 	return 0;
 }
 
@@ -178,12 +193,10 @@ long semaphore_create(long count)
 {
 	if (count < 0)
 		return -EINVAL;
-	struct semaphore *s = kmalloc(sizeof *s);
+	struct semaphore *s = sync_object_alloc(sizeof *s, "semaphore", LOCK_OBJECT);
 	if (!s)
 		return -ENOMEM;
-	spin_init(&s->lock, "semaphore", LOCK_OBJECT);
 	s->count = count;
-	wq_init(&s->waiters);
 	return table_add(TABLE(semaphores), s);
 }
 
@@ -192,10 +205,10 @@ long semaphore_up(long id)
 	struct semaphore *s = table_get(TABLE(semaphores), id);
 	if (!s)
 		return -EINVAL;
-	spin_lock(&s->lock);
+	spin_lock(&s->base.lock);
 	s->count++;
-	wq_wake_one(&s->waiters);
-	spin_unlock(&s->lock);
+	wq_wake_one(&s->base.waiters);
+	spin_unlock(&s->base.lock);
 	return 0;
 }
 
@@ -204,27 +217,23 @@ long semaphore_down(long id)
 	struct semaphore *s = table_get(TABLE(semaphores), id);
 	if (!s)
 		return -EINVAL;
-	spin_lock(&s->lock);
+	spin_lock(&s->base.lock);
 	while (s->count <= 0) {
-		int err = wq_sleep(&s->waiters, &s->lock);
+		int err = wq_sleep(&s->base.waiters, &s->base.lock);
 		if (err) {
-			spin_unlock(&s->lock);
+			spin_unlock(&s->base.lock);
 			return err;
 		}
 	}
 	s->count--;
-	spin_unlock(&s->lock);
+	spin_unlock(&s->base.lock);
 	return 0;
 }
 
 long condvar_create(void)
 {
-	struct condvar *c = kmalloc(sizeof *c);
-	if (!c)
-		return -ENOMEM;
-	spin_init(&c->lock, "condvar", LOCK_CONDVAR);
-	wq_init(&c->waiters);
-	return table_add(TABLE(condvars), c);
+	struct condvar *c = sync_object_alloc(sizeof *c, "condvar", LOCK_CONDVAR);
+	return c ? table_add(TABLE(condvars), c) : -ENOMEM;
 }
 
 long condvar_signal(long id)
@@ -232,9 +241,9 @@ long condvar_signal(long id)
 	struct condvar *c = table_get(TABLE(condvars), id);
 	if (!c)
 		return -EINVAL;
-	spin_lock(&c->lock);
-	wq_wake_one(&c->waiters);
-	spin_unlock(&c->lock);
+	spin_lock(&c->base.lock);
+	wq_wake_one(&c->base.waiters);
+	spin_unlock(&c->base.lock);
 	return 0;
 }
 
@@ -244,14 +253,14 @@ long condvar_wait(long id, long mutex_id)
 	struct mutex *m = table_get(TABLE(mutexes), mutex_id);
 	if (!c || !m)
 		return -EINVAL;
-	spin_lock(&c->lock);
+	spin_lock(&c->base.lock);
 	long err = mutex_release(m);
 	if (err) {
-		spin_unlock(&c->lock);
+		spin_unlock(&c->base.lock);
 		return err;
 	}
-	err = wq_sleep(&c->waiters, &c->lock);
-	spin_unlock(&c->lock);
+	err = wq_sleep(&c->base.waiters, &c->base.lock);
+	spin_unlock(&c->base.lock);
 	/* The caller must get the mutex back before it may take a signal (the
 	 * wait's own -EINTR is reported after): only a kill gives up. */
 	long relock = mutex_acquire(m, false);

@@ -48,11 +48,9 @@ static long send_to_many(int pgid, const struct k_siginfo *info)
 	struct process *self = current_process();
 	long err = -ESRCH;
 	int sent = 0;
+	struct process *p;
 	struct list_node *pos;
-	list_for_each(pos, &all_processes) {
-		struct process *p = list_entry(pos, struct process, all_link);
-		if (p->state == PROC_ZOMBIE)
-			continue;
+	for_each_live_process(p, pos) {
 		if (pgid < 0 ? (p->pid == 1 || p == self) : process_pgid(p) != pgid)
 			continue;
 		long r = send_to(p, info);

@@ -52,18 +52,14 @@ SYSCALL_DEFINE2(fstat, int, fd, unsigned long, ubuf)
 {
 	struct stat st;
 	long err = file_stat(fd, &st);
-	if (err)
-		return err;
-	return copy_to_user(current_process()->as, ubuf, &st, sizeof st) ? -EFAULT : 0;
+	return copy_result_to_user(err, current_process()->as, ubuf, &st, sizeof st);
 }
 
 SYSCALL_DEFINE4(newfstatat, int, dirfd, unsigned long, upath, unsigned long, ubuf, int, flags)
 {
 	struct stat st;
 	long err = stat_at(dirfd, upath, flags, &st);
-	if (err)
-		return err;
-	return copy_to_user(current_process()->as, ubuf, &st, sizeof st) ? -EFAULT : 0;
+	return copy_result_to_user(err, current_process()->as, ubuf, &st, sizeof st);
 }
 
 static struct statx_timestamp stx_time(long sec)

@@ -43,10 +43,7 @@ SYSCALL_DEFINE2(thread_create, unsigned long, entry, unsigned long, arg)
 	trace_event(TRACE_CREATE, (unsigned long)p->pid << 16 | (unsigned)t->tid,
 		    (unsigned long)p->pid << 16 | (unsigned)self->tid);
 	long tid = t->tid;
-	spin_lock(&t->lock);
-	t->state = THREAD_READY;
-	rq_push(t);
-	spin_unlock(&t->lock);
+	thread_start(t);
 	return tid;
 }
 

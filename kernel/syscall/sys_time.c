@@ -62,9 +62,7 @@ SYSCALL_DEFINE2(clock_gettime, long, clockid, unsigned long, uts)
 {
 	struct timespec ts;
 	long err = clock_now(clockid, &ts);
-	if (err)
-		return err;
-	return copy_to_user(current_process()->as, uts, &ts, sizeof ts) ? -EFAULT : 0;
+	return copy_result_to_user(err, current_process()->as, uts, &ts, sizeof ts);
 }
 
 SYSCALL_DEFINE2(clock_getres, long, clockid, unsigned long, uts)

@@ -752,6 +752,19 @@ static void test_virt_dtb_file(void)
 
 /* ---- Well-formed oddities ---- */
 
+/* A blob whose nodes nest depth deep: the root and depth - 1 descendants,
+ * each named name. */
+static void build_nested(int depth, const char *name)
+{
+	reset();
+	begin("");
+	for (int i = 1; i < depth; i++)
+		begin(name);
+	for (int i = 0; i < depth; i++)
+		end();
+	finish();
+}
+
 static void test_accepted(void)
 {
 	build_virt_like();
@@ -775,13 +788,7 @@ static void test_accepted(void)
 	TAP_OK(parse() == 0 && !strcmp(info.bootargs, "nop"), "FDT_NOP tokens are skipped");
 
 	/* Nesting exactly 16 deep: the root and 15 descendants. */
-	reset();
-	begin("");
-	for (int i = 1; i < 16; i++)
-		begin("n");
-	for (int i = 0; i < 16; i++)
-		end();
-	finish();
+	build_nested(16, "n");
 	TAP_OK(parse() == 0, "nesting 16 deep is accepted");
 }
 
@@ -983,22 +990,10 @@ static void test_bad_struct(void)
 	finish();
 	expect_einval("unknown token 5");
 
-	reset();
-	begin("");
-	for (int i = 1; i < 17; i++)
-		begin("n");
-	for (int i = 0; i < 17; i++)
-		end();
-	finish();
+	build_nested(17, "n");
 	expect_einval("nesting 17 deep");
 
-	reset();
-	begin("");
-	for (int i = 1; i < 100; i++)
-		begin("deep");
-	for (int i = 0; i < 100; i++)
-		end();
-	finish();
+	build_nested(100, "deep");
 	expect_einval("nesting 100 deep");
 }
 

@@ -21,6 +21,15 @@ static void items_init(void)
 	}
 }
 
+/* head, emptied, then holding items[0..n-1] (fresh) in order. */
+static void list_of_items(struct list_node *head, int n)
+{
+	list_init(head);
+	items_init();
+	for (int i = 0; i < n; i++)
+		list_push_back(head, &items[i].link);
+}
+
 /* The values along the list, forwards, must be exactly want[0..n-1], and the
  * prev links must mirror the next links. */
 static bool list_is(struct list_node *head, const int *want, int n)
@@ -74,10 +83,7 @@ static void test_order(void)
 static void test_remove(void)
 {
 	struct list_node head;
-	list_init(&head);
-	items_init();
-	for (int i = 0; i < 5; i++)
-		list_push_back(&head, &items[i].link);
+	list_of_items(&head, 5);
 	list_remove(&items[2].link);
 	TAP_OK(list_is(&head, (int[]){ 0, 1, 3, 4 }, 4), "remove from the middle");
 	TAP_OK(!list_linked(&items[2].link), "a removed node is self-linked");
@@ -100,10 +106,7 @@ static void test_remove(void)
 static void test_iteration(void)
 {
 	struct list_node head;
-	list_init(&head);
-	items_init();
-	for (int i = 0; i < 8; i++)
-		list_push_back(&head, &items[i].link);
+	list_of_items(&head, 8);
 
 	int sum = 0, count = 0;
 	struct list_node *pos, *tmp;

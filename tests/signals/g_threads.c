@@ -55,14 +55,22 @@ static void set_handler(int restart)
 	sigaction(SIGUSR1, &sa, 0);
 }
 
-/* Runs fn in a thread, lets it block, and signals it. */
-static void interrupt(void *(*fn)(void *))
+/* Starts a thread running body and returns once body says it is in place
+ * (in_call), so what the caller does next finds it where the case means. */
+static pthread_t start_until_in_call(void *(*body)(void *))
 {
 	pthread_t t;
 	in_call = 0;
-	pthread_create(&t, 0, fn, 0);
+	pthread_create(&t, 0, body, 0);
 	while (!in_call)
 		sched_yield();
+	return t;
+}
+
+/* Runs fn in a thread, lets it block, and signals it. */
+static void interrupt(void *(*fn)(void *))
+{
+	pthread_t t = start_until_in_call(fn);
 	usleep(50000);   /* into the call: a late signal would only make it restart */
 	pthread_kill(t, SIGUSR1);
 	pthread_join(t, 0);
@@ -78,12 +86,8 @@ static void test_eintr(void)
 	CHECK_EQ(result, -EINTR, "nanosleep interrupted: EINTR");
 	CHECK(left.tv_sec > 0 && left.tv_sec < 10, "nanosleep reports the time left");
 	set_handler(1);
-	pthread_t t;
-	in_call = 0;
 	handled = 0;
-	pthread_create(&t, 0, reader, 0);
-	while (!in_call)
-		sched_yield();
+	pthread_t t = start_until_in_call(reader);
 	usleep(50000);
 	pthread_kill(t, SIGUSR1);
 	while (!handled)
@@ -135,25 +139,22 @@ static void *cancel_async(void *arg)
 	return 0;
 }
 
-static void test_cancel(void)
+/* Cancels a thread running body once it is in place; its exit value. */
+static void *cancel_when_in_call(void *(*body)(void *))
 {
 	void *r = 0;
-	pthread_t t;
-	in_call = 0;
-	pthread_create(&t, 0, cancel_blocked, 0);
-	while (!in_call)
-		sched_yield();
+	pthread_t t = start_until_in_call(body);
 	pthread_cancel(t);
 	pthread_join(t, &r);
-	CHECK(r == PTHREAD_CANCELED, "pthread_cancel of a thread in pause");
-	in_call = 0;
-	r = 0;
-	pthread_create(&t, 0, cancel_async, 0);
-	while (!in_call)
-		sched_yield();
-	pthread_cancel(t);
-	pthread_join(t, &r);
-	CHECK(r == PTHREAD_CANCELED, "asynchronous pthread_cancel of a spinning thread");
+	return r;
+}
+
+static void test_cancel(void)
+{
+	CHECK(cancel_when_in_call(cancel_blocked) == PTHREAD_CANCELED,
+	      "pthread_cancel of a thread in pause");
+	CHECK(cancel_when_in_call(cancel_async) == PTHREAD_CANCELED,
+	      "asynchronous pthread_cancel of a spinning thread");
 }
 
 static void test_abort_sigchld(void)

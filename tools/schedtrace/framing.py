@@ -116,13 +116,7 @@ class Dump:
         if hart in self.ends:
             self.notes.append("line %d: second #TRE for hart %d" % (line, hart))
         self.ends[hart] = (recorded, dropped)
-        expect = self.next_seq.get(hart, 0)
-        if recorded > expect:
-            self.gaps.setdefault(hart, []).append((expect, recorded - 1))
-            self.next_seq[hart] = recorded
-        elif recorded < expect:
-            self.notes.append("line %d: hart %d #TRE says %d recorded, saw seq up to %d"
-                              % (line, hart, recorded, expect - 1))
+        self._caught_up(line, hart, recorded, "#TRE")
 
     def missing(self, hart):
         return sum(last - first + 1 for first, last in self.gaps.get(hart, []))

@@ -13,6 +13,20 @@
 #include "../synctests/testutil.h"
 #include <time.h>
 #include <io.h>
+#include <sync.h>
+
+/* A semaphore nobody posts: waiting on it blocks a thread until its process
+ * is killed or exits. A program that uses it sets it to 0 first
+ * (semaphore_init(&never, 0)). */
+static semaphore_t never __attribute__((unused));
+
+/* A thread body that blocks on `never`: a thread a kill or exit must end. */
+static inline long block_on_never(void *arg)
+{
+	(void)arg;
+	semaphore_wait(&never);
+	return 0;
+}
 
 /* Runs fn(arg, out) in a forked child; the child then writes the `size`
  * bytes at `out` into a pipe and exits with fn's return value. The parent

@@ -240,6 +240,21 @@ static void count(long *field)
 	__atomic_add_fetch(field, 1, __ATOMIC_RELAXED);
 }
 
+/* Makes a call whose arguments point at memory it cannot use: the one
+ * outcome allowed is -EFAULT, anything else is counted. */
+static void call_expecting_efault(long nr, const long *a)
+{
+	if (raw(nr, a) != -EFAULT)
+		count(&fz.rep.efault_wrong);
+}
+
+/* The same with argument `which` pointing at unwritable memory. */
+static void call_with_unwritable(long nr, long *a, int which, unsigned long *rng)
+{
+	a[which] = (long)unwritable(rng);
+	call_expecting_efault(nr, a);
+}
+
 /* An iovec array of two entries in the arg area (or a bad pointer). */
 static long any_iovec(unsigned long *rng)
 {
@@ -357,9 +372,7 @@ static void fuzz_one(unsigned long *rng)
 		if (rng_below(rng, 2)) {
 			/* exact: unwritable memory is -EFAULT */
 			a[0] = CLOCK_MONOTONIC;
-			a[1] = (long)unwritable(rng);
-			if (raw(nr, a) != -EFAULT)
-				count(&fz.rep.efault_wrong);
+			call_with_unwritable(nr, a, 1, rng);
 			return;
 		}
 		a[1] = (long)any_pointer(rng);
@@ -462,8 +475,7 @@ static void fuzz_one(unsigned long *rng)
 			a[0] = (long)(w & ~3UL);
 			a[1] = rng_below(rng, 2) ? FUTEX_WAKE : FUTEX_WAIT | FUTEX_PRIVATE_FLAG;
 			a[3] = 0;
-			if (raw(nr, a) != -EFAULT)
-				count(&fz.rep.efault_wrong);
+			call_expecting_efault(nr, a);
 			return;
 		}
 		/* Words the fuzz's threads share (so waits meet wakes), or
@@ -483,9 +495,7 @@ static void fuzz_one(unsigned long *rng)
 		break;
 	case SYS_kstat:
 		if (rng_below(rng, 2)) {
-			a[0] = (long)unwritable(rng);
-			if (raw(nr, a) != -EFAULT)
-				count(&fz.rep.efault_wrong);
+			call_with_unwritable(nr, a, 0, rng);
 			return;
 		}
 		a[0] = (long)any_pointer(rng);
@@ -495,9 +505,7 @@ static void fuzz_one(unsigned long *rng)
 			/* exact: unwritable memory is -EFAULT */
 			a[0] = 0;
 			a[1] = 8;
-			a[2] = (long)unwritable(rng);
-			if (raw(nr, a) != -EFAULT)
-				count(&fz.rep.efault_wrong);
+			call_with_unwritable(nr, a, 2, rng);
 			return;
 		}
 		/* fall through */

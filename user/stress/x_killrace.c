@@ -24,7 +24,6 @@
 #define MAX_BATCH 8      /* 8 children of ~51 threads stay under 512 system-wide */
 
 static long index_i;
-static semaphore_t never;
 static volatile unsigned long sink;
 
 static long spin_forever(void *arg)
@@ -33,13 +32,6 @@ static long spin_forever(void *arg)
 	for (unsigned long n = 0;; n++)
 		sink += n;
 	return 0;      /* not reached */
-}
-
-static long block_forever(void *arg)
-{
-	(void)arg;
-	semaphore_wait(&never);
-	return 0;
 }
 
 static long sleep_loop(void *arg)
@@ -98,7 +90,7 @@ static int child(long i)
 	if (semaphore_init(&never, 0))
 		return 10;
 	long (*const fns[])(void *) = {
-		spin_forever, spin_forever, block_forever, block_forever,
+		spin_forever, spin_forever, block_on_never, block_on_never,
 		sleep_loop, sleep_loop, churner, exiter,
 	};
 	for (long k = 0; k < (long)(sizeof fns / sizeof fns[0]); k++) {

@@ -51,11 +51,18 @@ static unsigned long hash_buffer(void)
 	return h;
 }
 
+/* A worker thread's start: its stack is touched before the hog begins (so
+ * the hog cannot starve it of stack pages), then it counts itself ready. */
+static void worker_thread_ready(void)
+{
+	warm_stack();
+	__atomic_add_fetch(&threads_ready, 1, __ATOMIC_RELEASE);
+}
+
 static long hasher(void *arg)
 {
 	(void)arg;
-	warm_stack();
-	__atomic_add_fetch(&threads_ready, 1, __ATOMIC_RELEASE);
+	worker_thread_ready();
 	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
 		if (hash_buffer() != buf_hash)
 			__atomic_add_fetch(&wres.bad_rounds, 1, __ATOMIC_RELAXED);
@@ -74,8 +81,7 @@ static int last_ping;
 static long pinger(void *arg)
 {
 	(void)arg;
-	warm_stack();
-	__atomic_add_fetch(&threads_ready, 1, __ATOMIC_RELEASE);
+	worker_thread_ready();
 	long pings = 0;
 	for (;;) {
 		int last = __atomic_load_n(&stop, __ATOMIC_ACQUIRE);
@@ -92,8 +98,7 @@ static long pinger(void *arg)
 static long ponger(void *arg)
 {
 	(void)arg;
-	warm_stack();
-	__atomic_add_fetch(&threads_ready, 1, __ATOMIC_RELEASE);
+	worker_thread_ready();
 	long pongs = 0;
 	for (;;) {
 		if (semaphore_wait(&ping))

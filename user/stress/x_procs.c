@@ -18,7 +18,6 @@
 #define MAX_AT_ONCE 48
 
 static long child_index;
-static semaphore_t never;
 static volatile unsigned long spin_sink;
 
 static long work_sum(long i, long k)
@@ -60,13 +59,6 @@ static long spinner(void *arg)
 	return 0;      /* not reached */
 }
 
-static long sleeper(void *arg)
-{
-	(void)arg;
-	semaphore_wait(&never);
-	return 0;
-}
-
 static long ender(void *arg)
 {
 	(void)arg;
@@ -82,7 +74,7 @@ static int child(long i)
 	if (semaphore_init(&never, 0))
 		return 250;
 	thread_t t[THREADS_PER_CHILD];
-	long (*fn)(void *) = mode == 0 ? summer : mode == 1 ? spinner : sleeper;
+	long (*fn)(void *) = mode == 0 ? summer : mode == 1 ? spinner : block_on_never;
 	for (long k = 0; k < THREADS_PER_CHILD; k++) {
 		long (*f)(void *) = mode == 3 && k == THREADS_PER_CHILD - 1 ? ender : fn;
 		if (thread_spawn(&t[k], f, (void *)k))

@@ -19,6 +19,34 @@ static const long bad_ids[] = { -1, -2, -1000, 1L << 40, 0x7fffffffffffffffL,
 				(long)0x8000000000000000UL, 40, 63, 64, 65, 1000 };
 #define BAD_IDS (int)(sizeof bad_ids / sizeof bad_ids[0])
 
+/* Whether call(id) is -EINVAL for every bad id; each one that is not is
+ * noted with note (a format taking the id and what call returned). */
+static int einval_for_bad_ids(long (*call)(long), const char *note)
+{
+	int ok = 1;
+	for (int i = 0; i < BAD_IDS; i++) {
+		long r = call(bad_ids[i]);
+		if (r != -EINVAL) {
+			ok = 0;
+			test_note(note, bad_ids[i], r);
+		}
+	}
+	return ok;
+}
+
+/* condvar_errors' good objects, for the waits that pair one with a bad id. */
+static long good_condvar, good_mutex;
+
+static long wait_with_good_mutex(long condvar_id)
+{
+	return condvar_wait(condvar_id, good_mutex);
+}
+
+static long wait_on_good_condvar(long mutex_id)
+{
+	return condvar_wait(good_condvar, mutex_id);
+}
+
 static long shared_mutex;
 static int holder_state;      /* 1: holder has the lock; 2: may release */
 
@@ -57,21 +85,10 @@ static void mutex_errors(int blocking)
 	CHECK_EQ(mutex_lock(m), 0, "the mutex is free again afterwards");
 	CHECK_EQ(mutex_unlock(m), 0, "and unlocks");
 
-	int lock_ok = 1, unlock_ok = 1;
-	for (int i = 0; i < BAD_IDS; i++) {
-		long r = mutex_lock(bad_ids[i]);
-		if (r != -EINVAL) {
-			lock_ok = 0;
-			test_note("mutex_lock(%ld) = %ld", bad_ids[i], r);
-		}
-		r = mutex_unlock(bad_ids[i]);
-		if (r != -EINVAL) {
-			unlock_ok = 0;
-			test_note("mutex_unlock(%ld) = %ld", bad_ids[i], r);
-		}
-	}
-	CHECK(lock_ok, "%s: mutex_lock of %d bad ids is -EINVAL", kind, BAD_IDS);
-	CHECK(unlock_ok, "%s: mutex_unlock of %d bad ids is -EINVAL", kind, BAD_IDS);
+	CHECK(einval_for_bad_ids(mutex_lock, "mutex_lock(%ld) = %ld"),
+	      "%s: mutex_lock of %d bad ids is -EINVAL", kind, BAD_IDS);
+	CHECK(einval_for_bad_ids(mutex_unlock, "mutex_unlock(%ld) = %ld"),
+	      "%s: mutex_unlock of %d bad ids is -EINVAL", kind, BAD_IDS);
 }
 
 static void semaphore_errors(void)
@@ -80,21 +97,10 @@ static void semaphore_errors(void)
 	long s = semaphore_create(1);
 	if (!CHECK(s >= 0, "semaphore_create(1) gives an id (%ld)", s))
 		return;
-	int up_ok = 1, down_ok = 1;
-	for (int i = 0; i < BAD_IDS; i++) {
-		long r = semaphore_up(bad_ids[i]);
-		if (r != -EINVAL) {
-			up_ok = 0;
-			test_note("semaphore_up(%ld) = %ld", bad_ids[i], r);
-		}
-		r = semaphore_down(bad_ids[i]);
-		if (r != -EINVAL) {
-			down_ok = 0;
-			test_note("semaphore_down(%ld) = %ld", bad_ids[i], r);
-		}
-	}
-	CHECK(up_ok, "semaphore_up of %d bad ids is -EINVAL", BAD_IDS);
-	CHECK(down_ok, "semaphore_down of %d bad ids is -EINVAL", BAD_IDS);
+	CHECK(einval_for_bad_ids(semaphore_up, "semaphore_up(%ld) = %ld"),
+	      "semaphore_up of %d bad ids is -EINVAL", BAD_IDS);
+	CHECK(einval_for_bad_ids(semaphore_down, "semaphore_down(%ld) = %ld"),
+	      "semaphore_down of %d bad ids is -EINVAL", BAD_IDS);
 	/* The good one still counts: 1 + 1 up = 2 downs without blocking. */
 	CHECK_EQ(semaphore_up(s), 0, "semaphore_up of a good id succeeds");
 	CHECK_EQ(semaphore_down(s), 0, "first down succeeds");
@@ -103,33 +109,19 @@ static void semaphore_errors(void)
 
 static void condvar_errors(void)
 {
-	long c = condvar_create();
-	long m = mutex_create(1);
+	long c = good_condvar = condvar_create();
+	long m = good_mutex = mutex_create(1);
 	if (!CHECK(c >= 0 && m >= 0, "condvar_create and mutex_create give ids"))
 		return;
 	CHECK_EQ(condvar_wait(c, m), -EPERM,
 		 "condvar_wait without holding the mutex is -EPERM");
 	CHECK_EQ(mutex_lock(m), 0, "the mutex is still free after that");
-	int wait_ok = 1, signal_ok = 1;
-	for (int i = 0; i < BAD_IDS; i++) {
-		long r = condvar_wait(bad_ids[i], m);
-		if (r != -EINVAL) {
-			wait_ok = 0;
-			test_note("condvar_wait(%ld, good) = %ld", bad_ids[i], r);
-		}
-		r = condvar_wait(c, bad_ids[i]);
-		if (r != -EINVAL) {
-			wait_ok = 0;
-			test_note("condvar_wait(good, %ld) = %ld", bad_ids[i], r);
-		}
-		r = condvar_signal(bad_ids[i]);
-		if (r != -EINVAL) {
-			signal_ok = 0;
-			test_note("condvar_signal(%ld) = %ld", bad_ids[i], r);
-		}
-	}
+	/* & rather than &&: both halves run, so every failing id is noted. */
+	int wait_ok = einval_for_bad_ids(wait_with_good_mutex, "condvar_wait(%ld, good) = %ld") &
+		      einval_for_bad_ids(wait_on_good_condvar, "condvar_wait(good, %ld) = %ld");
 	CHECK(wait_ok, "condvar_wait with a bad condvar or mutex id is -EINVAL");
-	CHECK(signal_ok, "condvar_signal of %d bad ids is -EINVAL", BAD_IDS);
+	CHECK(einval_for_bad_ids(condvar_signal, "condvar_signal(%ld) = %ld"),
+	      "condvar_signal of %d bad ids is -EINVAL", BAD_IDS);
 	/* The failed waits must not have released the mutex we hold. */
 	CHECK_EQ(mutex_lock(m), -EDEADLK, "the mutex is still held after the failed waits");
 	CHECK_EQ(mutex_unlock(m), 0, "and unlocks");
@@ -154,39 +146,47 @@ static int child_ids(void *arg)
 	return 0;
 }
 
+/* Creates objects with create until it fails (at most 100000 tries, so a
+ * table with no bound still ends); its last result, and in *made how many
+ * it made (ids 0..made-1, each table starting empty in the child). */
+static long create_until_full(long (*create)(void), long *made)
+{
+	long last = 0;
+	*made = 0;
+	for (long i = 0; i < 100000; i++) {
+		last = create();
+		if (last < 0)
+			break;
+		(*made)++;
+	}
+	return last;
+}
+
+static long new_blocking_mutex(void)
+{
+	return mutex_create(1);
+}
+
+static long new_empty_semaphore(void)
+{
+	return semaphore_create(0);
+}
+
 /* Filling a table: creation stops with -EAGAIN, the existing objects keep
  * working. Run in a child, which the exit then cleans up. */
 static int fill_tables(void *arg)
 {
 	(void)arg;
-	long last = 0, made = 0;
-	for (long i = 0; i < 100000; i++) {
-		last = mutex_create(1);
-		if (last < 0)
-			break;
-		made++;
-	}
-	if (last != -EAGAIN)
+	long made;
+	if (create_until_full(new_blocking_mutex, &made) != -EAGAIN)
 		return 1;
 	if (mutex_lock(made - 1) || mutex_unlock(made - 1))
 		return 2;
-	made = 0;
-	for (long i = 0; i < 100000; i++) {
-		last = semaphore_create(0);
-		if (last < 0)
-			break;
-		made++;
-	}
-	if (last != -EAGAIN)
+	if (create_until_full(new_empty_semaphore, &made) != -EAGAIN)
 		return 3;
 	if (semaphore_up(made - 1) || semaphore_down(made - 1))
 		return 4;
-	for (long i = 0; i < 100000; i++) {
-		last = condvar_create();
-		if (last < 0)
-			break;
-	}
-	return last == -EAGAIN ? 0 : 5;
+	return create_until_full(condvar_create, &made) == -EAGAIN ? 0 : 5;
 }
 
 int main(void)

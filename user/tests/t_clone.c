@@ -228,6 +228,16 @@ static long wait_release(void *arg)
 	return 0;
 }
 
+/* Runs body in a forked child, which exits with what body returns; the
+ * child's wait4 status, or STATUS_HUNG if it is still running after ms. */
+static long status_of_child(int (*body)(void), long ms)
+{
+	long pid = fork();
+	if (pid == 0)
+		exit(body());
+	return wait_status_within(pid, ms);
+}
+
 /* In a child: clone threads until refused. Exit code: threads made (127
  * expected with the main thread making 128), + 128 if the refusal was not
  * -EAGAIN; every thread joined. */
@@ -250,10 +260,7 @@ static int bound_child(void)
 static void test_bound(void)
 {
 	struct kstat before = kstat_now();
-	long pid = fork();
-	if (pid == 0)
-		exit(bound_child());
-	CHECK_EQ(wait_status_within(pid, 20000), W_EXIT(127),
+	CHECK_EQ(status_of_child(bound_child, 20000), W_EXIT(127),
 		 "127 clone threads beside main, then -EAGAIN");
 	CHECK_EQ(kstat_now().live_threads, before.live_threads, "bound: threads back");
 }
@@ -688,10 +695,7 @@ static int cycles_child(void)
 static void test_cycles(void)
 {
 	struct kstat before = kstat_now();
-	long pid = fork();
-	if (pid == 0)
-		exit(cycles_child());
-	CHECK_EQ(wait_status_within(pid, 60000), W_EXIT(0),
+	CHECK_EQ(status_of_child(cycles_child, 60000), W_EXIT(0),
 		 "1,000 clone/join cycles; live threads and kmalloc bytes back exactly in the process");
 	struct kstat after = kstat_now();
 	CHECK_EQ(after.free_frames, before.free_frames, "cycles: free frames back exactly");
