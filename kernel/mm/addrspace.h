@@ -71,6 +71,9 @@ void as_remove_thread(struct addrspace *as, int tid, int stack_slot);
 
 /* The Linux memory calls (mmap.c). Lengths are rounded up to pages; every
  * result is Linux's, including its errors. */
+/* Bytes in the program's, heap and mmap regions (not the thread stacks,
+ * whose reserved slots Linux would not count): what RLIMIT_AS limits. */
+unsigned long as_mapped_bytes(struct addrspace *as);
 long as_brk(struct addrspace *as, unsigned long new_brk);
 #define AS_MAP_FIXED      1u   /* exactly at addr, replacing what is there */
 #define AS_MAP_NOREPLACE  2u   /* exactly at addr, -EEXIST if anything is there */

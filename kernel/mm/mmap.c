@@ -34,6 +34,20 @@ static long page_range_len(unsigned long addr, unsigned long len)
 	return (long)len;
 }
 
+unsigned long as_mapped_bytes(struct addrspace *as)
+{
+	unsigned long total = 0;
+	spin_lock(&as->lock);
+	struct list_node *pos;
+	list_for_each(pos, &as->regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		if (r->kind != REGION_STACK)
+			total += r->end - r->start;
+	}
+	spin_unlock(&as->lock);
+	return total;
+}
+
 long as_brk(struct addrspace *as, unsigned long new_brk)
 {
 	spin_lock(&as->lock);

@@ -11,12 +11,37 @@
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/syscall/resource.h"
+#include <dakota/resource.h>
 #include <dakota/syscall.h>
 #include <dakota/mman.h>
 
+/* RLIMIT_AS and RLIMIT_DATA, as Linux enforces them on brk and mmap (a
+ * program that limits itself and mallocs until it fails, as tests do):
+ * true if `more` bytes would take p over. The address space is measured only
+ * when a limit is set. */
+static bool over_as_limit(struct process *p, unsigned long more)
+{
+	unsigned long lim = rlimit_current(p, RLIMIT_AS);
+	return lim != RLIM_INFINITY && as_mapped_bytes(p->as) + more > lim;
+}
+
+static bool over_data_limit(struct process *p, unsigned long heap_bytes)
+{
+	unsigned long lim = rlimit_current(p, RLIMIT_DATA);
+	return lim != RLIM_INFINITY && heap_bytes > lim;
+}
+
 SYSCALL_DEFINE1(brk, unsigned long, new_end)
 {
-	return as_brk(current_process()->as, new_end);
+	struct process *p = current_process();
+	unsigned long cur = (unsigned long)as_brk(p->as, 0);
+	if (new_end > cur) {
+		unsigned long grow = PAGE_ROUND_UP(new_end) - PAGE_ROUND_UP(cur);
+		if (over_data_limit(p, new_end - p->as->heap_start) || over_as_limit(p, grow))
+			return (long)cur;          /* Linux: a failed brk returns the old break */
+	}
+	return as_brk(p->as, new_end);
 }
 
 /* PROT_* to PERM_*: writing and executing imply reading, as on Linux/RISC-V
@@ -44,7 +69,10 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, int, prot, int, f
 		       flags & MAP_FIXED ? AS_MAP_FIXED : 0;
 	if (type == MAP_SHARED)
 		how |= AS_MAP_SHARED;
-	return as_mmap(current_process()->as, addr, len, prot_perm(prot), how);
+	struct process *p = current_process();
+	if (over_as_limit(p, PAGE_ROUND_UP(len)))
+		return -ENOMEM;
+	return as_mmap(p->as, addr, len, prot_perm(prot), how);
 }
 
 SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)

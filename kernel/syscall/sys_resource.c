@@ -11,6 +11,7 @@
  * user time), from the threads still in the table; time of exited and
  * reaped threads and of children is not kept (reported as 0). */
 #include "kernel/syscall/syscall.h"
+#include "kernel/syscall/resource.h"
 #include "kernel/syscall/clock.h"
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
@@ -50,6 +51,16 @@ static long rlimit_set(struct process *p, int res, const struct rlimit *new)
 	p->rlim[res] = *new;
 	p->rlim_set |= 1U << res;
 	return 0;
+}
+
+unsigned long rlimit_current(struct process *p, int res)
+{
+	if (!(__atomic_load_n(&p->rlim_set, __ATOMIC_RELAXED) & (1U << res)))
+		return rlimit_default(res).rlim_cur;
+	spin_lock(&p->lock);
+	unsigned long cur = rlimit_get(p, res).rlim_cur;
+	spin_unlock(&p->lock);
+	return cur;
 }
 
 /* prlimit64(pid, resource, new, old): pid 0 or the caller's own; another

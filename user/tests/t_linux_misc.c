@@ -221,6 +221,29 @@ static void test_system(void)
 		  "reboot with an unknown command: -EINVAL");
 }
 
+/* RLIMIT_AS and RLIMIT_DATA are enforced (in a child: the limits are its
+ * own). The program's regions take well under 4 MiB, so with RLIMIT_AS at
+ * 4 MiB an 8 MiB mmap is -ENOMEM and a 64 KiB one works; a brk past
+ * RLIMIT_DATA returns the old break, as Linux's does. Exit code: the first
+ * check that failed, 0 if none. */
+static int limits_child(void *arg)
+{
+	(void)arg;
+	struct rlimit as = { 4L << 20, -1L }, data = { 64 * 1024, -1L };
+	if (syscall2(SYS_setrlimit, RLIMIT_AS, (long)&as))
+		return 11;
+	if (!MMAP_FAILED(mmap(0, 8L << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)))
+		return 12;
+	if (MMAP_FAILED(mmap(0, 64 * 1024, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)))
+		return 13;
+	if (syscall2(SYS_setrlimit, RLIMIT_DATA, (long)&data))
+		return 14;
+	long start = brk(0);
+	if (brk((void *)(start + (1L << 20))) != start)
+		return 15;
+	return 0;
+}
+
 /* A child (pid != 1) may not power off. */
 static int reboot_child(void *arg)
 {
@@ -239,6 +262,7 @@ int main(int argc, char **argv)
 	test_identity();
 	test_system();
 	EXPECT_EQ(run_child(reboot_child, 0), W_EXIT(0), "reboot from pid != 1: -EPERM");
+	EXPECT_EQ(run_child(limits_child, 0), W_EXIT(0), "RLIMIT_AS limits mmap, RLIMIT_DATA limits brk");
 	kstat_expect_back(&before, KSTAT_FRAMES | KSTAT_KMALLOC, "all cases");
 	int status = test_done();
 	/* "poweroff" as argument: init powers off through reboot(2) with 0,
