@@ -66,9 +66,13 @@ static unsigned long thread_cpu_ticks(struct thread *t)
 	return run;
 }
 
-/* The threads still in the table; those already reaped are not counted. */
+/* The threads still in the table; those already reaped are not counted.
+ * A process of one thread (the caller) needs no walk of the table: programs
+ * call clock() in tight loops. */
 static unsigned long process_cpu_ticks(struct process *p)
 {
+	if (__atomic_load_n(&p->live_threads, __ATOMIC_RELAXED) == 1)
+		return thread_cpu_ticks(current_thread());
 	unsigned long sum = 0;
 	spin_lock(&p->lock);
 	for (int i = 0; i < CONFIG_MAX_THREADS; i++)
