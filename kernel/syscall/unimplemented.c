@@ -22,7 +22,6 @@ static const struct {
 } quiet[] = {
 	{ SYS_rseq, "static start-up registers restartable sequences; on -ENOSYS it "
 		    "keeps __rseq_size 0 and sched_getcpu uses getcpu" },
-	{ SYS_clone3, "pthread_create tries clone3 first and falls back to clone" },
 };
 
 static bool is_quiet(unsigned long nr)
