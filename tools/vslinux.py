@@ -90,9 +90,9 @@ def boot(kernel, initrd, append, smp, icount, timeout):
         m = LINE.match(line)
         if m:
             values[m.group(1)] = float(m.group(2))
-    if "done" not in proc.stdout.split("lbench ")[-1] and not values:
+    if not re.search(r"^lbench done\s*$", proc.stdout, re.M):
         sys.stderr.write(proc.stdout[-3000:])
-        raise SystemExit("vslinux: %s printed no results (status %d)"
+        raise SystemExit("vslinux: %s did not finish lbench (status %d)"
                          % (os.path.basename(kernel), proc.returncode))
     return values
 
