@@ -14,6 +14,14 @@ an entry of that name. tools/run uses it for the first program's arguments
 and environment: init/argv and init/envp, each a list of NUL-terminated
 strings, which the kernel prefers to the command line's init=.
 
+The data of every program (bin/NAME) starts on a 4096-byte boundary of the
+archive: its name is followed by as many NULs as that takes (namesize
+counts them; newc allows it, since a name ends at its first NUL, and
+`cpio -t` lists the names as usual). The kernel then copies program pages
+from the archive a word at a time (a segment's file offset and address are
+equal modulo the page size, so source and destination are co-aligned);
+with data at any 4-byte offset the copy went byte by byte.
+
 The output depends only on the inputs' names, modes and contents: mtimes
 are 0, owners 0, inode numbers count up from 1 in archive order. Python
 standard library only.
@@ -26,6 +34,7 @@ import sys
 MAGIC = b"070701"
 TRAILER = "TRAILER!!!"
 HEADER_LEN = 110          # magic + 13 fields of 8 hex digits
+DATA_ALIGN = 4096         # where a program's data starts (see above)
 S_IFDIR = 0o040000
 S_IFREG = 0o100000
 
@@ -83,8 +92,19 @@ def read_archive(path):
                              devmajor, devminor, rdevmajor, rdevminor))
 
 
-def encode(entry, ino):
+def aligned_data(entry):
+    """True for the entries whose data starts on a DATA_ALIGN boundary."""
+    return entry.name.startswith("bin/") and entry.mode & 0o170000 == S_IFREG and entry.data
+
+
+def encode(entry, ino, offset=None):
+    """The entry's bytes. With offset (where the entry will start in the
+    archive), a program's name is padded with NULs so that its data starts
+    on a DATA_ALIGN boundary."""
     name = entry.name.encode("utf-8", "surrogateescape") + b"\0"
+    if offset is not None and aligned_data(entry):
+        name_end = offset + HEADER_LEN + len(name)
+        name += b"\0" * (-name_end % DATA_ALIGN)
     fields = [ino, entry.mode, entry.uid, entry.gid, entry.nlink, entry.mtime,
               len(entry.data), *entry.dev, len(name), 0]
     out = bytearray(MAGIC)
@@ -133,7 +153,7 @@ def build(base, files, data=()):
     entries.append(Entry(TRAILER, 0, nlink=1))
     blob = bytearray()
     for ino, e in enumerate(entries, start=1):
-        blob += encode(e, 0 if e.name == TRAILER else ino)
+        blob += encode(e, 0 if e.name == TRAILER else ino, len(blob))
     return bytes(blob)
 
 

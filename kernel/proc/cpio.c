@@ -1,6 +1,7 @@
 /* cpio newc: a 110-byte ASCII header ("070701" or "070702", then thirteen
- * 8-digit hex fields), the name with its NUL, padding to 4 bytes, the data,
- * padding to 4 bytes. The archive ends at the entry "TRAILER!!!". */
+ * 8-digit hex fields), the name with its NUL (and maybe more NULs), padding
+ * to 4 bytes, the data, padding to 4 bytes. The archive ends at the entry
+ * "TRAILER!!!". */
 #include "kernel/proc/cpio.h"
 #include "kernel/lib/string.h"
 #include <dakota/syscall.h>
@@ -59,7 +60,9 @@ int cpio_next(const void *archive, unsigned long len, unsigned long *cursor,
 	if (data_off > len || (unsigned long)size > len - data_off)
 		return -EINVAL;
 	f->name = base + name_off;
-	f->name_len = (unsigned long)namesize - 1;
+	/* A name may be followed by more NULs, counted in namesize: padding
+	 * that puts the data on a page boundary (tools/mkcpio.py). */
+	f->name_len = strnlen(f->name, (unsigned long)namesize);
 	if (!strcmp(f->name, "TRAILER!!!"))
 		return 0;
 	f->data = base + data_off;
