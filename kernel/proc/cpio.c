@@ -81,3 +81,51 @@ int cpio_find(const void *archive, unsigned long len, const char *name, struct c
 			return 0;
 	return r < 0 ? r : -ENOENT;
 }
+
+/* Insertion sort: stable, and the archive has tens of entries, sorted once
+ * at boot. */
+static void sort_by_name(struct cpio_file *idx, unsigned long n)
+{
+	for (unsigned long i = 1; i < n; i++) {
+		struct cpio_file e = idx[i];
+		unsigned long j = i;
+		for (; j > 0 && strcmp(idx[j - 1].name, e.name) > 0; j--)
+			idx[j] = idx[j - 1];
+		idx[j] = e;
+	}
+}
+
+unsigned long cpio_index(const void *archive, unsigned long len, struct cpio_file *idx,
+			 unsigned long max, int *broken)
+{
+	unsigned long cursor = 0, n = 0;
+	struct cpio_file f;
+	int r;
+	while ((r = cpio_next(archive, len, &cursor, &f)) == 1) {
+		if (n < max)
+			idx[n] = f;
+		n++;
+	}
+	*broken = r < 0;
+	if (n <= max)
+		sort_by_name(idx, n);
+	return n;
+}
+
+int cpio_index_find(const struct cpio_file *idx, unsigned long n, int broken,
+		    const char *name, struct cpio_file *f)
+{
+	unsigned long lo = 0, hi = n;     /* the first entry >= name is in [lo, hi] */
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+		if (strcmp(idx[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && !strcmp(idx[lo].name, name)) {
+		*f = idx[lo];
+		return 0;
+	}
+	return broken ? -EINVAL : -ENOENT;
+}

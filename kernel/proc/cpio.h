@@ -21,4 +21,18 @@ int cpio_next(const void *archive, unsigned long len, unsigned long *cursor,
  * archive breaks before it is found. */
 int cpio_find(const void *archive, unsigned long len, const char *name, struct cpio_file *f);
 
+/* An index for lookups by name without a scan of the archive. Fills idx
+ * (room for max entries; NULL with max 0 to count only) with the entries
+ * that lie before the trailer or before the first broken header, sorted by
+ * name, entries of the same name in archive order. Returns how many entries
+ * there are (more than max: only max were written, unsorted), and sets
+ * *broken when a broken header ended the walk. */
+unsigned long cpio_index(const void *archive, unsigned long len, struct cpio_file *idx,
+			 unsigned long max, int *broken);
+
+/* cpio_find's answer from an index of n entries: 0 and *f for the first
+ * entry called name; else -EINVAL if the archive was broken, -ENOENT if not. */
+int cpio_index_find(const struct cpio_file *idx, unsigned long n, int broken,
+		    const char *name, struct cpio_file *f);
+
 #endif

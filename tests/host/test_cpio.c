@@ -47,10 +47,24 @@ static int next(unsigned long *cursor, struct cpio_file *f)
 	return cpio_next(view, arc_len, cursor, f);
 }
 
+static int index_disagreements;
+
+/* cpio_find's answer; the index (cpio_index, cpio_index_find) must give the
+ * same one, or index_disagreements counts it (test_index checks it last). */
 static int find(const char *name, struct cpio_file *f)
 {
 	view = guarded_copy(arc, arc_len);
-	return cpio_find(view, arc_len, name, f);
+	int r = cpio_find(view, arc_len, name, f);
+	struct cpio_file idx[MAX_ENTRIES], g;
+	int broken;
+	unsigned long n = cpio_index(view, arc_len, idx, MAX_ENTRIES, &broken);
+	int ri = n <= MAX_ENTRIES ? cpio_index_find(idx, n, broken, name, &g) : 1;
+	if (ri != r || (r == 0 && (g.name != f->name || g.name_len != f->name_len ||
+				   g.data != f->data || g.size != f->size || g.mode != f->mode))) {
+		tap_diag("index: %d for %s, cpio_find %d", ri, name, r);
+		index_disagreements++;
+	}
+	return r;
 }
 
 /* Where the writer put each entry. */
@@ -403,6 +417,58 @@ static void test_truncated_header(void)
 	expect_einval(next(&cursor, &f), "archive of 50 bytes");
 }
 
+/* Names followed by extra NULs (tools/mkcpio.py pads so that data starts on
+ * a page boundary): the name ends at its first NUL. */
+static void test_padded_name(void)
+{
+	reset();
+	put_entry_raw("070701", "bin/x\0\0\0\0\0\0", 12, S_IFREG | 0755, "elf", 3);
+	put_trailer();
+	struct cpio_file f;
+	unsigned long cursor = 0;
+	int r = next(&cursor, &f);
+	TAP_OK(r == 1 && file_is(&f, 0, "bin/x", S_IFREG | 0755, "elf", 3),
+	       "a name padded with NULs: its length stops at the first NUL, data after namesize");
+	TAP_OK(find("bin/x", &f) == 0 && f.data == view + placed[0].data, "find a padded name");
+}
+
+/* The index over names out of order, repeated, and sharing prefixes. */
+static void test_index(void)
+{
+	static const char *const names[] = { "m", "b", "z", "b", "bb", "a", "m" };
+	reset();
+	for (int i = 0; i < 7; i++) {
+		char data[2] = { (char)('0' + i), 0 };
+		put_file(names[i], data);
+	}
+	put_trailer();
+	view = guarded_copy(arc, arc_len);
+	struct cpio_file idx[MAX_ENTRIES], f;
+	int broken = 1;
+	unsigned long n = cpio_index(view, arc_len, NULL, 0, &broken);
+	TAP_OK(n == 7 && !broken, "index: counting gives 7 entries, not broken");
+	n = cpio_index(view, arc_len, idx, MAX_ENTRIES, &broken);
+	bool sorted = n == 7;
+	for (unsigned long i = 1; sorted && i < n; i++)
+		sorted = strcmp(idx[i - 1].name, idx[i].name) <= 0;
+	TAP_OK(sorted, "index: sorted by name");
+	TAP_OK(cpio_index_find(idx, n, broken, "b", &f) == 0 && *(const char *)f.data == '1',
+	       "index: of two entries b, the first in the archive");
+	TAP_OK(cpio_index_find(idx, n, broken, "m", &f) == 0 && *(const char *)f.data == '0',
+	       "index: of two entries m, the first in the archive");
+	TAP_OK(cpio_index_find(idx, n, broken, "a", &f) == 0 && *(const char *)f.data == '5',
+	       "index: the smallest name");
+	TAP_OK(cpio_index_find(idx, n, broken, "z", &f) == 0 && *(const char *)f.data == '2',
+	       "index: the largest name");
+	TAP_OK(cpio_index_find(idx, n, broken, "c", &f) == ENOENT_RET &&
+	       cpio_index_find(idx, n, broken, "zz", &f) == ENOENT_RET &&
+	       cpio_index_find(idx, n, broken, "", &f) == ENOENT_RET,
+	       "index: names between, above and below the entries: -ENOENT");
+	TAP_OK(cpio_index_find(idx, 0, 0, "a", &f) == ENOENT_RET, "index: empty: -ENOENT");
+	TAP_OK(cpio_index_find(idx, 0, 1, "a", &f) == EINVAL_RET,
+	       "index: empty and broken: -EINVAL");
+}
+
 static void test_find_errors(void)
 {
 	/* Broken after the wanted entry: found; broken before: EINVAL_RET. */
@@ -428,5 +494,8 @@ int main(void)
 	test_bad_data();
 	test_truncated_header();
 	test_find_errors();
+	test_padded_name();
+	test_index();
+	TAP_OK(index_disagreements == 0, "every find: the index agrees with cpio_find");
 	return tap_finish();
 }
