@@ -1,7 +1,7 @@
 /* execve with large and bad argument lists, then a real one: Linux's
  * limits (E2BIG), a bad pointer (EFAULT), a missing program (ENOENT), a
  * program refused after its image was half built (ENOEXEC: highaddr lies
- * above Dakota's program area) with Dakota's kernel counters unchanged
+ * above Dakota's program area), broken ELF files (badelf.py: ENOEXEC) with Dakota's kernel counters unchanged
  * after all of those, and pattern.h's ~45 KiB of arguments and
  * environment, which exec_stack --verify checks byte for byte in the new
  * image. Prints one line per check; exits with the number of failures if
@@ -73,6 +73,22 @@ static void limits(void)
 	av[0] = "highaddr";
 	expect(exec("/bin/highaddr", av, ev), -ENOEXEC,
 	       "a program above the program area, refused after loading began: ENOEXEC");
+	/* badelf.py's broken copies of exec_stack. */
+	static const char *const bad[] = {
+		"bad_trunc_ehdr", "bad_trunc_phdrs", "bad_phnum", "bad_phoff", "bad_seg_filesz",
+		"bad_seg_offset", "bad_seg_memsz", "bad_seg_wrap", "bad_seg_low",
+	};
+	static char path[64];
+	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *p = path;
+		for (const char *s = "/bin/"; *s; s++)
+			*p++ = *s;
+		for (const char *s = bad[i]; *s; s++)
+			*p++ = *s;
+		*p = 0;
+		av[0] = (char *)bad[i];
+		expect(exec(path, av, ev), -ENOEXEC, bad[i]);
+	}
 }
 
 int main_raw(unsigned long *sp, unsigned long a0)
