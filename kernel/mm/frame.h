@@ -10,6 +10,9 @@ void frame_init(unsigned long start, unsigned long end);
 void frame_reserve(unsigned long start, unsigned long end);
 /* A zeroed page, or NULL when memory is exhausted. */
 void *frame_alloc(void);
+/* A page with whatever it held before (another process's data): for a
+ * caller that overwrites every byte before anyone else can read it. */
+void *frame_alloc_dirty(void);
 void frame_free(void *page);
 /* `pages` physically contiguous zeroed frames (at most 255), or NULL. */
 void *frame_alloc_run(unsigned pages);

@@ -1,10 +1,13 @@
-/* The ELF loader: regions from the page plan, then the file bytes copied
- * in. Copying instead of sharing initramfs pages is what lets a segment
- * start mid-page at any file offset, and leaves the tail of a page after
- * filesz zero (a fresh page is zeroed) without clearing it by hand. */
+/* The ELF loader: regions from the page plan, then every page that holds
+ * file bytes built and mapped. Copying instead of sharing initramfs pages is
+ * what lets a segment start mid-page at any file offset. Each page is built
+ * whole in a frame that comes unzeroed (zeroes only where no file byte
+ * lands), so most text pages cost one copy and no clearing; the space is
+ * new and no thread runs in it yet. */
 #include "kernel/proc/elf_load.h"
 #include "kernel/proc/elf.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/frame.h"
 #include "kernel/mm/layout.h"
 #include "kernel/lib/string.h"
 #include <dakota/syscall.h>
@@ -36,17 +39,71 @@ static long map_pieces(struct addrspace *as, const struct elf_image *img,
 	return 0;
 }
 
-/* File bytes [s->offset, +filesz) land at [s->vaddr, +filesz). */
-static long copy_segment(struct addrspace *as, const char *file, const struct elf_segment *s)
+/* True if segment s has file bytes in the page at va. */
+static bool has_file_bytes(const struct elf_segment *s, unsigned long va)
 {
-	unsigned long end = s->vaddr + s->filesz;
-	for (unsigned long va = PAGE_ROUND_DOWN(s->vaddr); va < end; va += PAGE_SIZE) {
-		char *page = as_populate(as, va);
-		if (!page)
-			return -ENOMEM;
+	return s->filesz && s->vaddr < va + PAGE_SIZE && va < s->vaddr + s->filesz;
+}
+
+/* The page at va as the program starts with it: zero, then the file bytes
+ * of every segment that has some there, in header order (a later segment
+ * overlapping an earlier one wins). A page that one segment's file bytes
+ * cover whole skips the zeroing. */
+static void build_page(char *page, const char *file, const struct elf_image *img,
+		       unsigned long va)
+{
+	bool whole = false;
+	for (int i = 0; i < img->seg_count; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		whole |= s->vaddr <= va && va + PAGE_SIZE <= s->vaddr + s->filesz;
+	}
+	if (!whole)
+		memset(page, 0, PAGE_SIZE);
+	for (int i = 0; i < img->seg_count; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		if (!has_file_bytes(s, va))
+			continue;
+		unsigned long end = s->vaddr + s->filesz;
 		unsigned long lo = va > s->vaddr ? va : s->vaddr;
 		unsigned long hi = va + PAGE_SIZE < end ? va + PAGE_SIZE : end;
 		memcpy(page + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
+	}
+}
+
+/* Maps a page built from the file at va. The frame comes unzeroed:
+ * build_page writes every byte of it before it is mapped, and the space is
+ * not yet any thread's, so nobody sees it half built. */
+static long fill_page(struct addrspace *as, const char *file, const struct elf_image *img,
+		      unsigned long va, unsigned perm)
+{
+	char *page = frame_alloc_dirty();
+	if (!page)
+		return -ENOMEM;
+	build_page(page, file, img, va);
+	spin_lock(&as->lock);
+	int err = mmu_map(as->pt, va, (unsigned long)page, perm | PERM_U);
+	spin_unlock(&as->lock);
+	if (err)
+		frame_free(page);
+	return err;
+}
+
+/* Every page of the pieces that holds file bytes; pages of zeroes only
+ * (.bss) are left to the fault path, which supplies them zeroed. */
+static long fill_pieces(struct addrspace *as, const char *file, const struct elf_image *img)
+{
+	struct elf_piece pieces[ELF_MAX_PIECES];
+	int n = elf_page_plan(img, PAGE_SIZE, pieces);
+	for (int i = 0; i < n; i++) {
+		unsigned perm = piece_perm(pieces[i].flags);
+		for (unsigned long va = pieces[i].start; va < pieces[i].end; va += PAGE_SIZE) {
+			bool used = false;
+			for (int k = 0; k < img->seg_count; k++)
+				used |= has_file_bytes(&img->seg[k], va);
+			long err = used ? fill_page(as, file, img, va, perm) : 0;
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
@@ -55,7 +112,5 @@ long elf_load(struct addrspace *as, const void *file, const struct elf_image *im
 	      unsigned long *image_end, const char **why)
 {
 	long err = map_pieces(as, img, image_end, why);
-	for (int i = 0; !err && i < img->seg_count; i++)
-		err = copy_segment(as, file, &img->seg[i]);
-	return err;
+	return err ? err : fill_pieces(as, file, img);
 }
