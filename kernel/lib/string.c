@@ -37,8 +37,8 @@ void *memset(void *dst, int c, size_t n)
 		*d++ = b;
 	word_t w = b * (word_t)0x0101010101010101;
 	word_t *wd = (word_t *)d;
-	for (; n >= 4 * WORD_SIZE; n -= 4 * WORD_SIZE, wd += 4)
-		wd[0] = wd[1] = wd[2] = wd[3] = w;
+	for (; n >= 8 * WORD_SIZE; n -= 8 * WORD_SIZE, wd += 8)
+		wd[0] = wd[1] = wd[2] = wd[3] = wd[4] = wd[5] = wd[6] = wd[7] = w;
 	for (; n >= WORD_SIZE; n -= WORD_SIZE)
 		*wd++ = w;
 	d = (unsigned char *)wd;
