@@ -13,8 +13,6 @@
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
 
-bool strace_enabled;
-
 /* Written once by strace_init before the first user process exists; read
  * only afterwards, so they need no lock. */
 static bool trace_all;

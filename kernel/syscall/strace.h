@@ -20,11 +20,14 @@
 #define KERNEL_SYSCALL_STRACE_H
 
 #include <stdbool.h>
+#include "kernel/trace/trace.h"
 
 struct trap_context;
 
-/* Set once at boot, before any user process runs; never cleared. */
-extern bool strace_enabled;
+/* Set once at boot, before any user process runs; never cleared. It shares
+ * a word with the scheduler trace's hint, so that the dispatcher tests
+ * both with one load (trace_hint_any). */
+#define strace_enabled (trace_hints.on.strace)
 
 static inline bool strace_on(void)
 {

@@ -25,7 +25,7 @@ static inline long syscall_call(const struct trap_context *tc, unsigned long nr)
 
 /* The traced twin of syscall_dispatch (trace and strace), out of line so
  * that the untraced path keeps nothing live across the call (the hooks
- * there cost two loads and a branch in all). */
+ * there cost one load and a branch in all). */
 __attribute__((cold, noinline))
 static void syscall_dispatch_traced(struct trap_context *tc)
 {
@@ -44,7 +44,7 @@ static void syscall_dispatch_traced(struct trap_context *tc)
 
 void syscall_dispatch(struct trap_context *tc)
 {
-	if (trace_on() || strace_on()) {
+	if (trace_hint_any()) {
 		syscall_dispatch_traced(tc);
 		return;
 	}
