@@ -1,7 +1,7 @@
 /* System-call tracing: raw entry and exit records on the console, decoded by
  * tools/strace (the record format is in strace.h). Only reached when the
- * boot option is given: the dispatcher's untraced path tests strace_on()
- * and nothing else. */
+ * boot option is given: the dispatcher's untraced path tests one hint word
+ * (trace_hint_any) and nothing else. */
 #include "kernel/syscall/strace.h"
 #include "kernel/dev/console.h"
 #include "kernel/lib/printf.h"
@@ -22,7 +22,7 @@ static char names[NAMES_LEN];          /* "a,b,c": the exec names to trace */
 #define PATH_SHOWN   64                /* bytes of a path shown */
 #define BUFFER_SHOWN 32                /* bytes of a write's data shown */
 /* The numbers, then at most two strings of 4 characters a byte at worst. */
-#define LINE_MAX     (200 + 2 * (4 * PATH_SHOWN + 16))
+#define RECORD_MAX     (200 + 2 * (4 * PATH_SHOWN + 16))
 
 /* `strace` or `strace=NAMES` among the options before init=. */
 void strace_init(const char *cmdline)
@@ -50,14 +50,19 @@ void strace_init(const char *cmdline)
 	}
 }
 
-/* Whether `name` is one of the comma-separated names. */
+/* Whether `name` is one of the comma-separated names. Both are cut as a
+ * process name is (PROC_NAME_LEN), so that a long name listed matches both
+ * the execve of its program and the process it becomes. */
 static bool name_listed(const char *name)
 {
+	const size_t keep = PROC_NAME_LEN - 1;
 	size_t len = strlen(name);
+	len = len < keep ? len : keep;
 	for (const char *p = names; *p;) {
 		const char *end = strchr(p, ',');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (n == len && !strncmp(p, name, n))
+		size_t cut = n < keep ? n : keep;
+		if (cut == len && !strncmp(p, name, cut))
 			return true;
 		p += n + (end ? 1 : 0);
 	}
@@ -117,7 +122,7 @@ static unsigned path_args(unsigned long nr)
 static void put_escaped(char *line, size_t *len, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	for (size_t i = 0; i < n && *len + 5 < LINE_MAX; i++) {
+	for (size_t i = 0; i < n && *len + 5 < RECORD_MAX; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char *o = line + *len;
 		const char *esc = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r"
@@ -144,7 +149,7 @@ static void put_user_bytes(char *line, size_t *len, int i, unsigned long uaddr,
 	char buf[PATH_SHOWN + 1];
 	struct addrspace *as = current_process()->as;
 	bool cut;
-	if (*len + 16 > LINE_MAX)
+	if (*len + 16 > RECORD_MAX)
 		return;
 	if (string) {
 		long got = copy_string_from_user(as, buf, uaddr, PATH_SHOWN + 1);
@@ -158,9 +163,9 @@ static void put_user_bytes(char *line, size_t *len, int i, unsigned long uaddr,
 		if (copy_from_user(as, buf, uaddr, n))
 			return;
 	}
-	*len += (size_t)ksnprintf(line + *len, LINE_MAX - *len, " s%d=\"", i);
+	*len += (size_t)ksnprintf(line + *len, RECORD_MAX - *len, " s%d=\"", i);
 	put_escaped(line, len, buf, n);
-	*len += (size_t)ksnprintf(line + *len, LINE_MAX - *len, "\"%s", cut ? "..." : "");
+	*len += (size_t)ksnprintf(line + *len, RECORD_MAX - *len, "\"%s", cut ? "..." : "");
 }
 
 /* The common prefix of both records: who, and on which hart. */
@@ -171,12 +176,15 @@ static size_t put_who(char *line, size_t size, char dir, unsigned long nr)
 				 linux_tid_of(t), this_processor()->hart, nr);
 }
 
+/* Out of line: its record buffer must not stay on the stack while the
+ * call runs. */
+__attribute__((noinline))
 bool strace_enter(const struct trap_context *tc, unsigned long nr)
 {
 	struct process *p = current_process();
 	unsigned paths = path_args(nr);
 	bool traced = process_traced(p);
-	char line[LINE_MAX];
+	char line[RECORD_MAX];
 	if (!traced && nr == SYS_execve) {
 		/* The program about to run may be a listed one: show the call
 		 * that starts it. */

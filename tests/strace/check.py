@@ -5,6 +5,9 @@ the console shows, decoded by tools/strace.
     check.py exact --expected FILE BOOT...   every decoded call line, exactly
     check.py names BOOT...                   strace=strace_demo under sh
     check.py off BOOT...                     no records; same output as traced
+    check.py smp --append 'init=...' [--smp N] BOOT...
+                                             a traced multithreaded program passes
+                                             and every record is whole
     BOOT: --qemu QEMU.PY --decoder TOOLS/STRACE --kernel ELF --initrd CPIO
 """
 import argparse
@@ -108,15 +111,45 @@ def check_off(args, mod):
     return fail(problems, raw_off + ["--- traced ---"] + raw_on) if problems else 0
 
 
+def check_smp(args, mod):
+    """Many threads on every hart, traced: the program still passes, and
+    the trace is whole (every record on a line of its own and well formed,
+    every exit after its own entry)."""
+    status, raw = boot(args, "strace " + args.append, args.smp)
+    problems = [] if status == 0 else [f"status {status}, expected 0"]
+    open_calls, records, threads = {}, 0, set()
+    for line in raw:
+        at = line.find("#SC")
+        if at < 0:
+            continue
+        m = mod.RECORD.match(line, at)
+        if at != 0 or not m:
+            problems.append(f"a damaged or cut record: {line!r}")
+            continue
+        records += 1
+        key, nr = m.group(2, 3), m.group(6)
+        threads.add(key)
+        if m.group(1) == ">":
+            open_calls[key] = nr
+        elif open_calls.pop(key, None) != nr:
+            problems.append(f"an exit without its entry: {line!r}")
+    if records < 100 or len(threads) < 4:
+        problems.append(f"{records} records from {len(threads)} threads: expected many of several")
+    return fail(problems, raw) if problems else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["exact", "names", "off"])
+    ap.add_argument("mode", choices=["exact", "names", "off", "smp"])
     ap.add_argument("--expected")
+    ap.add_argument("--append", help="smp: the rest of the command line (init=...)")
+    ap.add_argument("--smp", type=int, default=4)
     for opt in ("--qemu", "--decoder", "--kernel", "--initrd"):
         ap.add_argument(opt, required=True)
     args = ap.parse_args()
     mod = load_decoder(args.decoder)
-    return {"exact": check_exact, "names": check_names, "off": check_off}[args.mode](args, mod)
+    modes = {"exact": check_exact, "names": check_names, "off": check_off, "smp": check_smp}
+    return modes[args.mode](args, mod)
 
 
 if __name__ == "__main__":
