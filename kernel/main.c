@@ -4,6 +4,7 @@
 #include "arch/riscv/arch.h"
 #include "kernel/boot.h"
 #include "kernel/debug/race_delay.h"
+#include "kernel/syscall/strace.h"
 #include "kernel/dev/console.h"
 #include "kernel/dev/plic.h"
 #include "kernel/dev/uart.h"
@@ -192,6 +193,7 @@ void kmain(unsigned long hart, unsigned long dtb)
 	setup_memory();
 	print_memory_map();
 	race_delay_init(boot_info.bootargs);
+	strace_init(boot_info.bootargs);
 	hart_init((unsigned)hart);
 	arch_has_sstc = arch_probe_sstc();
 	plic_enable(UART_IRQ, (unsigned)hart);

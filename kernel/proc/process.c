@@ -75,6 +75,7 @@ static void process_inherit_linux(struct process *p, struct process *parent)
 	p->pgid = parent->pgid;
 	p->sid = parent->sid;
 	p->umask = parent->umask;
+	p->strace = parent->strace;
 }
 
 /* A new process with no threads, linked under `parent`. pid 0 is never

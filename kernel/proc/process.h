@@ -85,6 +85,9 @@ struct process {
 	_Atomic int pgid, sid;
 	_Atomic unsigned umask;
 	_Atomic int membarrier_registered;        /* MEMBARRIER_CMD_REGISTER_* bits */
+	/* Traced by strace=NAMES (kernel/syscall/strace.c): set by the
+	 * process's own threads, inherited by fork, never cleared. */
+	_Atomic bool strace;
 	/* Unimplemented calls already reported (unimplemented.c): one bit per
 	 * number below ENOSYS_BITS, atomically set; larger numbers are not
 	 * Linux calls and are refused without a word. */

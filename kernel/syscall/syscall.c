@@ -1,6 +1,7 @@
 /* The system-call table. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/unimplemented.h"
+#include "kernel/syscall/strace.h"
 #include "kernel/trace/trace.h"
 #include "kernel/proc/thread.h"
 #include "kernel/sched/sched.h"
@@ -22,16 +23,19 @@ static inline long syscall_call(const struct trap_context *tc, unsigned long nr)
 			 tc_arg(tc, 3), tc_arg(tc, 4), tc_arg(tc, 5));
 }
 
-/* The traced twin of syscall_dispatch, out of line so that the untraced
- * path keeps nothing live across the call (the hooks there cost one load
- * and a branch in all). */
+/* The traced twin of syscall_dispatch (trace and strace), out of line so
+ * that the untraced path keeps nothing live across the call (the hooks
+ * there cost one load and a branch in all). */
 __attribute__((cold, noinline))
 static void syscall_dispatch_traced(struct trap_context *tc)
 {
 	unsigned long nr = tc_syscall_nr(tc);
 	trace_event(TRACE_SYSCALL_ENTER, nr, 0);
+	bool shown = strace_on() && strace_enter(tc, nr);
 	long r = syscall_call(tc, nr);
 	trace_event(TRACE_SYSCALL_EXIT, nr, (unsigned long)r);
+	if (shown)
+		strace_exit(nr, r);
 	struct thread *t = current_thread();
 	if (r == -EINTR)
 		signal_syscall_interrupted(t, nr, tc_arg(t->tc, 0));
@@ -40,7 +44,7 @@ static void syscall_dispatch_traced(struct trap_context *tc)
 
 void syscall_dispatch(struct trap_context *tc)
 {
-	if (trace_on()) {
+	if (trace_hint_any()) {
 		syscall_dispatch_traced(tc);
 		return;
 	}

@@ -61,7 +61,7 @@ struct trace_buffer {
  * next reaches its scheduler loop. */
 #define DRAIN_MARK (CAPACITY - CAPACITY / 4)
 
-bool trace_enabled;
+union trace_hints trace_hints;
 static struct trace_buffer buffers[CONFIG_MAX_HARTS];
 /* buffers while a session records, else NULL. */
 static struct trace_buffer *session;

@@ -21,9 +21,20 @@ enum trace_event_type {
 	TRACE_NAME,           /* a: thread id, b: packed name characters */
 };
 
-/* A hint for the inline check below: set after the buffers are live,
- * cleared before they go. trace_record re-checks under the handshake. */
-extern bool trace_enabled;
+/* Hints for the hot paths, a byte each in one word, so that a path with a
+ * traced twin tests every reason to take it with one load and one branch
+ * (trace_hint_any). `trace`: set after the buffers are live, cleared
+ * before they go; trace_record re-checks under the handshake. `strace`:
+ * the system-call trace (kernel/syscall/strace.h), set once at boot. */
+union trace_hints {
+	struct {
+		bool trace;
+		bool strace;
+	} on;
+	unsigned short any;
+};
+extern union trace_hints trace_hints;
+#define trace_enabled (trace_hints.on.trace)
 
 /* Out of line and cold: the hot caller pays one load and one branch while
  * tracing is off, and its register allocation does not plan for the call. */
@@ -42,7 +53,13 @@ void trace_drain_if_full(void);
 static inline void trace_drain_if_full(void) {}
 #endif
 
-/* A hint (see trace_enabled): for a hot path that has a traced twin. */
+/* Any hint set: for a hot path whose twin serves both traces. */
+static inline bool trace_hint_any(void)
+{
+	return __builtin_expect(__atomic_load_n(&trace_hints.any, __ATOMIC_RELAXED), 0);
+}
+
+/* A hint (see trace_hints): for a hot path that has a traced twin. */
 static inline bool trace_on(void)
 {
 	return CONFIG_TRACE && __builtin_expect(__atomic_load_n(&trace_enabled, __ATOMIC_RELAXED), 0);
