@@ -42,6 +42,7 @@ import json
 import math
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -244,6 +245,7 @@ def cmd_run(args):
                 json.dump(dict(out, about=provenance(kernels, cell["command"]),
                                timeout=args.timeout, wall_scale=args.wall_scale,
                                host_cpus=os.cpu_count()), f, indent=1)
+    shutil.rmtree(kernels.tmp)
     return 1 if failed else 0
 
 
