@@ -179,24 +179,32 @@ class Kernels:
                             "console=ttyS0 quiet panic=-1 -- " + args, smp, icount)
 
 
-def measure(kernels, which, metrics, smp, icount, runs, timeout, scale=1):
-    """One cell: the median of `runs` boots, or why there is none."""
-    cmd = kernels.command(which, metrics, smp, icount, scale)
-    samples = {}
+def measure(kernels, metrics, smp, icount, runs, timeout, scale=1):
+    """One hart count in one mode, both kernels: the median of `runs` boots
+    each, or why there is none. The kernels take turns boot by boot, so a
+    change in host load falls on both."""
+    cmds = {w: kernels.command(w, metrics, smp, icount, scale) for w in KERNELS}
+    samples = {w: {} for w in KERNELS}
+    cells = {w: {"command": cmds[w]} for w in KERNELS}
     for i in range(runs):
-        try:
-            values, iters, kernels.opensbi = boot(cmd, metrics, timeout)
-        except BootFailed as e:
-            print("vslinux: %s, %d hart(s), %s: boot %d: %s"
-                  % (which, smp, "icount" if icount else "wall", i + 1, e), file=sys.stderr)
-            return {"failed": str(e), "timed_out": e.timed_out, "boots_done": i,
-                    "command": cmd}
-        for k, v in values.items():
-            samples.setdefault(k, []).append(v)
-    cell = {k: {"median": statistics.median(v), "values": v, "iterations": iters[k]}
-            for k, v in samples.items()}
-    cell["command"] = cmd
-    return cell
+        for which in KERNELS:
+            if "failed" in cells[which]:
+                continue            # a hung configuration is not retried
+            try:
+                values, iters, kernels.opensbi = boot(cmds[which], metrics, timeout)
+            except BootFailed as e:
+                print("vslinux: %s, %d hart(s), %s: boot %d: %s"
+                      % (which, smp, "icount" if icount else "wall", i + 1, e), file=sys.stderr)
+                cells[which].update(failed=str(e), timed_out=e.timed_out, boots_done=i)
+                continue
+            for k, v in values.items():
+                samples[which].setdefault(k, {"values": [], "iterations": iters[k]})
+                samples[which][k]["values"].append(v)
+    for which in KERNELS:
+        if "failed" not in cells[which]:
+            for k, fig in samples[which].items():
+                cells[which][k] = dict(fig, median=statistics.median(fig["values"]))
+    return cells
 
 
 def first_line(cmd):
@@ -234,17 +242,16 @@ def cmd_run(args):
              for smp in hart_list(args.wall_smp if args.wall_smp is not None else args.smp)]
     failed = False
     for mode, smp, metrics, runs, scale in plan:
-        for which in KERNELS:
-            cell = measure(kernels, which, metrics, smp, mode == "icount", runs, args.timeout,
-                           scale)
-            out[mode].setdefault(str(smp), {})[which] = cell
+        cells = measure(kernels, metrics, smp, mode == "icount", runs, args.timeout, scale)
+        out[mode][str(smp)] = cells
+        for which, cell in cells.items():
             failed |= "failed" in cell and not cell["timed_out"]
             print("vslinux: %s smp %d %s %s" % (mode, smp, which,
                                                  cell.get("failed", "done")), file=sys.stderr)
-            with open(args.output, "w") as f:      # partial results survive an interrupt
-                json.dump(dict(out, about=provenance(kernels, cell["command"]),
-                               timeout=args.timeout, wall_scale=args.wall_scale,
-                               host_cpus=os.cpu_count()), f, indent=1)
+        with open(args.output, "w") as f:          # partial results survive an interrupt
+            json.dump(dict(out, about=provenance(kernels, cells["linux"]["command"]),
+                           timeout=args.timeout, wall_scale=args.wall_scale,
+                           host_cpus=os.cpu_count()), f, indent=1)
     shutil.rmtree(kernels.tmp)
     return 1 if failed else 0
 
@@ -253,6 +260,22 @@ def fmt(v):
     if v is None:
         return "—"
     return "{:,.0f}".format(v) if v >= 100 else "%.1f" % v
+
+
+def short(v):
+    for div, suffix in ((1e9, " G"), (1e6, " M"), (1e3, " k")):
+        if v >= div:
+            return "%.3g%s" % (v / div, suffix)
+    return "%.3g" % v
+
+
+def fmt_cell(mode, figure):
+    """The median; by wall clock also the range, which host load widens."""
+    v = figure.get("median")
+    values = figure.get("values", [])
+    if mode != "wall" or v is None or len(values) < 2:
+        return fmt(v)
+    return "%s (%s–%s)" % (fmt(v), short(min(values)), short(max(values)))
 
 
 def cells(results):
@@ -292,7 +315,8 @@ def missing(cell, timeout):
 
 
 NOTES = """\
-Figures are medians of the boots given per cell. Under -icount (shift=0) one
+Figures are medians of the boots given per cell (wall figures: with the
+range). Under -icount (shift=0) one
 guest instruction is one nanosecond of CLOCK_MONOTONIC, so per-operation
 figures are guest instructions. With more than one hart, QEMU runs the harts
 round-robin in one host thread and the virtual clock counts the instructions
@@ -335,7 +359,8 @@ def cmd_table(args):
                     continue
                 ratio = dv / lv if dv and lv else None
                 print("| %s | %s | %s | %s | %s |%s"
-                      % (METRICS[m][0], UNIT[mode], fmt(dv), fmt(lv),
+                      % (METRICS[m][0], UNIT[mode], fmt_cell(mode, d.get(m, {})),
+                         fmt_cell(mode, l.get(m, {})),
                          "%.2f" % ratio if ratio else "—",
                          " %s |" % verdict(m, smp, ratio) if smp == 1 else ""))
         print()
