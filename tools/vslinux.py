@@ -305,13 +305,17 @@ def verdict(m, smp, ratio):
     return "≤ %.1f: %s" % (target, "met" if ratio <= target else "NOT met")
 
 
-def missing(cell, timeout):
+def missing(cell, timeout, mode, smp):
     if "failed" not in cell:
         return None
-    if cell.get("timed_out"):
-        return ("no result: boot %d did not finish within %g s (multi-hart -icount with this "
-                "QEMU/OpenSBI?)" % (cell.get("boots_done", 0) + 1, timeout or 0))
-    return "no result: %s" % cell["failed"]
+    if not cell.get("timed_out"):
+        return "no result: %s" % cell["failed"]
+    why = "no result: boot %d did not finish within %g s" % (cell.get("boots_done", 0) + 1,
+                                                             timeout or 0)
+    if mode == "icount" and smp > 1:
+        why += (" (QEMU 7.2 with OpenSBI 1.1 livelocks in OpenSBI's remote fence at more than "
+                "one hart under -icount; QEMU 10 with OpenSBI 1.5 does not)")
+    return why
 
 
 NOTES = """\
@@ -350,7 +354,7 @@ def cmd_table(args):
         print("| --- | --- | ---: | ---: | ---: |%s" % (" --- |" if smp == 1 else ""))
         for mode, d, l in by_smp[smp]:
             for which, cell in (("Dakota", d), ("Linux", l)):
-                why = missing(cell, results.get("timeout"))
+                why = missing(cell, results.get("timeout"), mode, smp)
                 if why:
                     print("| %s, %s | | | | %s |%s" % (which, mode, why, " |" if smp == 1 else ""))
             for m in (PER_OP + WORKLOADS if mode == "icount" else WORKLOADS):
