@@ -5,7 +5,7 @@ both kernels, under the same QEMU command line.
     vslinux.py run [--smp 1,2,4] [--icount-smp LIST] [--wall-smp LIST]
                    [--runs N] [--wall-runs N] [--timeout S] [--qemu PATH]
                    [--firmware PATH] [--build DIR] [--linux IMAGE] -o results.json
-    vslinux.py table results.json
+    vslinux.py table [--summary] results.json
     vslinux.py svg results.json -o chart.svg
 
 run     boots each kernel with lbench as its first program, with the QEMU
@@ -31,7 +31,8 @@ table   prints one table per hart count, metric by metric: Dakota, Linux,
         their ratio, and at 1 hart the target (Dakota at or below 0.6 x
         Linux on every path that enters the kernel; the uncontended mutex
         never does and must stay equal); and which kernel package, QEMU and
-        OpenSBI produced the Linux column.
+        OpenSBI produced the Linux column. --summary: one table with the
+        1-hart figures and the ratio at every hart count (README's).
 svg     draws the ratio of every metric at every hart count as a bar chart.
 
 Only the Python 3 standard library is used.
@@ -332,8 +333,33 @@ they count the work of all threads; by wall clock (no -icount, one host
 thread per hart) `parallel` ideally stays flat as harts are added."""
 
 
+def cmd_summary(results):
+    """One table for the README: the 1-hart figures and the ratio at every
+    hart count."""
+    smps = sorted({smp for _, smp, _, _ in cells(results)})
+    ratios = {(mode, m, smp): (d / l if d and l else None)
+              for mode, m, smp, d, l in rows(results)}
+    one = {(mode, m): (d, l) for mode, m, smp, d, l in rows(results) if smp == 1}
+    print("| metric | unit | Dakota, 1 hart | Linux, 1 hart | %s | target (1 hart) |"
+          % " | ".join("Dakota / Linux, %d hart%s" % (n, "" if n == 1 else "s") for n in smps))
+    print("| --- | --- | ---: | ---: | %s | --- |" % " | ".join("---:" for _ in smps))
+    for mode in ("icount", "wall"):
+        for m in (PER_OP + WORKLOADS if mode == "icount" else WORKLOADS):
+            rs = [ratios.get((mode, m, n)) for n in smps]
+            if all(r is None for r in rs):
+                continue
+            d, l = one.get((mode, m), (None, None))
+            print("| %s | %s | %s | %s | %s | %s |"
+                  % (METRICS[m][0], UNIT[mode], fmt(d), fmt(l),
+                     " | ".join("%.2f" % r if r else "—" for r in rs),
+                     verdict(m, 1, ratios.get((mode, m, 1))) if mode == "icount" else ""))
+    return 0
+
+
 def cmd_table(args):
     results = json.load(open(args.results))
+    if args.summary:
+        return cmd_summary(results)
     a = results.get("about", {})
     print("Linux column: %s; %s (%s); OpenSBI %s (%s)\n"
           % (a.get("linux_package"), a.get("qemu"), a.get("qemu_binary"),
@@ -455,6 +481,8 @@ def main(argv=None):
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("table")
     p.add_argument("results")
+    p.add_argument("--summary", action="store_true",
+                   help="one table: 1-hart figures and the ratio at every hart count")
     p.set_defaults(func=cmd_table)
     p = sub.add_parser("svg")
     p.add_argument("results")

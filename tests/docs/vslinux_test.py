@@ -115,6 +115,12 @@ def test_table_and_chart():
           "50,000,000 | 40,000,000 | 1.25 |" in lines
           and any("cross" in ln and "harts" in ln for ln in lines),
           "wall figures per hart count, and the note on cross-hart -icount figures")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        vslinux.main(["table", "--summary", path])
+    check("| null system call (getppid) | instructions | 252 | 441 | 0.57 | — | — | ≤ 0.6: met |"
+          in out.getvalue().splitlines(),
+          "--summary: the 1-hart figures and a ratio per hart count in one table")
     svg = os.path.join(tmp, "c.svg")
     vslinux.main(["svg", path, "-o", svg])
     tree = ET.parse(svg)
