@@ -416,8 +416,8 @@ def cmd_svg(args):
     results = json.load(open(args.results))
     bars = list(svg_bars(results))
     width, left, bar_h, gap = 980, 430, 12, 2
-    lo = min([0.125] + [r for _, _, r in bars])
-    hi = max([8.0] + [r for _, _, r in bars])
+    lo = 2.0 ** math.floor(math.log2(min([0.125] + [r for _, _, r in bars])))
+    hi = 2.0 ** math.ceil(math.log2(max([8.0] + [r for _, _, r in bars])))
     span = math.log2(hi) - math.log2(lo)
     scale = (width - left - 50) / span
     x_of = lambda r: left + (math.log2(r) - math.log2(lo)) * scale  # noqa: E731
@@ -439,6 +439,11 @@ def cmd_svg(args):
                     "" if tick == 1 else ' stroke-dasharray="3,3"'))
         o.append('<text x="%.1f" y="%d" text-anchor="middle">%g</text>' % (x, height - 10, tick))
         tick *= 2
+    x = x_of(0.6)
+    o.append('<line x1="%.1f" y1="50" x2="%.1f" y2="%d" stroke="#3a9a4a" stroke-dasharray="5,3"/>'
+             % (x, x, height - 25))
+    o.append('<text x="%.1f" y="%d" text-anchor="middle" fill="#3a9a4a">0.6 target</text>'
+             % (x, 52))
     y, prev = 58, None
     for label, smp, r in bars:
         if label != prev:
