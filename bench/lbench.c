@@ -11,7 +11,9 @@
  * instruction is one nanosecond of virtual time, so NS_PER_OP is guest
  * instructions per operation (on either kernel) while one hart is busy;
  * without -icount it is host-dependent wall time. Every metric runs its loop
- * three times and reports the middle result.
+ * three times and reports the middle result. The two workloads, parallel
+ * (whole run) and lock_heavy (per increment), run one thread per hart and
+ * exit with status 2 when their result is wrong.
  *
  * Run as /init on Linux, the program first waits until the kernel's own
  * start-up work is over (the non-idle CPU time in /proc/stat stops growing),
