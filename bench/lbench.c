@@ -11,7 +11,9 @@
  * instruction is one nanosecond of virtual time, so NS_PER_OP is guest
  * instructions per operation (on either kernel) while one hart is busy;
  * without -icount it is host-dependent wall time. Every metric runs its loop
- * three times and reports the middle result.
+ * three times and reports the middle result. The two workloads, parallel
+ * (whole run) and lock_heavy (per increment), run one thread per hart and
+ * exit with status 2 when their result is wrong.
  *
  * Run as /init on Linux, the program first waits until the kernel's own
  * start-up work is over (the non-idle CPU time in /proc/stat stops growing),
@@ -31,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -260,38 +263,96 @@ static double m_fork_exec(long iters)
 	return (double)(now_ns() - t) / (double)iters;
 }
 
-/* ---- Whole workloads: total ns for fixed work split over the harts ---- */
+/* ---- Whole workloads: one thread per hart, fixed work per thread ----
+ *
+ * Threads = the harts this process may run on, so at N harts the ideal wall
+ * time stays that of one thread. Under -icount the virtual clock counts the
+ * instructions of every hart (QEMU runs them round-robin in one host
+ * thread), so there the figure grows with N: it is the work of all threads
+ * plus what the kernel adds. */
+
+#define MAX_WORKERS 64
 
 static long online_cpus(void)
 {
 	cpu_set_t set;
 	if (sched_getaffinity(0, sizeof set, &set))
 		return 1;
-	return CPU_COUNT(&set);
+	long n = CPU_COUNT(&set);
+	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : n;
 }
 
-static volatile unsigned long sink;
+static void start_workers(pthread_t *th, long n, void *(*fn)(void *), void **args)
+{
+	for (long i = 0; i < n; i++) {
+		errno = pthread_create(&th[i], NULL, fn, args[i]);
+		if (errno)
+			die("pthread_create");
+	}
+	for (long i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+}
+
+#define LCG_MUL 6364136223846793005UL
+#define LCG_ADD 1442695040888963407UL
+#define SPIN_ITERS 2000000UL     /* per thread, times --iters-scale */
+
+struct spin {
+	unsigned long seed, iters, result;
+};
 
 static void *spin_work(void *arg)
 {
-	unsigned long x = (unsigned long)arg, n = 4000000UL * (unsigned long)scale;
-	for (unsigned long i = 0; i < n; i++)
-		x = x * 6364136223846793005UL + 1442695040888963407UL;
-	sink += x;
+	struct spin *s = arg;
+	unsigned long x = s->seed;
+	for (unsigned long i = 0; i < s->iters; i++) {
+		x = x * LCG_MUL + LCG_ADD;
+		__asm__ volatile("" : "+r"(x));    /* keep every step a real step */
+	}
+	s->result = x;
 	return NULL;
 }
 
-/* Four threads of CPU-bound work; the result is the whole run's time. */
+/* The LCG after n steps from x, by squaring (x -> a*x + c composed with
+ * itself): checks a thread's result without redoing its work. */
+static unsigned long lcg_jump(unsigned long x, unsigned long n)
+{
+	unsigned long a = LCG_MUL, c = LCG_ADD, acc_a = 1, acc_c = 0;
+	for (; n; n >>= 1) {
+		if (n & 1) {
+			acc_a *= a;
+			acc_c = acc_c * a + c;
+		}
+		c = (a + 1) * c;
+		a *= a;
+	}
+	return acc_a * x + acc_c;
+}
+
+/* One thread per hart, each SPIN_ITERS steps of an integer hash (an LCG);
+ * the result is the whole run's time, and every thread's value is checked. */
 static double m_parallel(long iters)
 {
 	(void)iters;
-	pthread_t th[4];
+	long n = online_cpus();
+	pthread_t th[MAX_WORKERS];
+	struct spin s[MAX_WORKERS];
+	void *args[MAX_WORKERS];
+	for (long i = 0; i < n; i++) {
+		s[i] = (struct spin){.seed = (unsigned long)i + 1, .iters = SPIN_ITERS * scale};
+		args[i] = &s[i];
+	}
 	uint64_t t = now_ns();
-	for (long i = 0; i < 4; i++)
-		pthread_create(&th[i], NULL, spin_work, (void *)i);
-	for (int i = 0; i < 4; i++)
-		pthread_join(th[i], NULL);
-	return (double)(now_ns() - t);
+	start_workers(th, n, spin_work, args);
+	double r = (double)(now_ns() - t);
+	for (long i = 0; i < n; i++) {
+		if (s[i].result != lcg_jump(s[i].seed, s[i].iters)) {
+			fprintf(stderr, "lbench: parallel thread %ld computed %#lx, want %#lx\n",
+				i, s[i].result, lcg_jump(s[i].seed, s[i].iters));
+			exit(2);
+		}
+	}
+	return r;
 }
 
 static pthread_mutex_t hot = PTHREAD_MUTEX_INITIALIZER;
@@ -308,19 +369,22 @@ static void *lock_work(void *arg)
 	return NULL;
 }
 
-/* Four threads increment one counter under one mutex: ns per increment. */
+/* One thread per hart, each `iters` lock/increment/unlock on one mutex; the
+ * result is the whole run's time divided by all increments, and the count is
+ * checked. */
 static double m_lock_heavy(long iters)
 {
-	pthread_t th[4];
+	long n = online_cpus();
+	pthread_t th[MAX_WORKERS];
+	void *args[MAX_WORKERS];
+	for (long i = 0; i < n; i++)
+		args[i] = (void *)iters;
 	hot_count = 0;
 	uint64_t t = now_ns();
-	for (int i = 0; i < 4; i++)
-		pthread_create(&th[i], NULL, lock_work, (void *)(iters / 4));
-	for (int i = 0; i < 4; i++)
-		pthread_join(th[i], NULL);
-	double r = (double)(now_ns() - t) / (double)iters;
-	if (hot_count != (unsigned long)(iters / 4 * 4)) {
-		fprintf(stderr, "lbench: lock_heavy counted %lu, want %ld\n", hot_count, iters / 4 * 4);
+	start_workers(th, n, lock_work, args);
+	double r = (double)(now_ns() - t) / (double)(iters * n);
+	if (hot_count != (unsigned long)(iters * n)) {
+		fprintf(stderr, "lbench: lock_heavy counted %lu, want %ld\n", hot_count, iters * n);
 		exit(2);
 	}
 	return r;
@@ -343,7 +407,7 @@ static const struct metric metrics[] = {
 	{"fork_exit_wait", m_fork, 100},
 	{"fork_exec_wait", m_fork_exec, 30},
 	{"parallel", m_parallel, 1},
-	{"lock_heavy", m_lock_heavy, 40000},
+	{"lock_heavy", m_lock_heavy, 10000},
 };
 
 static int by_value(const void *a, const void *b)
@@ -395,7 +459,13 @@ int main(int argc, char **argv)
 	}
 	printf("lbench done\n");
 	fflush(stdout);
-	if (getpid() == 1)
-		return 0;          /* Linux as /init: the kernel panics and QEMU stops */
+	if (getpid() == 1) {
+		/* Linux as /init: returning panics the kernel and QEMU stops. The
+		 * console driver sends asynchronously, so the panic message would
+		 * cut into the last lines unless they have left first. */
+		tcdrain(STDOUT_FILENO);
+		struct timespec settle = {0, 100 * 1000 * 1000};
+		nanosleep(&settle, NULL);
+	}
 	return 0;
 }
