@@ -18,6 +18,10 @@
 # later Debian the default sources have them. Once they are new enough,
 # nothing is installed again.
 #
+# DAKOTA_SETUP_KEEP_QEMU=1 skips that step: the machine keeps the QEMU and
+# OpenSBI it has (e.g. one shared with runs that must stay on QEMU 7.2;
+# tools/qemu.py's DAKOTA_QEMU and DAKOTA_OPENSBI can still name others).
+#
 # DAKOTA_SETUP_DRY_RUN=1 prints every command that would change the machine
 # (apt-get, the sources file, meson, ninja) instead of running it, and what
 # it decided; DAKOTA_SETUP_ROOT=DIR then reads DIR/etc/os-release and
@@ -138,6 +142,7 @@ add_backports_source() {
 # the default sources elsewhere. A failure to get them only warns: Dakota
 # still runs on QEMU 7.2, except multi-hart -icount.
 install_new_qemu() {
+	[ "${DAKOTA_SETUP_KEEP_QEMU:-0}" = 0 ] || return 0
 	command -v dpkg-query >/dev/null 2>&1 || return 0
 	old=$(old_qemu_packages)
 	[ -n "$old" ] || return 0

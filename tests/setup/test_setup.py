@@ -68,7 +68,7 @@ class SetupDryRun(unittest.TestCase):
         with open(os.path.join(self.root, "etc", "apt", name), "w") as f:
             f.write(text)
 
-    def run_setup(self, installed, sudo=True):
+    def run_setup(self, installed, sudo=True, env_extra=None):
         with open(os.path.join(self.dir, "dpkg"), "w") as f:
             for name, version in installed.items():
                 f.write(f"{name} {version}\n")
@@ -77,6 +77,8 @@ class SetupDryRun(unittest.TestCase):
             self.write_bin("sudo", "#!/bin/sh\nexec \"$@\"\n")
         env = dict(os.environ, DAKOTA_SETUP_DRY_RUN="1", DAKOTA_SETUP_ROOT=self.root,
                    MOCK_DPKG=os.path.join(self.dir, "dpkg"))
+        env.pop("DAKOTA_SETUP_KEEP_QEMU", None)
+        env.update(env_extra or {})
         env["PATH"] = self.bin + os.pathsep + (env["PATH"] if sudo else self.minimal_path())
         proc = subprocess.run(["/bin/sh", SETUP], env=env, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -132,6 +134,11 @@ class SetupDryRun(unittest.TestCase):
         self.source("sources.list", "# deb http://deb.debian.org/debian bookworm-backports main\n")
         out = self.run_setup({**BASE, **OLD})
         self.assertIn("dry-run: write", out)
+
+    def test_keep_qemu_installs_nothing(self):
+        out = self.run_setup({**BASE, **OLD}, env_extra={"DAKOTA_SETUP_KEEP_QEMU": "1"})
+        self.assertNotIn("apt-get", out)
+        self.assertNotIn("write", out)
 
     def test_later_debian_uses_default_sources(self):
         self.os_release("trixie")
