@@ -32,8 +32,15 @@ any '\\r' removed.
 --icount        -icount shift=0: deterministic instruction counting.
 --gdb           -s -S: QEMU waits for a debugger on tcp::1234.
 
-A QEMU killed by signal N gives status 128 + N. The environment variable
-DAKOTA_QEMU names another QEMU binary.
+A QEMU killed by signal N gives status 128 + N.
+
+Environment (for trying another QEMU and OpenSBI, e.g. unpacked from
+bookworm-backports with `dpkg -x` into a private directory):
+DAKOTA_QEMU     the qemu-system-riscv64 binary to run (default: the one on
+                PATH). If it needs libraries of its own, set LD_LIBRARY_PATH.
+DAKOTA_OPENSBI  the firmware for -bios, e.g. .../opensbi/generic/fw_dynamic.bin
+                (default: Debian's, OPENSBI below, or QEMU's own "default"
+                firmware where that file is missing).
 """
 
 import argparse
@@ -56,10 +63,18 @@ PLAN_LINE = re.compile(r"^1\.\.\d+")
 TRACE_PREFIX = b"#TR"
 
 
+def firmware():
+    """The -bios argument: DAKOTA_OPENSBI, else Debian's OpenSBI, else QEMU's own."""
+    chosen = os.environ.get("DAKOTA_OPENSBI")
+    if chosen:
+        return chosen
+    return OPENSBI if os.path.exists(OPENSBI) else "default"
+
+
 def qemu_command(args):
-    cmd = [os.environ.get("DAKOTA_QEMU", "qemu-system-riscv64"),
+    cmd = [os.environ.get("DAKOTA_QEMU") or "qemu-system-riscv64",
            "-machine", "virt",
-           "-bios", OPENSBI if os.path.exists(OPENSBI) else "default",
+           "-bios", firmware(),
            "-kernel", args.kernel,
            "-initrd", args.initrd,
            "-smp", str(args.smp),
@@ -324,7 +339,10 @@ def run_interactive(args, cmd, log):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="Boot Dakota under qemu-system-riscv64 (virt, OpenSBI).")
+    ap = argparse.ArgumentParser(
+        description="Boot Dakota under qemu-system-riscv64 (virt, OpenSBI).",
+        epilog="environment: DAKOTA_QEMU=BINARY runs another qemu-system-riscv64; "
+        "DAKOTA_OPENSBI=FILE passes another firmware to -bios (default " + OPENSBI + ").")
     ap.add_argument("--kernel", required=True, metavar="ELF")
     ap.add_argument("--initrd", required=True, metavar="CPIO")
     ap.add_argument("--smp", type=int, default=4, metavar="N")
@@ -348,6 +366,8 @@ def main(argv=None):
     for path in (args.kernel, args.initrd):
         if not os.path.isfile(path):
             ap.error(f"{path}: no such file")
+    if os.environ.get("DAKOTA_OPENSBI") and not os.path.isfile(os.environ["DAKOTA_OPENSBI"]):
+        ap.error(f"DAKOTA_OPENSBI={os.environ['DAKOTA_OPENSBI']}: no such file")
 
     cmd = qemu_command(args)
     if args.gdb:

@@ -89,14 +89,6 @@ void arch_halt(void)
 		__asm__ volatile("wfi");
 }
 
-void arch_poweroff(int status)
-{
-	volatile unsigned *test_device = (volatile unsigned *)0x100000UL;
-	*test_device = status ? ((unsigned)(status & 0xff) << 16) | 0x3333 : 0x5555;
-	sbi_shutdown();
-	arch_halt();
-}
-
 static void external_interrupt(void)
 {
 	unsigned hart = this_processor()->hart;

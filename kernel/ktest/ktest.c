@@ -173,13 +173,19 @@ static unsigned harts_napped_since(const unsigned long *naps_before)
 	return napped;
 }
 
+/* `init=ktest panic-race`: set before counter_go; every hart then panics at
+ * once, so the one panic that reports must reach the exit device (status
+ * 255) whichever hart it is on, with the others racing it. */
+static _Atomic bool panic_race;
+
 void ktest_secondary(unsigned hart)
 {
-	(void)hart;
 	if (!__atomic_load_n(&requested, __ATOMIC_ACQUIRE))
 		return;
 	while (!__atomic_load_n(&counter_go, __ATOMIC_ACQUIRE))
 		arch_relax();
+	if (__atomic_load_n(&panic_race, __ATOMIC_ACQUIRE))
+		panic("ktest: hart %u panics in the race", hart);
 	count_on_this_hart();
 	wait_for_long_held_lock();
 }
@@ -257,8 +263,18 @@ static void test_watchdog(void)
 		arch_relax();
 }
 
+static void test_panic_race(void)
+{
+	kprintf("ktest: every hart panics at once\n");
+	__atomic_store_n(&panic_race, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&counter_go, 1, __ATOMIC_RELEASE);
+	panic("ktest: hart %u panics in the race", this_processor()->hart);
+}
+
 void ktest_main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "panic-race"))
+		test_panic_race();
 	if (argc > 1 && !strcmp(argv[1], "overflow"))
 		test_stack_overflow();
 	if (argc > 1 && !strcmp(argv[1], "hang"))
