@@ -66,15 +66,6 @@ long tmpfs_file_write(struct file *f, unsigned long ubuf, unsigned long len)
 	return r;
 }
 
-long file_check(int fd)
-{
-	struct file *f = file_get(fd);
-	if (!f)
-		return -EBADF;
-	file_put(f);
-	return 0;
-}
-
 /* The new position for lseek, or -EINVAL/-ENXIO. */
 static long seek_target(struct file *f, long off, unsigned whence)
 {

@@ -106,6 +106,15 @@ struct file *file_get(int fd)
 	return f;
 }
 
+long file_check(int fd)
+{
+	struct file *f = file_get(fd);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
 long file_close(int fd)
 {
 	struct process *p = current_process();
