@@ -28,7 +28,9 @@ static void set_chld(void (*handler)(int), int flags)
 int main(void)
 {
 	ltap_start();
-	set_chld(on_chld, SA_NOCLDWAIT);
+	/* SA_RESTART: a SIGCHLD that comes while other children still run
+	 * restarts wait (without it, Linux too ends that wait with EINTR). */
+	set_chld(on_chld, SA_NOCLDWAIT | SA_RESTART);
 	for (int i = 0; i < 3; i++)
 		if (fork() == 0)
 			_exit(i);
