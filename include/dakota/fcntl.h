@@ -8,9 +8,14 @@
 #define O_RDWR      2
 #define O_ACCMODE   3
 #define O_CREAT     0100
+#define O_EXCL      0200
+#define O_NOCTTY    0400
+#define O_TRUNC     01000
 #define O_APPEND    02000
 #define O_NONBLOCK  04000
 #define O_DIRECTORY 0200000
+#define O_NOFOLLOW  0400000
+#define O_TMPFILE   020200000   /* includes O_DIRECTORY */
 
 #define F_DUPFD         0
 #define F_GETFD         1

@@ -10,10 +10,13 @@
 #define S_IFCHR  0020000
 #define S_IFIFO  0010000
 #define S_IFREG  0100000
+#define S_ISVTX  01000
 
 #define AT_FDCWD            (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
 #define AT_EACCESS          0x200
+#define AT_REMOVEDIR        0x200   /* unlinkat (the bit of AT_EACCESS) */
+#define AT_SYMLINK_FOLLOW   0x400
 #define AT_NO_AUTOMOUNT     0x800
 #define AT_EMPTY_PATH       0x1000
 #define AT_STATX_SYNC_TYPE  0x6000

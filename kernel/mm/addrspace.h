@@ -80,6 +80,11 @@ long as_brk(struct addrspace *as, unsigned long new_brk);
 #define AS_MAP_SHARED     4u   /* pages shared with fork children */
 long as_mmap(struct addrspace *as, unsigned long addr, unsigned long len,
 	     unsigned perm, unsigned how);
+/* A MAP_SHARED mapping of an existing object (a tmpfs file): its pages from
+ * `index` on, at addr as for as_mmap (AS_MAP_SHARED is implied); the new
+ * region takes its own reference to shm. */
+long as_mmap_object(struct addrspace *as, unsigned long addr, unsigned long len,
+		    unsigned perm, unsigned how, struct shm *shm, unsigned long index);
 long as_munmap(struct addrspace *as, unsigned long addr, unsigned long len);
 long as_mprotect(struct addrspace *as, unsigned long addr, unsigned long len, unsigned perm);
 /* MADV_DONTNEED: frees the pages; the next touch finds zeroes. */

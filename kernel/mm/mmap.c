@@ -84,9 +84,9 @@ static unsigned long place(struct addrspace *as, unsigned long hint, unsigned lo
 }
 
 /* Called with as->lock held: the new region at addr, taking over the
- * reference to shm if there is one. */
+ * reference to shm if there is one (its page `index` at addr). */
 static long map_locked(struct addrspace *as, unsigned long addr, unsigned long len,
-		       unsigned perm, unsigned how, struct shm *shm)
+		       unsigned perm, unsigned how, struct shm *shm, unsigned long index)
 {
 	long err = 0;
 	if ((how & AS_MAP_NOREPLACE) && region_overlaps(as, addr, addr + len))
@@ -96,9 +96,33 @@ static long map_locked(struct addrspace *as, unsigned long addr, unsigned long l
 	else if (!(addr = place(as, addr, len)))
 		err = -ENOMEM;
 	if (!err)
-		err = shm ? region_insert_shared(as, addr, addr + len, perm, shm, 0) :
+		err = shm ? region_insert_shared(as, addr, addr + len, perm, shm, index) :
 			    region_insert(as, addr, addr + len, perm, REGION_MMAP);
 	return err ? err : (long)addr;
+}
+
+/* Linux's checks of a fixed address; 0 or the error. */
+static long check_fixed(unsigned long addr, unsigned long len, unsigned how)
+{
+	if (!(how & (AS_MAP_FIXED | AS_MAP_NOREPLACE)))
+		return 0;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (addr < MMAP_MIN)
+		return -EPERM;
+	return user_range(addr, len) ? 0 : -ENOMEM;
+}
+
+/* Maps len bytes (rounded up, non-zero) with shm's pages from `index`, or
+ * private pages when shm is NULL; on success the region owns the caller's
+ * reference to shm. */
+static long map(struct addrspace *as, unsigned long addr, unsigned long len, unsigned perm,
+		unsigned how, struct shm *shm, unsigned long index)
+{
+	spin_lock(&as->lock);
+	long result = map_locked(as, addr, len, perm, how, shm, index);
+	spin_unlock(&as->lock);
+	return result;
 }
 
 long as_mmap(struct addrspace *as, unsigned long addr, unsigned long len,
@@ -107,21 +131,30 @@ long as_mmap(struct addrspace *as, unsigned long addr, unsigned long len,
 	len = PAGE_ROUND_UP(len);
 	if (!len || len > MMAP_END)
 		return -ENOMEM;
-	if (how & (AS_MAP_FIXED | AS_MAP_NOREPLACE)) {
-		if (addr & (PAGE_SIZE - 1))
-			return -EINVAL;
-		if (addr < MMAP_MIN)
-			return -EPERM;
-		if (!user_range(addr, len))
-			return -ENOMEM;
-	}
+	long err = check_fixed(addr, len, how);
+	if (err)
+		return err;
 	struct shm *shm = NULL;
 	if ((how & AS_MAP_SHARED) && !(shm = shm_create(len / PAGE_SIZE)))
 		return -ENOMEM;
-	spin_lock(&as->lock);
-	long result = map_locked(as, addr, len, perm, how, shm);
-	spin_unlock(&as->lock);
+	long result = map(as, addr, len, perm, how, shm, 0);
 	if (result < 0 && shm)
+		shm_put(shm);
+	return result;
+}
+
+long as_mmap_object(struct addrspace *as, unsigned long addr, unsigned long len,
+		    unsigned perm, unsigned how, struct shm *shm, unsigned long index)
+{
+	len = PAGE_ROUND_UP(len);
+	if (!len || len > MMAP_END || index > SHM_MAX_PAGES)
+		return -ENOMEM;
+	long err = check_fixed(addr, len, how);
+	if (err)
+		return err;
+	shm_get(shm);
+	long result = map(as, addr, len, perm, how, shm, index);
+	if (result < 0)
 		shm_put(shm);
 	return result;
 }

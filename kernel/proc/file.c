@@ -1,4 +1,4 @@
-/* Files and pipes. A pipe is a ring of one page guarded by its own lock
+/* Files and pipes (tmpfs files: kernel/fs/tmpfs_file.c). A pipe is a ring of one page guarded by its own lock
  * (LOCK_OBJECT) with one wait queue for readers and one for writers.
  *
  * Per fd, the process keeps FD_CLOEXEC in p->fd_flags (process lock); per
@@ -14,6 +14,8 @@
 #include "kernel/dev/console.h"
 #include "kernel/sync/waitqueue.h"
 #include "kernel/proc/file_private.h"
+#include "kernel/fs/tmpfs.h"
+#include "kernel/fs/tmpfs_file.h"
 #include <dakota/syscall.h>
 #include <dakota/fcntl.h>
 
@@ -50,7 +52,9 @@ void file_put(struct file *f)
 {
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
-	if (f->kind != FILE_CONSOLE)
+	if (f->kind == FILE_TMPFS)
+		tmpfs_node_put(f->node);
+	else if (f->kind != FILE_CONSOLE)
 		pipe_end_closed(f->pipe, f->kind);
 	kfree(f);
 }
@@ -100,6 +104,15 @@ struct file *file_get(int fd)
 		__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
 	spin_unlock(&p->lock);
 	return f;
+}
+
+long file_check(int fd)
+{
+	struct file *f = file_get(fd);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
 }
 
 long file_close(int fd)
@@ -254,14 +267,16 @@ long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool non
 {
 	nonblock |= (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
 	return f->kind == FILE_CONSOLE ? console_read_user(buf, n, nonblock)
-	     : f->kind == FILE_PIPE_READ ? pipe_read(f->pipe, buf, n, nonblock) : -EBADF;
+	     : f->kind == FILE_PIPE_READ ? pipe_read(f->pipe, buf, n, nonblock)
+	     : f->kind == FILE_TMPFS ? tmpfs_file_read(f, buf, n) : -EBADF;
 }
 
 long file_write_to(struct file *f, unsigned long buf, unsigned long n)
 {
 	bool nonblock = (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
 	return f->kind == FILE_CONSOLE ? console_write_user(buf, n)
-	     : f->kind == FILE_PIPE_WRITE ? pipe_write(f->pipe, buf, n, nonblock) : -EBADF;
+	     : f->kind == FILE_PIPE_WRITE ? pipe_write(f->pipe, buf, n, nonblock)
+	     : f->kind == FILE_TMPFS ? tmpfs_file_write(f, buf, n) : -EBADF;
 }
 
 long file_call(int fd, file_op op, unsigned long a, unsigned long b)

@@ -1,6 +1,9 @@
-/* Open files: the console and pipe ends, shared by fork with a refcount. */
+/* Open files: the console, pipe ends and tmpfs files (kernel/fs/), shared
+ * by fork with a refcount. */
 #ifndef KERNEL_PROC_FILE_H
 #define KERNEL_PROC_FILE_H
+
+#include <stdbool.h>
 
 struct process;
 
@@ -29,8 +32,22 @@ struct stat;
 /* fstat's answer for fd: the console is a character device (a tty), a
  * pipe end a FIFO; -EBADF. */
 long file_stat(int fd, struct stat *st);
-/* lseek/pread/pwrite: -EBADF, else -ESPIPE (no file can seek). */
-long file_seek(int fd);
+/* 0 if fd is open, else -EBADF. */
+long file_check(int fd);
+
+/* The calls only tmpfs files answer (kernel/fs/tmpfs_file.c); -EBADF for
+ * an fd not open. lseek: SEEK_SET/CUR/END/DATA/HOLE (-EINVAL beyond, or
+ * for a negative result; -ESPIPE on the console and pipes). */
+long file_lseek(int fd, long off, unsigned whence);
+/* pread64/pwrite64 at pos: -ESPIPE, -EBADF (not open for it), -EINVAL. */
+long file_pio(int fd, unsigned long ubuf, unsigned long len, long pos, bool writing);
+/* ftruncate: -EINVAL unless a tmpfs file open for writing and length >= 0. */
+long file_truncate(int fd, long length);
+/* mmap of fd (MAP_SHARED only; `how`, perm as for as_mmap): -ENODEV for
+ * anything else, -EACCES without read access (or write access for a
+ * writable mapping). */
+long file_mmap(int fd, unsigned long addr, unsigned long len, unsigned perm, unsigned how,
+	       unsigned long offset);
 /* ioctl: TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP on the
  * console; FIONREAD, FIONBIO, FIOCLEX, FIONCLEX on any fd; else -ENOTTY. */
 long file_ioctl(int fd, unsigned long req, unsigned long arg);

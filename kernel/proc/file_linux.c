@@ -1,7 +1,7 @@
-/* The Linux views of the console and pipe files: fstat, ioctl, fcntl, poll,
- * readv/writev. The console is a tty (character device 5:1, /dev/console)
- * whose termios and window size are kept here for TCGETS/TIOCGWINSZ; pipes
- * are FIFOs of pipefs (device 0:12). Nothing here can seek. */
+/* The Linux views of open files: fstat, ioctl, fcntl, poll, readv/writev.
+ * The console is a tty (character device 5:1, /dev/console) whose termios
+ * and window size are kept here for TCGETS/TIOCGWINSZ; pipes are FIFOs of
+ * pipefs (device 0:12); tmpfs files are regular files (kernel/fs/). */
 #include "kernel/proc/file.h"
 #include "kernel/proc/file_private.h"
 #include "kernel/proc/process.h"
@@ -9,6 +9,7 @@
 #include "kernel/dev/console.h"
 #include "kernel/syscall/clock.h"
 #include "kernel/lib/string.h"
+#include "kernel/fs/tmpfs.h"
 #include <dakota/syscall.h>
 #include <dakota/fcntl.h>
 #include <dakota/stat.h>
@@ -45,6 +46,11 @@ long file_stat(int fd, struct stat *st)
 	if (!f)
 		return -EBADF;
 	struct process *p = current_process();
+	if (f->kind == FILE_TMPFS) {
+		tmpfs_stat(f->node, st);
+		file_put(f);
+		return 0;
+	}
 	memset(st, 0, sizeof *st);
 	st->st_nlink = 1;
 	st->st_uid = (unsigned)p->uid;
@@ -68,20 +74,15 @@ long file_stat(int fd, struct stat *st)
 	return 0;
 }
 
-long file_seek(int fd)
-{
-	struct file *f = file_get(fd);
-	if (!f)
-		return -EBADF;
-	file_put(f);
-	return -ESPIPE;
-}
-
 /* Bytes a read could take now without blocking. */
 static long readable_bytes(struct file *f)
 {
 	if (f->kind == FILE_CONSOLE)
 		return console_input_ready();
+	if (f->kind == FILE_TMPFS) {
+		unsigned long size = tmpfs_size(f->node), pos = f->pos;
+		return pos < size ? (long)(size - pos) : 0;
+	}
 	spin_lock(&f->pipe->lock);
 	long n = (long)(f->pipe->write_pos - f->pipe->read_pos);
 	spin_unlock(&f->pipe->lock);
@@ -183,7 +184,8 @@ long file_ioctl(int fd, unsigned long req, unsigned long arg)
 
 static int access_mode(const struct file *f)
 {
-	return f->kind == FILE_CONSOLE ? O_RDWR : f->kind == FILE_PIPE_READ ? O_RDONLY : O_WRONLY;
+	return f->kind == FILE_CONSOLE ? O_RDWR : f->kind == FILE_PIPE_READ ? O_RDONLY :
+	       f->kind == FILE_TMPFS ? f->access : O_WRONLY;
 }
 
 static long fcntl_file(int fd, struct file *f, unsigned long cmd_arg, unsigned long arg)
@@ -229,6 +231,8 @@ short file_poll(int fd, short events)
 	short rev = 0;
 	if (f->kind == FILE_CONSOLE) {
 		rev = POLLOUT | (console_input_ready() ? POLLIN : 0);
+	} else if (f->kind == FILE_TMPFS) {
+		rev = POLLIN | POLLOUT;         /* a regular file never blocks */
 	} else {
 		struct pipe *pp = f->pipe;
 		spin_lock(&pp->lock);
@@ -271,7 +275,8 @@ static long iov_transfer(int fd, unsigned long uiov, int iovcnt, bool writing)
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	bool can = writing ? f->kind != FILE_PIPE_READ : f->kind != FILE_PIPE_WRITE;
+	int acc = access_mode(f);
+	bool can = writing ? acc != O_RDONLY : acc != O_WRONLY;
 	long err = can ? iov_total(as, uiov, iovcnt) : -EBADF;
 	long done = 0;
 	if (err < 0)

@@ -1,6 +1,6 @@
 /* The insides of open files, shared by file.c (read, write, pipes, fd
- * table) and file_linux.c (stat, ioctl, fcntl, poll, readv). Nothing else
- * includes this. */
+ * table), file_linux.c (stat, ioctl, fcntl, poll, readv) and
+ * kernel/fs/tmpfs_file.c (tmpfs files). Nothing else includes this. */
 #ifndef KERNEL_PROC_FILE_PRIVATE_H
 #define KERNEL_PROC_FILE_PRIVATE_H
 
@@ -21,13 +21,22 @@ struct pipe {
 	unsigned long ino;                   /* fixed: fstat's st_ino */
 };
 
-enum file_kind { FILE_CONSOLE, FILE_PIPE_READ, FILE_PIPE_WRITE };
+enum file_kind { FILE_CONSOLE, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_TMPFS };
+
+struct tmpfs_node;
 
 struct file {
 	_Atomic int refs;
 	enum file_kind kind;
 	struct pipe *pipe;
 	_Atomic int status;       /* O_NONBLOCK | O_APPEND, set by fcntl */
+	/* FILE_TMPFS (kernel/fs/tmpfs_file.c): the node (one reference), the
+	 * access mode it was opened with (O_RDONLY, O_WRONLY, O_RDWR) and the
+	 * file position. Threads sharing the file that read or write it at
+	 * once may each use the same position (Linux before 3.14 did too). */
+	struct tmpfs_node *node;
+	int access;
+	_Atomic unsigned long pos;
 };
 
 /* A reference to fd's file of the calling process, or NULL. */

@@ -299,7 +299,7 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	p->state = PROC_ZOMBIE;
 	p->last_thread = self;
 	self->wake_sync = true;
-	signal_child_exited(p, status);
+	p->autoreap = signal_child_exited(p, status);
 	wq_wake_all(&p->parent->child_exited);
 	spin_lock(&self->lock);
 	self->state = THREAD_EXITED;
@@ -468,6 +468,8 @@ static struct process *find_reportable(struct process *p, int pid, int options, 
 		struct process *c = list_entry(pos, struct process, sibling);
 		if (pid != -1 && c->pid != pid)
 			continue;
+		if (c->autoreap)
+			continue;       /* the caller frees these first */
 		*any = true;
 		if (c->state == PROC_ZOMBIE) {
 			*status = c->exit_status;
@@ -487,13 +489,42 @@ static struct process *find_reportable(struct process *p, int pid, int options, 
 	return NULL;
 }
 
+/* Called with proc_tree_lock held, which it drops and takes again: frees
+ * p's zombies that nobody is to be told about. */
+static void free_autoreaped(struct process *p)
+{
+	for (;;) {
+		struct process *z = NULL;
+		struct list_node *pos;
+		list_for_each(pos, &p->children) {
+			struct process *c = list_entry(pos, struct process, sibling);
+			if (c->autoreap) {
+				z = c;
+				break;
+			}
+		}
+		if (!z)
+			return;
+		list_remove(&z->sibling);
+		list_remove(&z->all_link);
+		spin_unlock(&proc_tree_lock);
+		process_free_zombie(z);
+		spin_lock(&proc_tree_lock);
+	}
+}
+
 long process_wait(int pid, unsigned long status_uaddr, int options)
 {
 	struct process *p = current_process();
 	if (pid < -1 || pid == 0 || (options & ~(WNOHANG | WUNTRACED | WCONTINUED)))
 		return -EINVAL;
+	/* As Linux: after a wakeup the children are looked at once more before
+	 * a pending signal ends the wait, so a parent whose last SA_NOCLDWAIT
+	 * child just went gets -ECHILD, not -EINTR. */
+	bool interrupted = false;
 	spin_lock(&proc_tree_lock);
 	for (;;) {
+		free_autoreaped(p);
 		bool any;
 		int status = 0;
 		struct process *z = find_reportable(p, pid, options, &any, &status);
@@ -516,9 +547,10 @@ long process_wait(int pid, unsigned long status_uaddr, int options)
 			spin_unlock(&proc_tree_lock);
 			return err;
 		}
-		if (wq_sleep(&p->child_exited, &proc_tree_lock)) {
+		if (interrupted) {
 			spin_unlock(&proc_tree_lock);
 			return -EINTR;
 		}
+		interrupted = wq_sleep(&p->child_exited, &proc_tree_lock) != 0;
 	}
 }

@@ -104,6 +104,9 @@ struct process {
 	struct list_node all_link;                /* every process, for ts */
 	struct waitqueue child_exited;            /* wait4 sleeps here */
 	struct thread *last_thread;               /* of a zombie: freed by wait4 */
+	/* A zombie its parent wants none of (SIGCHLD ignored or SA_NOCLDWAIT):
+	 * wait4 frees it without reporting it (Linux frees it at once). */
+	bool autoreap;
 };
 
 extern struct spinlock proc_tree_lock;

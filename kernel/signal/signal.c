@@ -424,7 +424,7 @@ struct thread *signal_find_thread_lock(int tgid, int tid)
 	return NULL;
 }
 
-void signal_child_exited(struct process *child, int status)
+bool signal_child_exited(struct process *child, int status)
 {
 	struct process *parent = child->parent;
 	struct k_siginfo info = { .si_signo = SIGCHLD };
@@ -433,8 +433,11 @@ void signal_child_exited(struct process *child, int status)
 	info.u.child.uid = (unsigned)child->uid;
 	info.u.child.status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff;
 	spin_lock(&parent->lock);
+	const struct k_sigaction *act = &parent->sig.action[SIGCHLD - 1];
+	bool discard = act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT);
 	signal_send_process_locked(parent, &info);
 	spin_unlock(&parent->lock);
+	return discard;
 }
 
 void signal_console_interrupt(void)

@@ -67,8 +67,9 @@ void signal_kick_locked(struct thread *t);
  * jobs). From the UART interrupt, with no lock held. */
 void signal_console_interrupt(void);
 /* SIGCHLD to child's parent, with the child's wait4 status. Caller holds
- * proc_tree_lock (child->parent is stable). */
-void signal_child_exited(struct process *child, int status);
+ * proc_tree_lock (child->parent is stable). True if the parent wants no
+ * zombie (SIGCHLD ignored, or SA_NOCLDWAIT): wait4 then never reports it. */
+bool signal_child_exited(struct process *child, int status);
 /* A fault in the calling thread: delivered to its handler if it has one
  * and does not block the signal, in which case it returns true. */
 bool signal_fault(int sig, int code, unsigned long addr);

@@ -1,7 +1,9 @@
 /* Futexes on the wait-queue mechanism.
  *
  * Waiters are kept in a small hash table of buckets keyed by (address space,
- * user address). Each waiter puts a record on its own kernel stack into its
+ * user address), or for a shared futex (no FUTEX_PRIVATE_FLAG) in a
+ * MAP_SHARED region by (shm object, byte offset), so that processes mapping
+ * the same pages meet as on Linux (futex_key). Each waiter puts a record on its own kernel stack into its
  * bucket's list and sleeps on the record's private wait queue; both are
  * guarded by the bucket lock. A waker takes the bucket lock, unlinks the
  * matching records, marks them woken and wakes their queues. A record is
@@ -38,6 +40,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
+#include "kernel/mm/shm.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
 #include <dakota/futex.h>
@@ -54,12 +57,19 @@ struct futex_bucket {
 	_Atomic int waiting;
 };
 
+/* What waiters and wakers meet on: (address space, user address), or
+ * (shm object, offset) for a shared futex in shared memory. Only compared,
+ * never followed. */
+struct futex_key {
+	const void *obj;
+	unsigned long off;
+};
+
 /* One sleeping thread, on its own kernel stack. Fields are guarded by the
  * lock of `bucket`, except as noted. */
 struct futex_waiter {
 	struct list_node link;    /* in bucket->waiters while queued */
-	struct addrspace *as;     /* the key: address space and user address */
-	unsigned long uaddr;      /* changed by a requeue */
+	struct futex_key key;     /* changed by a requeue */
 	uint32_t bitset;          /* wakes must share a bit with it */
 	bool woken;               /* set by the waker that unlinked it */
 	/* Changed by a requeue under the old bucket's lock; in_transit is
@@ -90,9 +100,9 @@ static void buckets_init(void)
 		arch_relax();
 }
 
-static struct futex_bucket *bucket_of(struct addrspace *as, unsigned long uaddr)
+static struct futex_bucket *bucket_of(struct futex_key k)
 {
-	unsigned long h = ((unsigned long)as / 64) ^ (uaddr / 4);
+	unsigned long h = ((unsigned long)k.obj / 64) ^ (k.off / 4);
 	h *= 0x9e3779b97f4a7c15UL;
 	return &buckets[(h >> 58) & (FUTEX_BUCKETS - 1)];
 }
@@ -119,14 +129,24 @@ static volatile uint32_t *lock_user_word(struct addrspace *as, unsigned long uad
 	return 0;
 }
 
-/* Linux's check of an address that is only a key: a private futex needs
- * a user address, a shared one a readable page behind it. */
-static bool key_ok(struct addrspace *as, unsigned long uaddr, bool shared)
+/* Called with as->lock held (the region stays): uaddr's key. */
+static struct futex_key key_locked(struct addrspace *as, unsigned long uaddr, bool shared)
 {
+	unsigned long off;
+	struct shm *s = shared ? as_shared_key(as, uaddr, &off) : NULL;
+	return s ? (struct futex_key){ s, off } : (struct futex_key){ as, uaddr };
+}
+
+/* Linux's check of an address that is only a key: a private futex needs
+ * a user address, a shared one a readable page behind it. Sets *k. */
+static bool key_ok(struct addrspace *as, unsigned long uaddr, bool shared, struct futex_key *k)
+{
+	*k = (struct futex_key){ as, uaddr };
 	if (!shared)
 		return uaddr < USER_TOP;
 	if (!lock_user_word(as, uaddr, PERM_R))
 		return false;
+	*k = key_locked(as, uaddr, true);
 	spin_unlock(&as->lock);
 	return true;
 }
@@ -175,13 +195,14 @@ static long wait_queued(struct futex_waiter *w, unsigned long deadline)
 }
 
 long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val, uint32_t bitset,
-		unsigned long deadline)
+		unsigned long deadline, bool shared)
 {
 	buckets_init();
 	volatile uint32_t *word = lock_user_word(as, uaddr, PERM_R);
 	if (!word)
 		return -EFAULT;
-	struct futex_bucket *b = bucket_of(as, uaddr);
+	struct futex_key key = key_locked(as, uaddr, shared);
+	struct futex_bucket *b = bucket_of(key);
 	spin_lock(&b->lock);
 	/* Raised before the word is read, with a full barrier: a waker that
 	 * stored the word and then sees waiting == 0 ran before this read. */
@@ -194,7 +215,7 @@ long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val, uint32_
 		return -EAGAIN;
 	}
 	struct futex_waiter w = {
-		.as = as, .uaddr = uaddr, .bitset = bitset, .bucket = b,
+		.key = key, .bitset = bitset, .bucket = b,
 	};
 	wq_init(&w.wq);
 	list_push_back(&b->waiters, &w.link);
@@ -211,21 +232,20 @@ static void wake_waiter(struct futex_waiter *w)
 	wq_wake_one(&w->wq);
 }
 
-static bool matches(const struct futex_waiter *w, struct addrspace *as, unsigned long uaddr)
+static bool matches(const struct futex_waiter *w, struct futex_key k)
 {
-	return w->as == as && w->uaddr == uaddr;
+	return w->key.obj == k.obj && w->key.off == k.off;
 }
 
 /* Under b->lock: wakes matching waiters, at least one and then until
  * `n` (Linux counts this way: n <= 0 wakes one). */
-static int wake_locked(struct futex_bucket *b, struct addrspace *as, unsigned long uaddr,
-		       int n, uint32_t bitset)
+static int wake_locked(struct futex_bucket *b, struct futex_key k, int n, uint32_t bitset)
 {
 	int woken = 0;
 	struct list_node *pos, *tmp;
 	list_for_each_safe(pos, tmp, &b->waiters) {
 		struct futex_waiter *w = list_entry(pos, struct futex_waiter, link);
-		if (!matches(w, as, uaddr) || !(w->bitset & bitset))
+		if (!matches(w, k) || !(w->bitset & bitset))
 			continue;
 		wake_waiter(w);
 		if (++woken >= n)
@@ -234,39 +254,43 @@ static int wake_locked(struct futex_bucket *b, struct addrspace *as, unsigned lo
 	return woken;
 }
 
-static int wake_key(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitset)
+static int wake_key(struct futex_key k, int n, uint32_t bitset)
 {
 	buckets_init();
-	struct futex_bucket *b = bucket_of(as, uaddr);
+	struct futex_bucket *b = bucket_of(k);
 	/* Pairs with the waiter's raise of `waiting` before its read: the
 	 * caller's store to the word is ordered before this load. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!__atomic_load_n(&b->waiting, __ATOMIC_RELAXED))
 		return 0;
 	spin_lock(&b->lock);
-	int woken = wake_locked(b, as, uaddr, n, bitset);
+	int woken = wake_locked(b, k, n, bitset);
 	spin_unlock(&b->lock);
 	return woken;
 }
 
+/* As Linux does for clear_child_tid and robust lists: a shared wake. */
 int futex_wake_addr(struct addrspace *as, unsigned long uaddr, int n)
 {
-	return wake_key(as, uaddr, n, FUTEX_BITSET_MATCH_ANY);
+	spin_lock(&as->lock);
+	struct futex_key k = key_locked(as, uaddr, true);
+	spin_unlock(&as->lock);
+	return wake_key(k, n, FUTEX_BITSET_MATCH_ANY);
 }
 
 long futex_wake(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitset, bool shared)
 {
-	if (!key_ok(as, uaddr, shared))
+	struct futex_key k;
+	if (!key_ok(as, uaddr, shared, &k))
 		return -EFAULT;
-	return wake_key(as, uaddr, n, bitset);
+	return wake_key(k, n, bitset);
 }
 
-/* Under b->lock: moves up to n waiters of (as, uaddr) to (as, uaddr2) in
- * bucket b2. Into the same bucket they move in place; else they go onto
- * `moving` in transit and are nudged awake (see the top of this file). */
-static int requeue_locked(struct futex_bucket *b, struct addrspace *as, unsigned long uaddr,
-			  struct futex_bucket *b2, unsigned long uaddr2, int n,
-			  struct list_node *moving)
+/* Under b->lock: moves up to n waiters of k to k2 in bucket b2. Into the
+ * same bucket they move in place; else they go onto `moving` in transit
+ * and are nudged awake (see the top of this file). */
+static int requeue_locked(struct futex_bucket *b, struct futex_key k, struct futex_bucket *b2,
+			  struct futex_key k2, int n, struct list_node *moving)
 {
 	int moved = 0;
 	struct list_node *pos, *tmp;
@@ -274,9 +298,9 @@ static int requeue_locked(struct futex_bucket *b, struct addrspace *as, unsigned
 		if (moved >= n)
 			break;
 		struct futex_waiter *w = list_entry(pos, struct futex_waiter, link);
-		if (!matches(w, as, uaddr))
+		if (!matches(w, k))
 			continue;
-		w->uaddr = uaddr2;
+		w->key = k2;
 		moved++;
 		if (b2 == b)
 			continue;
@@ -297,12 +321,14 @@ long futex_requeue(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 	if (nr_wake < 0 || nr_requeue < 0)
 		return -EINVAL;
 	buckets_init();
-	if (!key_ok(as, uaddr2, shared))
+	struct futex_key k2;
+	if (!key_ok(as, uaddr2, shared, &k2))
 		return -EFAULT;
 	volatile uint32_t *word = lock_user_word(as, uaddr, PERM_R);
 	if (!word)
 		return -EFAULT;
-	struct futex_bucket *b = bucket_of(as, uaddr), *b2 = bucket_of(as, uaddr2);
+	struct futex_key k = key_locked(as, uaddr, shared);
+	struct futex_bucket *b = bucket_of(k), *b2 = bucket_of(k2);
 	spin_lock(&b->lock);
 	/* Read under b's lock, as a waiter reads it: a waiter that saw the
 	 * old value is queued, one that comes later sees the new one. */
@@ -314,8 +340,8 @@ long futex_requeue(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 	spin_unlock(&as->lock);
 	struct list_node moving;
 	list_init(&moving);
-	int woken = nr_wake ? wake_locked(b, as, uaddr, nr_wake, FUTEX_BITSET_MATCH_ANY) : 0;
-	int moved = requeue_locked(b, as, uaddr, b2, uaddr2, nr_requeue, &moving);
+	int woken = nr_wake ? wake_locked(b, k, nr_wake, FUTEX_BITSET_MATCH_ANY) : 0;
+	int moved = requeue_locked(b, k, b2, k2, nr_requeue, &moving);
 	spin_unlock(&b->lock);
 	if (!list_empty(&moving)) {
 		spin_lock(&b2->lock);
@@ -371,11 +397,13 @@ long futex_wake_op(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 	int32_t oparg = field12(encoded_op >> 12), cmparg = field12(encoded_op);
 	if (encoded_op & (FUTEX_OP_OPARG_SHIFT << 28))
 		oparg = (int32_t)(1U << (oparg & 31));    /* Linux masks a bad shift */
-	if (!key_ok(as, uaddr, shared))
+	struct futex_key k;
+	if (!key_ok(as, uaddr, shared, &k))
 		return -EFAULT;
 	volatile uint32_t *word2 = lock_user_word(as, uaddr2, PERM_R | PERM_W);
 	if (!word2)
 		return -EFAULT;
+	struct futex_key k2 = key_locked(as, uaddr2, shared);
 	uint32_t old;
 	long err = atomic_op(word2, op, (uint32_t)oparg, &old);
 	spin_unlock(&as->lock);
@@ -386,9 +414,9 @@ long futex_wake_op(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 		return pass;         /* as Linux: the word has been changed */
 	/* Waiters of uaddr2 that read the word before the operation are queued
 	 * by now; later ones see the new value: no lock spans both wakes. */
-	long woken = wake_key(as, uaddr, nr_wake, FUTEX_BITSET_MATCH_ANY);
+	long woken = wake_key(k, nr_wake, FUTEX_BITSET_MATCH_ANY);
 	if (pass)
-		woken += wake_key(as, uaddr2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
+		woken += wake_key(k2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
 	return woken;
 }
 

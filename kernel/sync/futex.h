@@ -2,9 +2,11 @@
  * another thread of the same address space wakes that word. User-space
  * locks built on them (user/lib/fmutex.h, glibc's) enter the kernel only
  * when contended. Waits are keyed by (address space, address): threads of
- * one process meet whether or not they pass FUTEX_PRIVATE_FLAG (fork
- * copies memory, so no futex is shared between processes). The Linux
- * operations are decoded in kernel/syscall/sys_futex.c.
+ * one process meet whether or not they pass FUTEX_PRIVATE_FLAG. A `shared`
+ * futex (no FUTEX_PRIVATE_FLAG) in MAP_SHARED memory (anonymous shared
+ * memory across fork, a tmpfs file mapped by several processes) is keyed by
+ * the shared pages instead, so that every process mapping them meets. The
+ * Linux operations are decoded in kernel/syscall/sys_futex.c.
  *
  * Every function here wants no spinlock held by the caller. */
 #ifndef KERNEL_SYNC_FUTEX_H
@@ -20,7 +22,7 @@ struct addrspace;
  * 0 when woken, -EAGAIN if *uaddr != val, -ETIMEDOUT, -EINTR when killed,
  * -EFAULT unless uaddr is readable user memory. uaddr is aligned. */
 long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val, uint32_t bitset,
-		unsigned long deadline);
+		unsigned long deadline, bool shared);
 /* Wakes waiters on uaddr whose bitset meets `bitset`: at least one if there
  * is one, at most max(n, 1) (Linux's count). Returns how many. As on Linux,
  * an address that is only a key is -EFAULT outside user space, and for a
@@ -28,9 +30,9 @@ long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val, uint32_
  * mapped there. */
 long futex_wake(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitset,
 		bool shared);
-/* For the kernel (thread exit's clear_child_tid): wakes up to n waiters of
- * any bitset on (as, uaddr) without looking at the word, which may already
- * be unmapped. Returns how many. */
+/* For the kernel (thread exit's clear_child_tid, robust lists): a shared
+ * wake of up to n waiters of any bitset on uaddr without looking at the
+ * word, which may already be unmapped. Returns how many. */
 int futex_wake_addr(struct addrspace *as, unsigned long uaddr, int n);
 /* FUTEX_REQUEUE / CMP_REQUEUE: wakes up to nr_wake waiters of uaddr and
  * moves up to nr_requeue more to uaddr2; with `cmp`, first -EAGAIN unless

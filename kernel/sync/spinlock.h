@@ -12,7 +12,9 @@
  *   LOCK_OBJECT      a synchronisation object: pipe, mutex, semaphore,
  *                    condvar, process join queue, console input, futex
  *                    bucket (taken with the address-space lock held, to
- *                    read the user word while its page stays mapped)
+ *                    read the user word while its page stays mapped); also
+ *                    a tmpfs directory and a shm object (a file's pages),
+ *                    never held together (kernel/fs/tmpfs.h)
  *   LOCK_SLEEPQ      the timed-sleep queue (a sleeper holds its object lock)
  *   LOCK_THREAD      one thread: state, on-hart mark, wait link; held across
  *                    the context switch (the one lock a switch hands over)

@@ -50,7 +50,7 @@ SYSCALL_DEFINE6(futex, unsigned long, uaddr, int, op, uint32_t, val, unsigned lo
 			return err;
 		if (!aligned(uaddr) || !val3)
 			return -EINVAL;
-		return futex_wait(as, uaddr, val, val3, deadline);
+		return futex_wait(as, uaddr, val, val3, deadline, shared);
 	}
 	case FUTEX_WAKE:
 		val3 = FUTEX_BITSET_MATCH_ANY;

@@ -1,6 +1,7 @@
-/* I/O calls on file descriptors: the console and pipes (kernel/proc/file.c,
- * file_linux.c). No file can seek: lseek, pread64 and pwrite64 are -ESPIPE
- * on every open fd, as on Linux for ttys and pipes. */
+/* I/O calls on file descriptors: the console, pipes (kernel/proc/file.c,
+ * file_linux.c) and tmpfs files (kernel/fs/tmpfs_file.c). Only tmpfs files
+ * can seek: lseek, pread64 and pwrite64 are -ESPIPE on the others, as on
+ * Linux for ttys and pipes. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/file.h"
 #include <dakota/syscall.h>
@@ -45,27 +46,26 @@ SYSCALL_DEFINE3(writev, int, fd, unsigned long, iov, int, iovcnt)
 	return file_writev(fd, iov, iovcnt);
 }
 
-#define SEEK_MAX 4     /* SEEK_HOLE */
-
 /* Linux's order: the fd, then whence, then whether the file can seek. */
 SYSCALL_DEFINE3(lseek, int, fd, long, offset, unsigned, whence)
 {
-	(void)offset;
-	long err = file_seek(fd);
-	return err == -ESPIPE && whence > SEEK_MAX ? -EINVAL : err;
+	return file_lseek(fd, offset, whence);
 }
 
 /* The fd, then -ESPIPE before the offset is looked at (Linux 6.x). */
 SYSCALL_DEFINE4(pread64, int, fd, unsigned long, buf, unsigned long, count, long, pos)
 {
-	(void)buf, (void)count, (void)pos;
-	return file_seek(fd);
+	return file_pio(fd, buf, count, pos, false);
 }
 
 SYSCALL_DEFINE4(pwrite64, int, fd, unsigned long, buf, unsigned long, count, long, pos)
 {
-	(void)buf, (void)count, (void)pos;
-	return file_seek(fd);
+	return file_pio(fd, buf, count, pos, true);
+}
+
+SYSCALL_DEFINE2(ftruncate, int, fd, long, length)
+{
+	return file_truncate(fd, length);
 }
 
 SYSCALL_DEFINE3(ioctl, int, fd, unsigned long, req, unsigned long, arg)

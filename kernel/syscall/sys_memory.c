@@ -3,13 +3,15 @@
  * the address-space calls of kernel/mm (mmap.c, mremap.c) and checks what
  * Linux checks before it looks at the address space.
  *
- * Refused: file mappings (Dakota has no file that can be mapped: -EBADF for
- * a negative fd, else -ENODEV), MREMAP_DONTUNMAP (-EINVAL), growing a
+ * Files: MAP_SHARED mappings of tmpfs files (kernel/fs/tmpfs_file.c);
+ * other files and MAP_PRIVATE file mappings are -ENODEV. Refused:
+ * MREMAP_DONTUNMAP (-EINVAL), growing a
  * MAP_SHARED mapping with mremap (-ENOMEM). MAP_SHARED|MAP_ANONYMOUS memory
  * is shared with fork children (kernel/mm/shm.c). W+X pages are allowed, as on
  * Linux. The fd of an anonymous mapping is ignored, as on Linux. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/file.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/syscall/resource.h"
 #include <dakota/resource.h>
@@ -57,8 +59,10 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, int, prot, int, f
 {
 	if (offset & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return fd < 0 ? -EBADF : -ENODEV;
+	bool file = !(flags & MAP_ANONYMOUS);
+	long err = file ? file_check(fd) : 0;
+	if (err)
+		return err;
 	if (!len)
 		return -EINVAL;
 	int type = flags & MAP_TYPE;
@@ -72,6 +76,8 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, int, prot, int, f
 	struct process *p = current_process();
 	if (over_as_limit(p, PAGE_ROUND_UP(len)))
 		return -ENOMEM;
+	if (file)
+		return file_mmap(fd, addr, len, prot_perm(prot), how, offset);
 	return as_mmap(p->as, addr, len, prot_perm(prot), how);
 }
 

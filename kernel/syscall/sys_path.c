@@ -1,76 +1,53 @@
 /* Calls on paths: openat, readlinkat, faccessat, faccessat2, getcwd,
- * chdir. Dakota has no file system (programs come from the initramfs,
- * which exec reads itself), so a path names the root directory or nothing:
- * openat and readlinkat are -ENOENT (glibc's start-up probes
- * /proc/self/exe and copes), faccessat answers for "/" only. */
+ * chdir. The name space is fixed (kernel/fs/lookup.h): the root, /dev, and
+ * the tmpfs directories /dev/shm and /tmp, whose files are the only files a
+ * path can name (programs come from the initramfs, which exec reads
+ * itself; glibc's start-up probe of /proc/self/exe gets -ENOENT and copes).
+ * There is no directory object to open, and no symbolic link. */
 #include "kernel/syscall/syscall.h"
-#include "kernel/syscall/path.h"
+#include "kernel/fs/lookup.h"
+#include "kernel/fs/tmpfs.h"
+#include "kernel/fs/tmpfs_file.h"
 #include "kernel/proc/process.h"
-#include "kernel/proc/file.h"
 #include "kernel/mm/addrspace.h"
-#include "kernel/mm/kmalloc.h"
 #include <dakota/syscall.h>
 #include <dakota/stat.h>
 #include <dakota/fcntl.h>
 
-/* Every component "." or ".." (or empty between slashes): the root. */
-static bool names_root(const char *s)
+/* A directory named by openat: there is nothing to open it as. */
+static long open_dir(int flags)
 {
-	for (;;) {
-		while (*s == '/')
-			s++;
-		if (!*s)
-			return true;
-		if (s[0] == '.' && (s[1] == '/' || !s[1]))
-			s += 1;
-		else if (s[0] == '.' && s[1] == '.' && (s[2] == '/' || !s[2]))
-			s += 2;
-		else
-			return false;
-	}
-}
-
-/* dirfd for a relative path: the working directory ("/") or an open fd,
- * which is never a directory. */
-static long check_dirfd(int dirfd)
-{
-	if (dirfd == AT_FDCWD)
-		return 0;
-	long err = file_seek(dirfd);          /* -EBADF, or open (-ESPIPE) */
-	return err == -EBADF ? -EBADF : -ENOTDIR;
-}
-
-long path_lookup(int dirfd, unsigned long upath)
-{
-	char *buf = kmalloc(PATH_MAX);
-	if (!buf)
-		return -ENOMEM;
-	long n = copy_string_from_user(current_process()->as, buf, upath, PATH_MAX);
-	long err = n < 0 ? n : n == 0 ? -ENOENT : 0;
-	if (!err && buf[0] != '/')
-		err = check_dirfd(dirfd);
-	if (!err && !names_root(buf))
-		err = -ENOENT;
-	kfree(buf);
-	return err;
-}
-
-long path_is_empty(unsigned long upath)
-{
-	char c;
-	if (copy_from_user(current_process()->as, &c, upath, 1))
-		return -EFAULT;
-	return c == 0;
+	if ((flags & O_CREAT) || (flags & O_ACCMODE) != O_RDONLY)
+		return -EISDIR;
+	return -EACCES;
 }
 
 SYSCALL_DEFINE4(openat, int, dirfd, unsigned long, upath, int, flags, unsigned, mode)
 {
-	(void)mode;
-	long err = path_lookup(dirfd, upath);
+	struct fs_where w;
+	long err = fs_lookup(dirfd, upath, &w);
 	if (err)
 		return err;
-	/* The root exists but there is no directory object to open. */
-	return flags & (O_WRONLY | O_RDWR | O_CREAT) ? -EISDIR : -EACCES;
+	if (!w.name[0])
+		return open_dir(flags);
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -ENOTDIR;        /* O_TMPFILE wants a directory */
+	struct tmpfs_node *n;
+	err = tmpfs_open(w.fs, w.name, w.slash, flags, mode, &n);
+	return err ? err : tmpfs_file_install(n, flags);
+}
+
+/* 0 if the path names something, else the error: -ENOENT, -ENOTDIR (a
+ * file's name followed by '/'). */
+static long exists(const struct fs_where *w)
+{
+	if (!w->name[0])
+		return 0;
+	struct tmpfs_node *n;
+	if (tmpfs_lookup(w->fs, w->name, &n))
+		return -ENOENT;
+	tmpfs_node_put(n);
+	return w->slash ? -ENOTDIR : 0;
 }
 
 SYSCALL_DEFINE4(readlinkat, int, dirfd, unsigned long, upath, unsigned long, buf, long, size)
@@ -78,30 +55,48 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, unsigned long, upath, unsigned long, buf
 	(void)buf;
 	if (size <= 0)
 		return -EINVAL;
-	long err = path_lookup(dirfd, upath);
-	return err ? err : -EINVAL;           /* "/" is no symbolic link */
+	struct fs_where w;
+	long err = fs_lookup(dirfd, upath, &w);
+	if (!err)
+		err = exists(&w);
+	return err ? err : -EINVAL;           /* nothing is a symbolic link */
 }
 
-static long access_root(int dirfd, unsigned long upath, int mode, int flags)
+/* The fixed directories are read-only (the initramfs), the tmpfs ones
+ * writable by everyone (mode 01777). */
+static long access_dir(const struct fs_where *w, int mode)
+{
+	return (mode & W_OK) && !w->fs ? -EROFS : 0;
+}
+
+static long access_at(int dirfd, unsigned long upath, int mode, int flags)
 {
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	long err = path_lookup(dirfd, upath);
+	struct fs_where w;
+	long err = fs_lookup(dirfd, upath, &w);
 	if (err)
 		return err;
-	return mode & W_OK ? -EROFS : 0;      /* the root is the read-only initramfs */
+	if (!w.name[0])
+		return access_dir(&w, mode);
+	struct tmpfs_node *n;
+	if (tmpfs_lookup(w.fs, w.name, &n))
+		return -ENOENT;
+	err = w.slash ? -ENOTDIR : tmpfs_permits(n, mode) ? 0 : -EACCES;
+	tmpfs_node_put(n);
+	return err;
 }
 
 SYSCALL_DEFINE3(faccessat, int, dirfd, unsigned long, upath, int, mode)
 {
-	return access_root(dirfd, upath, mode, 0);
+	return access_at(dirfd, upath, mode, 0);
 }
 
 SYSCALL_DEFINE4(faccessat2, int, dirfd, unsigned long, upath, int, mode, int, flags)
 {
-	return access_root(dirfd, upath, mode, flags);
+	return access_at(dirfd, upath, mode, flags);
 }
 
 /* The raw call returns the length with the NUL. */
@@ -112,7 +107,12 @@ SYSCALL_DEFINE2(getcwd, unsigned long, buf, unsigned long, size)
 	return copy_to_user(current_process()->as, buf, "/", 2) ? -EFAULT : 2;
 }
 
+/* The working directory stays the root: another directory is -ENOENT. */
 SYSCALL_DEFINE1(chdir, unsigned long, upath)
 {
-	return path_lookup(AT_FDCWD, upath);
+	struct fs_where w;
+	long err = fs_lookup(AT_FDCWD, upath, &w);
+	if (!err && w.name[0] && !(err = exists(&w)))
+		err = -ENOTDIR;
+	return err ? err : fs_is_root(w.dir) ? 0 : -ENOENT;
 }

@@ -10,11 +10,11 @@
 #include <dakota/syscall.h>
 #include <dakota/signal.h>
 
-/* Process groups are not there yet: every process leads its own group.
- * The one place to change when setpgid arrives. */
+/* The group kill(0) and kill(-pgid) reach (setpgid keeps it: fork
+ * inherits the parent's, so a group is not only its leader). */
 static int process_pgid(const struct process *p)
 {
-	return p->pid;
+	return __atomic_load_n(&p->pgid, __ATOMIC_RELAXED);
 }
 
 static bool may_signal(const struct process *self, const struct process *p)

@@ -1,8 +1,9 @@
 /* fstat, newfstatat, statx: the console is a character device, a pipe a
- * FIFO (kernel/proc/file_linux.c), "/" a directory; other paths -ENOENT. */
+ * FIFO (kernel/proc/file_linux.c), a tmpfs file a regular file; the fixed
+ * directories (kernel/fs/lookup.h) are directories. */
 #include "kernel/syscall/syscall.h"
-#include "kernel/syscall/path.h"
-#include "kernel/syscall/clock.h"
+#include "kernel/fs/lookup.h"
+#include "kernel/fs/tmpfs.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/file.h"
 #include "kernel/mm/addrspace.h"
@@ -10,19 +11,21 @@
 #include <dakota/syscall.h>
 #include <dakota/stat.h>
 
-#define ROOT_DEV 1UL
-#define ROOT_INO 1UL
-
-static void stat_root(struct stat *st)
+/* The stat of what w names: -ENOENT, -ENOTDIR (a file's name and '/'). */
+static long stat_where(const struct fs_where *w, struct stat *st)
 {
-	memset(st, 0, sizeof *st);
-	st->st_dev = ROOT_DEV;
-	st->st_ino = ROOT_INO;
-	st->st_mode = S_IFDIR | 0755;
-	st->st_nlink = 2;
-	st->st_blksize = 4096;
-	st->st_atime = st->st_mtime = st->st_ctime =
-		(long)(clock_boot_realtime_ns() / 1000000000UL);
+	if (!w->name[0]) {
+		fs_dir_stat(w->dir, st);
+		return 0;
+	}
+	struct tmpfs_node *n;
+	if (tmpfs_lookup(w->fs, w->name, &n))
+		return -ENOENT;
+	long err = w->slash ? -ENOTDIR : 0;
+	if (!err)
+		tmpfs_stat(n, st);
+	tmpfs_node_put(n);
+	return err;
 }
 
 /* The stat of fd, or with AT_EMPTY_PATH and "" of dirfd itself (AT_FDCWD:
@@ -38,14 +41,13 @@ static long stat_at(int dirfd, unsigned long upath, int flags, struct stat *st)
 		if (empty && dirfd != AT_FDCWD)
 			return file_stat(dirfd, st);
 		if (empty) {
-			stat_root(st);
+			fs_root_stat(st);   /* the working directory */
 			return 0;
 		}
 	}
-	long err = path_lookup(dirfd, upath);
-	if (!err)
-		stat_root(st);
-	return err;
+	struct fs_where w;
+	long err = fs_lookup(dirfd, upath, &w);
+	return err ? err : stat_where(&w, st);
 }
 
 SYSCALL_DEFINE2(fstat, int, fd, unsigned long, ubuf)

@@ -5,7 +5,8 @@
  *	posixrun PREFIX SECONDS
  *
  * Runs, one at a time and in initramfs order, every program whose name
- * starts with PREFIX, with no arguments. A program still running after
+ * starts with PREFIX, as /bin/NAME with no arguments, in a process group
+ * of its own. A program still running after
  * SECONDS is killed (SIGKILL). Around each it prints, on stdout,
  *
  *	@@PX start NAME
@@ -62,8 +63,18 @@ static void run_one(const char *name, long limit_ms, char **envp)
 		return;
 	}
 	if (pid == 0) {
-		char *argv[] = { (char *)name, 0 };
-		execve(name, argv, envp);
+		/* By absolute path, as a shell would name a program it ran from a
+		 * directory: tests that exec themselves again use argv[0]. */
+		char path[96] = "/bin/";
+		size_t len = strlen(name);
+		if (len > sizeof path - 6)
+			exit(127);
+		memcpy(path + 5, name, len + 1);
+		char *argv[] = { path, 0 };
+		/* A process group of its own, as a shell gives a job: in init's
+		 * group 1, killpg(getpgrp()) would be kill(-1), everyone. */
+		syscall2(SYS_setpgid, 0, 0);
+		execve(path, argv, envp);
 		exit(127);
 	}
 	long start = now_ms();

@@ -106,7 +106,7 @@ static const long valid_calls[] = {
 	SYS_setrlimit, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_setgid, SYS_getresuid,
 	SYS_getresgid, SYS_getgroups, SYS_getpgid, SYS_setpgid, SYS_getsid, SYS_setsid,
 	SYS_umask, SYS_uname, SYS_sysinfo, SYS_reboot, SYS_membarrier, SYS_getrandom,
-	SYS_prctl, SYS_ppoll, SYS_pselect6,
+	SYS_prctl, SYS_ppoll, SYS_pselect6, SYS_ftruncate, SYS_linkat, SYS_unlinkat,
 };
 #define VALID_CALLS (long)(sizeof valid_calls / sizeof valid_calls[0])
 
@@ -290,6 +290,7 @@ static void linux_recipe(long nr, long *a, unsigned long *rng)
 	case SYS_pwrite64:
 	case SYS_lseek:
 	case SYS_fstat:
+	case SYS_ftruncate:
 		a[0] = any_fd(rng);
 		if (nr == SYS_fcntl && rng_below(rng, 4))
 			a[1] = rng_below(rng, 5) ? (long)rng_below(rng, 5) : 1030;

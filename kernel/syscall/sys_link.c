@@ -1,0 +1,60 @@
+/* Names of tmpfs files: linkat and unlinkat (kernel/fs/tmpfs.c). The fixed
+ * directories (kernel/fs/lookup.h) cannot be removed or linked. */
+#include "kernel/syscall/syscall.h"
+#include "kernel/fs/lookup.h"
+#include "kernel/fs/tmpfs.h"
+#include <dakota/syscall.h>
+#include <dakota/stat.h>
+
+/* For a name followed by '/': -ENOTDIR if the file exists, else -ENOENT. */
+static long slash_error(const struct fs_where *w)
+{
+	struct tmpfs_node *n;
+	if (tmpfs_lookup(w->fs, w->name, &n))
+		return -ENOENT;
+	tmpfs_node_put(n);
+	return -ENOTDIR;
+}
+
+SYSCALL_DEFINE3(unlinkat, int, dirfd, unsigned long, upath, int, flags)
+{
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	struct fs_where w;
+	long err = fs_lookup(dirfd, upath, &w);
+	if (err)
+		return err;
+	if (flags & AT_REMOVEDIR) {
+		/* The directories are fixed (mount points on Linux); a file
+		 * is no directory. */
+		return w.name[0] ? slash_error(&w) : -EBUSY;
+	}
+	if (!w.name[0])
+		return -EISDIR;
+	if (w.slash)
+		return slash_error(&w);
+	return tmpfs_unlink(w.fs, w.name);
+}
+
+SYSCALL_DEFINE5(linkat, int, olddirfd, unsigned long, oldpath, int, newdirfd,
+		unsigned long, newpath, int, flags)
+{
+	if (flags & ~AT_SYMLINK_FOLLOW)
+		return -EINVAL;
+	struct fs_where from, to;
+	long err = fs_lookup(olddirfd, oldpath, &from);
+	if (err)
+		return err;
+	if (!from.name[0])
+		return -EPERM;          /* no hard links to directories */
+	if (from.slash)
+		return slash_error(&from);
+	struct tmpfs_node *n;
+	if (tmpfs_lookup(from.fs, from.name, &n))
+		return -ENOENT;
+	err = fs_lookup(newdirfd, newpath, &to);
+	if (!err)
+		err = !to.name[0] ? -EEXIST : to.slash ? -ENOENT : tmpfs_link(to.fs, n, to.name);
+	tmpfs_node_put(n);
+	return err;
+}
