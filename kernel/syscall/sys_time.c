@@ -1,7 +1,7 @@
 /* Time calls: nanosleep, clock_gettime, clock_getres, clock_nanosleep,
- * gettimeofday, sched_yield. The clocks are in clock.c. A sleep ended
- * early (by a kill or a signal) is -EINTR and reports the time left in
- * `rem` when the sleep was relative. */
+ * clock_settime, gettimeofday, sched_yield. The clocks are in clock.c. A
+ * sleep ended early (by a kill or a signal) is -EINTR and reports the time
+ * left in `rem` when the sleep was relative. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/clock.h"
 #include "kernel/proc/process.h"
@@ -44,6 +44,17 @@ static long sleep_clock_ok(long clockid)
 	return clock_now(clockid, &probe) ? -EINVAL : -EOPNOTSUPP;
 }
 
+/* An absolute CLOCK_REALTIME sleep follows clock_settime (Linux). */
+static long sleep_realtime_abs(unsigned long ureq)
+{
+	struct timespec ts;
+	if (copy_from_user(current_process()->as, &ts, ureq, sizeof ts))
+		return -EFAULT;
+	if (!timespec_valid(&ts))
+		return -EINVAL;
+	return clock_sleep_realtime_abs(&ts);
+}
+
 SYSCALL_DEFINE4(clock_nanosleep, long, clockid, int, flags, unsigned long, ureq,
 		unsigned long, urem)
 {
@@ -51,6 +62,8 @@ SYSCALL_DEFINE4(clock_nanosleep, long, clockid, int, flags, unsigned long, ureq,
 	if (err)
 		return err;
 	bool abs = flags & TIMER_ABSTIME;
+	if (abs && clockid == CLOCK_REALTIME)
+		return sleep_realtime_abs(ureq);
 	unsigned long deadline;
 	err = clock_deadline_user(current_process()->as, ureq, clockid, abs, &deadline);
 	if (err)
@@ -63,6 +76,20 @@ SYSCALL_DEFINE2(clock_gettime, long, clockid, unsigned long, uts)
 	struct timespec ts;
 	long err = clock_now(clockid, &ts);
 	return copy_result_to_user(err, current_process()->as, uts, &ts, sizeof ts);
+}
+
+/* Dakota's processes run as root: setting CLOCK_REALTIME is allowed. The
+ * other clocks cannot be set (-EINVAL, as Linux). */
+SYSCALL_DEFINE2(clock_settime, long, clockid, unsigned long, uts)
+{
+	struct timespec ts;
+	if (clockid != CLOCK_REALTIME) {
+		long err = clock_now(clockid, &ts);
+		return err ? err : -EINVAL;
+	}
+	if (copy_from_user(current_process()->as, &ts, uts, sizeof ts))
+		return -EFAULT;
+	return clock_set_realtime(&ts);
 }
 
 SYSCALL_DEFINE2(clock_getres, long, clockid, unsigned long, uts)
