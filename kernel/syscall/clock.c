@@ -2,6 +2,7 @@
 #include "kernel/syscall/clock.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
+#include "kernel/proc/linux_tid.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/dev/rtc.h"
 #include "kernel/signal/itimer.h"
@@ -137,7 +138,7 @@ static unsigned long thread_cpu_ticks(struct thread *t)
  * call clock() in tight loops. */
 static unsigned long process_cpu_ticks(struct process *p)
 {
-	if (__atomic_load_n(&p->live_threads, __ATOMIC_RELAXED) == 1)
+	if (p == current_process() && __atomic_load_n(&p->live_threads, __ATOMIC_RELAXED) == 1)
 		return thread_cpu_ticks(current_thread());
 	unsigned long sum = 0;
 	spin_lock(&p->lock);
@@ -146,6 +147,63 @@ static unsigned long process_cpu_ticks(struct process *p)
 			sum += thread_cpu_ticks(p->threads[i]);
 	spin_unlock(&p->lock);
 	return sum;
+}
+
+/* Linux's CPU clocks of a given process or thread (clock_getcpuclockid,
+ * pthread_getcpuclockid): clockid = ~id << 3 | type, bit 2 set for a
+ * thread, id 0 meaning the caller. Types PROF, VIRT and SCHED are all the
+ * run time here. A thread must be in the caller's process; an unknown id
+ * is -EINVAL (glibc's ESRCH). */
+#define CPUCLOCK_PERTHREAD 4
+#define CPUCLOCK_TYPE_MASK 3
+
+static long thread_clock_ticks(int ltid, unsigned long *ticks)
+{
+	struct thread *self = current_thread();
+	if (ltid == 0 || ltid == linux_tid_of(self)) {
+		*ticks = thread_cpu_ticks(self);
+		return 0;
+	}
+	struct process *p = self->proc;
+	long err = -EINVAL;
+	spin_lock(&p->lock);
+	for (int i = 0; i < CONFIG_MAX_THREADS; i++) {
+		struct thread *t = p->threads[i];
+		if (t && t->state != THREAD_EXITED && linux_tid_of(t) == ltid) {
+			*ticks = thread_cpu_ticks(t);
+			err = 0;
+		}
+	}
+	spin_unlock(&p->lock);
+	return err;
+}
+
+static long process_clock_ticks(int pid, unsigned long *ticks)
+{
+	struct process *self = current_process();
+	if (pid == 0 || pid == self->pid) {
+		*ticks = process_cpu_ticks(self);
+		return 0;
+	}
+	spin_lock(&proc_tree_lock);     /* keeps p from being freed */
+	struct process *p = process_find(pid);
+	bool live = p && p->state != PROC_ZOMBIE;
+	if (live)
+		*ticks = process_cpu_ticks(p);
+	spin_unlock(&proc_tree_lock);
+	return live ? 0 : -EINVAL;
+}
+
+static long cpu_clock_ticks(long clockid, unsigned long *ticks)
+{
+	if ((clockid & CPUCLOCK_TYPE_MASK) == CPUCLOCK_TYPE_MASK)
+		return -EINVAL;
+	long id = ~(clockid >> 3);
+	if (id > 0x7fffffff)
+		return -EINVAL;
+	if (clockid & CPUCLOCK_PERTHREAD)
+		return thread_clock_ticks((int)id, ticks);
+	return process_clock_ticks((int)id, ticks);
 }
 
 static bool clock_is_monotonic(long clockid)
@@ -171,6 +229,12 @@ long clock_now(long clockid, struct timespec *ts)
 		*ts = ticks_to_timespec(thread_cpu_ticks(current_thread()));
 	} else if (clockid == CLOCK_PROCESS_CPUTIME_ID) {
 		*ts = ticks_to_timespec(process_cpu_ticks(current_process()));
+	} else if (clockid < 0) {
+		unsigned long ticks;
+		long err = cpu_clock_ticks(clockid, &ticks);
+		if (err)
+			return err;
+		*ts = ticks_to_timespec(ticks);
 	} else {
 		return -EINVAL;
 	}

@@ -78,18 +78,18 @@ SYSCALL_DEFINE2(clock_gettime, long, clockid, unsigned long, uts)
 	return copy_result_to_user(err, current_process()->as, uts, &ts, sizeof ts);
 }
 
-/* Dakota's processes run as root: setting CLOCK_REALTIME is allowed. The
- * other clocks cannot be set (-EINVAL, as Linux). */
+/* Dakota's processes run as root: setting CLOCK_REALTIME is allowed. As
+ * Linux: the other fixed clocks cannot be set (-EINVAL); the CPU clock of
+ * a given process or thread (negative ids) never can be (-EPERM, once the
+ * timespec has been read). */
 SYSCALL_DEFINE2(clock_settime, long, clockid, unsigned long, uts)
 {
 	struct timespec ts;
-	if (clockid != CLOCK_REALTIME) {
-		long err = clock_now(clockid, &ts);
-		return err ? err : -EINVAL;
-	}
+	if (clockid != CLOCK_REALTIME && (clockid >= 0 || clock_now(clockid, &ts)))
+		return -EINVAL;
 	if (copy_from_user(current_process()->as, &ts, uts, sizeof ts))
 		return -EFAULT;
-	return clock_set_realtime(&ts);
+	return clockid == CLOCK_REALTIME ? clock_set_realtime(&ts) : -EPERM;
 }
 
 SYSCALL_DEFINE2(clock_getres, long, clockid, unsigned long, uts)
