@@ -31,9 +31,11 @@ struct posix_timer {
 	struct itimer_real arm;
 };
 
-/* A timer whose signal is pending is looked at again no sooner than this
- * (1 ms): its expiries then only count overruns, and a tiny interval must
- * not turn into a storm of timer interrupts. */
+/* A timer whose signal is pending, or whose interval is shorter than this
+ * (1 ms), is looked at again no sooner than this: the expiries meanwhile
+ * count as overruns (or go with the next signal), and a tiny interval must
+ * not turn into a storm of timer interrupts (its signal may be ignored, so
+ * never pending). */
 static unsigned long rearm_min(void)
 {
 	return arch_time_hz / 1000;
@@ -108,7 +110,8 @@ unsigned long posix_timer_expire(struct posix_timer *t, unsigned long now)
 	if (due)
 		notify_locked(t, due);
 	unsigned long at = t->next;
-	if (at && list_linked(&t->sigq.link) && at < now + rearm_min())
+	bool quiet = list_linked(&t->sigq.link) || t->interval < rearm_min();
+	if (at && quiet && at < now + rearm_min())
 		at = now + rearm_min();
 	spin_unlock(&p->lock);
 	return at;
