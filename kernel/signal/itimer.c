@@ -4,6 +4,7 @@
 #include "kernel/signal/posix_timer.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sleep.h"
+#include "kernel/sched/processor.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
 
@@ -126,6 +127,9 @@ void itimer_release(struct process *p)
 
 void itimer_expire(unsigned long now)
 {
+	struct thread *cur = this_processor()->current;
+	if (cur)
+		posix_timer_cpu_tick(cur);
 	if (itimer_earliest() > now)
 		return;
 	spin_lock(&proc_tree_lock);

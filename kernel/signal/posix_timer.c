@@ -21,7 +21,11 @@ struct posix_timer {
 	struct list_node link;          /* p->sig.timers */
 	int notify;                     /* SIGEV_SIGNAL, _NONE or _THREAD_ID */
 	int target;                     /* SIGEV_THREAD_ID: the Linux tid */
-	unsigned long next;             /* arch_time the next expiry is due; 0 disarmed */
+	int cpu_tid;                    /* THREAD_CPUTIME_ID: whose run time (Linux tid) */
+	bool cpu_armed;                 /* a CPU-time timer counted in sig.cpu_timers */
+	/* When the next expiry is due (0: disarmed): arch_time, or for a
+	 * CPU-time timer, run time (clock.c) of its process or thread. */
+	unsigned long next;
 	unsigned long interval;         /* ticks; 0 one-shot */
 	int overrun;                    /* expiries while the signal was pending */
 	int overrun_last;               /* what the last signal taken reported */
@@ -45,6 +49,33 @@ static int overrun_add(int a, unsigned long n)
 {
 	unsigned long s = (unsigned long)a + n;
 	return s > OVERRUN_MAX ? OVERRUN_MAX : (int)s;
+}
+
+static bool is_cpu(const struct posix_timer *t)
+{
+	return t->clockid == CLOCK_PROCESS_CPUTIME_ID || t->clockid == CLOCK_THREAD_CPUTIME_ID;
+}
+
+static struct thread *find_thread_locked(struct process *p, int ltid);
+
+/* The time on t's clock, in ticks; p->lock held. A thread clock whose
+ * thread has gone stops. */
+static unsigned long now_locked(struct posix_timer *t)
+{
+	if (t->clockid == CLOCK_PROCESS_CPUTIME_ID)
+		return clock_process_cpu_ticks_locked(t->proc);
+	if (t->clockid == CLOCK_THREAD_CPUTIME_ID) {
+		struct thread *th = find_thread_locked(t->proc, t->cpu_tid);
+		return th ? clock_thread_cpu_ticks(th) : 0;
+	}
+	return arch_time();
+}
+
+static void cpu_disarm_locked(struct posix_timer *t)
+{
+	if (t->cpu_armed)
+		__atomic_fetch_sub(&t->proc->sig.cpu_timers, 1, __ATOMIC_RELAXED);
+	t->cpu_armed = false;
 }
 
 static struct posix_timer *find_locked(struct process *p, int id)
@@ -117,6 +148,26 @@ unsigned long posix_timer_expire(struct posix_timer *t, unsigned long now)
 	return at;
 }
 
+void posix_timer_cpu_tick(struct thread *cur)
+{
+	struct process *p = cur->proc;
+	if (!__atomic_load_n(&p->sig.cpu_timers, __ATOMIC_RELAXED))
+		return;
+	spin_lock(&p->lock);
+	struct list_node *pos;
+	list_for_each(pos, &p->sig.timers) {
+		struct posix_timer *t = list_entry(pos, struct posix_timer, link);
+		if (!t->cpu_armed)
+			continue;
+		unsigned long due = take_due_locked(t, now_locked(t));
+		if (due)
+			notify_locked(t, due);
+		if (!t->next)
+			cpu_disarm_locked(t);
+	}
+	spin_unlock(&p->lock);
+}
+
 unsigned long posix_timer_clock_was_set(struct posix_timer *t, long delta_ticks)
 {
 	spin_lock(&t->proc->lock);
@@ -131,7 +182,7 @@ void posix_timer_dequeued_locked(struct posix_timer *t, struct k_siginfo *info)
 	/* Expiries since the interrupt last looked (it may be parked) came
 	 * while this signal was pending: overruns too. */
 	if (!t->deleted && t->interval)
-		t->overrun = overrun_add(t->overrun, take_due_locked(t, arch_time()));
+		t->overrun = overrun_add(t->overrun, take_due_locked(t, now_locked(t)));
 	info->u.timer.overrun = t->overrun;
 	t->overrun_last = t->overrun;
 	t->overrun = 0;
@@ -148,6 +199,7 @@ void posix_timer_signal_gone_locked(struct posix_timer *t)
 static void destroy_locked(struct posix_timer *t)
 {
 	itimer_disarm_locked(&t->arm);
+	cpu_disarm_locked(t);
 	list_remove(&t->link);
 	t->proc->sig.timer_count--;
 	if (list_linked(&t->sigq.link))
@@ -199,12 +251,34 @@ static void init_timer(struct posix_timer *t, struct process *p, long clockid,
 	t->arm.posix = t;
 }
 
+/* The clock a timer may run on: clockid itself, or a CPU-time clock of the
+ * caller's process or thread (*cpu_tid: whose run time). Other processes'
+ * and threads' CPU clocks have no timers here (-EOPNOTSUPP). */
+static long timer_clock(struct process *p, long clockid, int *cpu_tid)
+{
+	struct thread *self = current_thread();
+	*cpu_tid = linux_tid_of(self);
+	if (clockid == CLOCK_REALTIME || clockid == CLOCK_MONOTONIC || clockid == CLOCK_BOOTTIME ||
+	    clockid == CLOCK_PROCESS_CPUTIME_ID || clockid == CLOCK_THREAD_CPUTIME_ID)
+		return clockid;
+	struct timespec probe;
+	if (clock_now(clockid, &probe))
+		return -EINVAL;
+	int id;
+	long kind = clock_cpu_decode(clockid, &id);
+	if (kind == CLOCK_PROCESS_CPUTIME_ID && (id == 0 || id == p->pid))
+		return kind;
+	if (kind == CLOCK_THREAD_CPUTIME_ID && (id == 0 || id == *cpu_tid))
+		return kind;
+	return -EOPNOTSUPP;          /* a clock without timers: Linux's answer */
+}
+
 long posix_timer_create(struct process *p, long clockid, const struct k_sigevent *ev)
 {
-	if (clockid != CLOCK_REALTIME && clockid != CLOCK_MONOTONIC && clockid != CLOCK_BOOTTIME) {
-		struct timespec probe;   /* a clock without timers: Linux's answer */
-		return clock_now(clockid, &probe) ? -EINVAL : -EOPNOTSUPP;
-	}
+	int cpu_tid;
+	clockid = timer_clock(p, clockid, &cpu_tid);
+	if (clockid < 0)
+		return clockid;
 	struct posix_timer *t = kmalloc(sizeof *t);
 	if (!t)
 		return -ENOMEM;
@@ -220,6 +294,7 @@ long posix_timer_create(struct process *p, long clockid, const struct k_sigevent
 	t->id = alloc_id_locked(p);
 	struct k_sigevent def = { .value = t->id, .signo = SIGALRM, .notify = SIGEV_SIGNAL };
 	init_timer(t, p, clockid, ev ? ev : &def);
+	t->cpu_tid = cpu_tid;
 	list_push_back(&p->sig.timers, &t->link);
 	p->sig.timer_count++;
 	spin_unlock(&p->lock);
@@ -229,7 +304,7 @@ long posix_timer_create(struct process *p, long clockid, const struct k_sigevent
 /* p->lock held. */
 static void get_locked(struct posix_timer *t, struct k_itimerspec *out)
 {
-	unsigned long now = arch_time();
+	unsigned long now = now_locked(t);
 	if (t->notify == SIGEV_NONE || list_linked(&t->sigq.link)) {
 		/* No interrupt will count these: a SIGEV_NONE timer is never
 		 * armed, and a pending signal makes them overruns. */
@@ -253,19 +328,32 @@ static bool timespec_zero(const struct timespec *ts)
 static void set_locked(struct posix_timer *t, int flags, const struct k_itimerspec *val)
 {
 	itimer_disarm_locked(&t->arm);
+	cpu_disarm_locked(t);
 	t->next = 0;
 	t->interval = 0;
 	t->overrun = t->overrun_last = 0;
 	if (timespec_zero(&val->it_value))
 		return;
 	bool abs = flags & TIMER_ABSTIME;
-	t->next = clock_deadline(t->clockid, &val->it_value, abs);
+	if (is_cpu(t)) {
+		unsigned long v = timespec_to_ticks(&val->it_value);
+		t->next = abs ? v : now_locked(t) + v;
+		t->next += !t->next;
+	} else {
+		t->next = clock_deadline(t->clockid, &val->it_value, abs);
+	}
 	t->interval = timespec_to_ticks(&val->it_interval);
 	if (!t->interval && !timespec_zero(&val->it_interval))
 		t->interval = 1;        /* below one tick: every tick */
 	t->arm.abs_realtime = abs && t->clockid == CLOCK_REALTIME;
-	if (t->notify != SIGEV_NONE)
+	if (t->notify == SIGEV_NONE)
+		return;                 /* timer_gettime alone looks at it */
+	if (is_cpu(t)) {
+		t->cpu_armed = true;    /* the scheduler tick looks at it */
+		__atomic_fetch_add(&t->proc->sig.cpu_timers, 1, __ATOMIC_RELAXED);
+	} else {
 		itimer_arm_locked(&t->arm, t->next);
+	}
 }
 
 long posix_timer_settime(struct process *p, int id, int flags, const struct k_itimerspec *val,

@@ -2,7 +2,8 @@
  *
  * A timer belongs to one process and is named by an id unique within it.
  * It expires on CLOCK_REALTIME, MONOTONIC or BOOTTIME (all on the `time`
- * counter) and notifies by a signal to the process (SIGEV_SIGNAL), to one
+ * counter), or on the CPU time of the process or of its creating thread
+ * (looked at by the scheduler tick of the hart running it), and notifies by a signal to the process (SIGEV_SIGNAL), to one
  * of its threads (SIGEV_THREAD_ID, what glibc's SIGEV_THREAD uses), or not
  * at all (SIGEV_NONE: only timer_gettime sees it).
  *
@@ -67,6 +68,11 @@ void posix_timer_release_all(struct process *p);
 /* From itimer.c, with proc_tree_lock held: the timer is due at `now`; the
  * next time it is due, or 0 to leave the armed list. */
 unsigned long posix_timer_expire(struct posix_timer *t, unsigned long now);
+/* From the timer interrupt, no lock held: cur (running on this hart) has
+ * used more CPU time; its process's CPU-time timers that are due fire.
+ * They have the resolution of the tick (a time slice at most). */
+struct thread;
+void posix_timer_cpu_tick(struct thread *cur);
 /* From itimer.c, with proc_tree_lock held: an absolute REALTIME timer after
  * the clock moved by delta_ticks; its new expiry. */
 unsigned long posix_timer_clock_was_set(struct posix_timer *t, long delta_ticks);

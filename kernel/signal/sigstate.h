@@ -78,6 +78,9 @@ struct process_signals {
 	struct list_node timers;
 	int timer_count;
 	int timer_next_id;
+	/* Armed CPU-time timers: written under the lock, read without it by
+	 * the tick (0: nothing to look at). */
+	_Atomic int cpu_timers;
 	/* Job control: a stop signal's default action stops every thread
 	 * until SIGCONT (or SIGKILL). stopped and stop_wq: the process lock;
 	 * the wait4 reports: proc_tree_lock (wait4 reads them under it). */

@@ -124,8 +124,7 @@ long clock_sleep_realtime_abs(const struct timespec *ts)
 	return err;
 }
 
-/* Run time of t until now; t is the calling thread or not running. */
-static unsigned long thread_cpu_ticks(struct thread *t)
+unsigned long clock_thread_cpu_ticks(struct thread *t)
 {
 	unsigned long run = t->run_time;
 	if (t == current_thread())
@@ -139,13 +138,19 @@ static unsigned long thread_cpu_ticks(struct thread *t)
 static unsigned long process_cpu_ticks(struct process *p)
 {
 	if (p == current_process() && __atomic_load_n(&p->live_threads, __ATOMIC_RELAXED) == 1)
-		return thread_cpu_ticks(current_thread());
-	unsigned long sum = 0;
+		return clock_thread_cpu_ticks(current_thread());
 	spin_lock(&p->lock);
+	unsigned long sum = clock_process_cpu_ticks_locked(p);
+	spin_unlock(&p->lock);
+	return sum;
+}
+
+unsigned long clock_process_cpu_ticks_locked(struct process *p)
+{
+	unsigned long sum = 0;
 	for (int i = 0; i < CONFIG_MAX_THREADS; i++)
 		if (p->threads[i])
-			sum += thread_cpu_ticks(p->threads[i]);
-	spin_unlock(&p->lock);
+			sum += clock_thread_cpu_ticks(p->threads[i]);
 	return sum;
 }
 
@@ -161,7 +166,7 @@ static long thread_clock_ticks(int ltid, unsigned long *ticks)
 {
 	struct thread *self = current_thread();
 	if (ltid == 0 || ltid == linux_tid_of(self)) {
-		*ticks = thread_cpu_ticks(self);
+		*ticks = clock_thread_cpu_ticks(self);
 		return 0;
 	}
 	struct process *p = self->proc;
@@ -170,7 +175,7 @@ static long thread_clock_ticks(int ltid, unsigned long *ticks)
 	for (int i = 0; i < CONFIG_MAX_THREADS; i++) {
 		struct thread *t = p->threads[i];
 		if (t && t->state != THREAD_EXITED && linux_tid_of(t) == ltid) {
-			*ticks = thread_cpu_ticks(t);
+			*ticks = clock_thread_cpu_ticks(t);
 			err = 0;
 		}
 	}
@@ -194,16 +199,26 @@ static long process_clock_ticks(int pid, unsigned long *ticks)
 	return live ? 0 : -EINVAL;
 }
 
+long clock_cpu_decode(long clockid, int *id)
+{
+	if (clockid >= 0 || (clockid & CPUCLOCK_TYPE_MASK) == CPUCLOCK_TYPE_MASK)
+		return -EINVAL;
+	long n = ~(clockid >> 3);
+	if (n > 0x7fffffff)
+		return -EINVAL;
+	*id = (int)n;
+	return clockid & CPUCLOCK_PERTHREAD ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID;
+}
+
 static long cpu_clock_ticks(long clockid, unsigned long *ticks)
 {
-	if ((clockid & CPUCLOCK_TYPE_MASK) == CPUCLOCK_TYPE_MASK)
-		return -EINVAL;
-	long id = ~(clockid >> 3);
-	if (id > 0x7fffffff)
-		return -EINVAL;
-	if (clockid & CPUCLOCK_PERTHREAD)
-		return thread_clock_ticks((int)id, ticks);
-	return process_clock_ticks((int)id, ticks);
+	int id;
+	long kind = clock_cpu_decode(clockid, &id);
+	if (kind < 0)
+		return kind;
+	if (kind == CLOCK_THREAD_CPUTIME_ID)
+		return thread_clock_ticks(id, ticks);
+	return process_clock_ticks(id, ticks);
 }
 
 static bool clock_is_monotonic(long clockid)
@@ -226,7 +241,7 @@ long clock_now(long clockid, struct timespec *ts)
 		ts->tv_sec = (long)(ns / NSEC_PER_SEC);
 		ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
 	} else if (clockid == CLOCK_THREAD_CPUTIME_ID) {
-		*ts = ticks_to_timespec(thread_cpu_ticks(current_thread()));
+		*ts = ticks_to_timespec(clock_thread_cpu_ticks(current_thread()));
 	} else if (clockid == CLOCK_PROCESS_CPUTIME_ID) {
 		*ts = ticks_to_timespec(process_cpu_ticks(current_process()));
 	} else if (clockid < 0) {

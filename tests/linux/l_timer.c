@@ -112,6 +112,33 @@ static void test_none_and_abs(sigset_t *usr1)
 	CHECK_EQ(timer_delete(t), 0, "timer_delete (absolute)");
 }
 
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A CPU-time timer fires once the process has run for its time. */
+static void test_cpu(sigset_t *usr1)
+{
+	timer_t t = make_timer(CLOCK_PROCESS_CPUTIME_ID, SIGEV_SIGNAL, SIGUSR1, 5);
+	double start = cpu_seconds();
+	CHECK_EQ(arm(t, 0, 50, 0), 0, "CLOCK_PROCESS_CPUTIME_ID timer for 50 ms of CPU");
+	sigset_t pend;
+	double used;
+	do {
+		sigpending(&pend);
+		used = cpu_seconds() - start;
+	} while (!sigismember(&pend, SIGUSR1) && used < 5.0);
+	check(sigismember(&pend, SIGUSR1), "its signal comes while the process runs");
+	check(used >= 0.05, "... not before 50 ms of CPU time");
+	siginfo_t si;
+	CHECK_EQ(sigwaitinfo(usr1, &si), SIGUSR1, "taken");
+	CHECK_EQ(si.si_value.sival_int, 5, "... with its value");
+	CHECK_EQ(timer_delete(t), 0, "timer_delete (CPU time)");
+}
+
 static sem_t thread_ready;
 static volatile pid_t waiter_tid;
 static volatile int waiter_got, waiter_value;
@@ -248,6 +275,7 @@ int main(void)
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	test_signal(&usr1);
 	test_none_and_abs(&usr1);
+	test_cpu(&usr1);
 	test_thread_id();
 	test_sigev_thread();
 	test_errors();
