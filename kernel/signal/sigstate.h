@@ -49,6 +49,10 @@ struct thread_signals {
 	 * its number + 1 (0: none) and first argument. Own thread only. */
 	unsigned long restart_nr;
 	unsigned long restart_a0;
+	/* A relative nanosleep/clock_nanosleep that a stop (no handler)
+	 * interrupted resumes to this arch_time deadline, not a new one
+	 * (Linux's restart block); 0: none. Own thread only. */
+	unsigned long restart_deadline;
 	k_stack_t altstack;            /* ss_flags: 0 or SS_DISABLE */
 };
 

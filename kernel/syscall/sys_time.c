@@ -13,10 +13,13 @@
 #include <dakota/clock.h>
 #include <dakota/resource.h>
 
-/* Sleeps until deadline; on -EINTR writes the time left to urem (if any). */
+/* Sleeps until deadline; on -EINTR writes the time left to urem (if any),
+ * and keeps the deadline for a restart (sigstate.h). */
 static long sleep_report(unsigned long deadline, unsigned long urem)
 {
 	long err = sleep_until(deadline);
+	if (err == -EINTR)
+		current_thread()->sig.restart_deadline = deadline;
 	if (err == -EINTR && urem) {
 		unsigned long now = arch_time();
 		struct timespec left = ticks_to_timespec(deadline > now ? deadline - now : 0);
@@ -26,9 +29,20 @@ static long sleep_report(unsigned long deadline, unsigned long urem)
 	return err;
 }
 
+/* The deadline of a relative sleep resumed after a stop, else 0. */
+static unsigned long resumed_deadline(void)
+{
+	struct thread *t = current_thread();
+	unsigned long d = t->sig.restart_deadline;
+	t->sig.restart_deadline = 0;
+	return d;
+}
+
 SYSCALL_DEFINE2(nanosleep, unsigned long, ureq, unsigned long, urem)
 {
-	unsigned long deadline;
+	unsigned long deadline = resumed_deadline();
+	if (deadline)
+		return sleep_report(deadline, urem);
 	long err = clock_deadline_user(current_process()->as, ureq, CLOCK_MONOTONIC, false,
 				       &deadline);
 	return err ? err : sleep_report(deadline, urem);
@@ -62,9 +76,11 @@ SYSCALL_DEFINE4(clock_nanosleep, long, clockid, int, flags, unsigned long, ureq,
 	if (err)
 		return err;
 	bool abs = flags & TIMER_ABSTIME;
+	unsigned long deadline = resumed_deadline();
+	if (deadline && !abs)
+		return sleep_report(deadline, urem);
 	if (abs && clockid == CLOCK_REALTIME)
 		return sleep_realtime_abs(ureq);
-	unsigned long deadline;
 	err = clock_deadline_user(current_process()->as, ureq, clockid, abs, &deadline);
 	if (err)
 		return err;

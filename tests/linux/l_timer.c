@@ -266,6 +266,25 @@ static int child_with_timers(int do_exec)
 	return status;
 }
 
+/* A stop and continue (no handler runs) do not end a nanosleep early: it
+ * resumes and returns 0, as on Linux. */
+static void test_stop_sleep(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct timespec ts = { 0, 300000000 };
+		_exit(nanosleep(&ts, NULL) == 0 ? 0 : 1);
+	}
+	ms_sleep(50);
+	kill(pid, SIGSTOP);
+	int status;
+	waitpid(pid, &status, WUNTRACED);
+	kill(pid, SIGCONT);
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "a nanosleep stopped and continued returns 0");
+}
+
 int main(void)
 {
 	ltap_start();
@@ -281,5 +300,6 @@ int main(void)
 	test_errors();
 	CHECK_EQ(child_with_timers(0), 0, "a child exits with armed timers");
 	CHECK_EQ(child_with_timers(1), 0, "a child execs with armed timers");
+	test_stop_sleep();
 	return ltap_done();
 }
