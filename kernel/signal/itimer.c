@@ -152,9 +152,12 @@ void itimer_expire(unsigned long now)
 		signal_send_process_locked(p, &info);
 		spin_unlock(&p->lock);
 		if (it->interval) {
+			/* No sooner than 1 ms: a tiny interval whose SIGALRM
+			 * is ignored would otherwise storm the interrupt. */
+			unsigned long soonest = now + arch_time_hz / 1000;
 			it->expires += it->interval;
-			if (it->expires <= now)
-				it->expires = now + it->interval;
+			if (it->expires < soonest)
+				it->expires = soonest;
 		} else {
 			it->expires = 0;
 			list_remove(&it->link);
