@@ -285,6 +285,20 @@ static void test_stop_sleep(void)
 	      "a nanosleep stopped and continued returns 0");
 }
 
+/* A timer may send SIGKILL: it ends the process. */
+static void test_kill_timer(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		arm(make_timer(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGKILL, 0), 0, 10, 0);
+		ms_sleep(5000);
+		_exit(0);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	check(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "a SIGKILL timer kills its process");
+}
+
 int main(void)
 {
 	ltap_start();
@@ -301,5 +315,6 @@ int main(void)
 	CHECK_EQ(child_with_timers(0), 0, "a child exits with armed timers");
 	CHECK_EQ(child_with_timers(1), 0, "a child execs with armed timers");
 	test_stop_sleep();
+	test_kill_timer();
 	return ltap_done();
 }
