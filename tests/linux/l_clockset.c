@@ -1,9 +1,10 @@
-/* clock_settime and the CPU-time clocks of a given process or thread:
+/* Dakota-only checks of the time calls. clock_settime and the CPU-time clocks of a given process or thread:
  * setting CLOCK_REALTIME (processes run as root on Dakota, so Dakota only:
  * under qemu-riscv64 a user gets EPERM) moves absolute REALTIME timers and
  * clock_nanosleep(TIMER_ABSTIME) sleepers with it; the other clocks refuse
  * as Linux does; clock_getcpuclockid and pthread_getcpuclockid give clocks
- * that clock_gettime reads. */
+ * that clock_gettime reads. And the bound on POSIX timers per process
+ * (1024, -EAGAIN beyond; Linux's is RLIMIT_SIGPENDING). */
 #define _GNU_SOURCE
 #include "ltap.h"
 #include <errno.h>
@@ -104,10 +105,28 @@ static void test_set(void)
 		 "the clock is set back");
 }
 
+static void test_timer_bound(void)
+{
+	static timer_t ids[1100];
+	struct sigevent ev = { .sigev_notify = SIGEV_NONE };
+	int n = 0;
+	while (n < 1100 && timer_create(CLOCK_MONOTONIC, &ev, &ids[n]) == 0)
+		n++;
+	CHECK_EQ(n, 1024, "1024 timers per process");
+	CHECK_EQ(errno, EAGAIN, "... then EAGAIN");
+	int deleted = 0;
+	for (int i = 0; i < n; i++)
+		deleted += timer_delete(ids[i]) == 0;
+	CHECK_EQ(deleted, n, "all deleted");
+	CHECK_EQ(timer_create(CLOCK_MONOTONIC, &ev, &ids[0]), 0, "a timer can be made again");
+	CHECK_EQ(timer_delete(ids[0]), 0, "... and deleted");
+}
+
 int main(void)
 {
 	ltap_start();
 	test_errors();
+	test_timer_bound();
 	test_cpu_clocks();
 	test_set();
 	return ltap_done();
