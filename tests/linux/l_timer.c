@@ -285,6 +285,55 @@ static void test_stop_sleep(void)
 	      "a nanosleep stopped and continued returns 0");
 }
 
+/* Timers firing on one hart while their threads delete them on others:
+ * every call succeeds (and linuxrun's counters show nothing leaked). */
+static volatile int race_signals;
+static void on_race(int sig)
+{
+	(void)sig;
+	__atomic_fetch_add(&race_signals, 1, __ATOMIC_RELAXED);
+}
+
+static void *racer(void *arg)
+{
+	long ok = 0;
+	(void)arg;
+	for (int i = 0; i < 200; i++) {
+		struct sigevent ev;
+		memset(&ev, 0, sizeof ev);
+		ev.sigev_notify = SIGEV_THREAD_ID;
+		ev.sigev_signo = SIGRTMIN + 1;
+		ev._sigev_un._tid = gettid();
+		timer_t t;
+		if (timer_create(CLOCK_MONOTONIC, &ev, &t) != 0)
+			continue;
+		struct itimerspec its = { { 0, 50000 }, { 0, 50000 * (i % 5 + 1) } };
+		ok += timer_settime(t, 0, &its, NULL) == 0;
+		for (volatile int spin = 0; spin < (i % 7) * 3000; spin++)
+			;
+		ok += timer_delete(t) == 0;
+	}
+	return (void *)ok;
+}
+
+static void test_race(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_race;
+	sigaction(SIGRTMIN + 1, &sa, NULL);
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++)
+		pthread_create(&th[i], NULL, racer, NULL);
+	long ok = 0;
+	for (int i = 0; i < 4; i++) {
+		void *r;
+		pthread_join(th[i], &r);
+		ok += (long)r;
+	}
+	CHECK_EQ(ok, 4 * 200 * 2, "timers armed and deleted while they fire, on 4 threads");
+}
+
 /* A timer may send SIGKILL: it ends the process. */
 static void test_kill_timer(void)
 {
@@ -312,6 +361,7 @@ int main(void)
 	test_thread_id();
 	test_sigev_thread();
 	test_errors();
+	test_race();
 	CHECK_EQ(child_with_timers(0), 0, "a child exits with armed timers");
 	CHECK_EQ(child_with_timers(1), 0, "a child execs with armed timers");
 	test_stop_sleep();
