@@ -6,6 +6,7 @@
 #include "kernel/proc/clone.h"
 #include "kernel/proc/file.h"
 #include "kernel/signal/signal.h"
+#include "kernel/signal/posix_timer.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
 #include "kernel/proc/cpio.h"
@@ -149,6 +150,7 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	clone_image_end(self);
 	process_exec_switch(as, tc, sync);
 	signal_exec_reset(p);
+	posix_timer_release_all(p);     /* timers do not survive exec */
 	spin_lock(&p->lock);
 	set_name(p, path);
 	spin_unlock(&p->lock);

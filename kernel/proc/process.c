@@ -40,6 +40,7 @@
 #include "kernel/proc/clone.h"
 #include "kernel/signal/signal.h"
 #include "kernel/signal/itimer.h"
+#include "kernel/signal/posix_timer.h"
 #include "kernel/sync/objects.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/runqueue.h"
@@ -281,6 +282,7 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	spin_unlock(&p->lock);
 	clone_image_end(self);
 	itimer_release(p);
+	posix_timer_release_all(p);
 	signal_process_release(p);
 	file_close_all(p);
 	sync_objects_destroy(p->sync);

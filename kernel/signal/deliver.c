@@ -24,6 +24,7 @@ static enum restart_policy restart_policy(unsigned long nr)
 	case SYS_thread_join:
 		return RESTART_SYS;
 	case SYS_ppoll: case SYS_pselect6: case SYS_rt_sigsuspend:
+	case SYS_nanosleep: case SYS_clock_nanosleep:   /* to the same deadline */
 		return RESTART_NOHAND;
 	default:
 		return RESTART_NEVER;
@@ -47,6 +48,8 @@ static void decide_restart(struct thread *t, bool handled, unsigned long flags)
 				      : r == RESTART_NOHAND && !handled;
 	if (again)
 		tc_restart_syscall(t->tc, t->sig.restart_a0);
+	else
+		t->sig.restart_deadline = 0;   /* the sleep returns EINTR */
 	t->sig.restart_nr = 0;
 }
 

@@ -1,8 +1,10 @@
 /* ITIMER_REAL timers (see itimer.h for the locking). */
 #include "kernel/signal/itimer.h"
 #include "kernel/signal/signal.h"
+#include "kernel/signal/posix_timer.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sleep.h"
+#include "kernel/sched/processor.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
 
@@ -82,6 +84,37 @@ long itimer_set(struct process *p, const struct k_itimerval *val, struct k_itime
 	return 0;
 }
 
+void itimer_arm_locked(struct itimer_real *it, unsigned long expires)
+{
+	if (!list_linked(&it->link))
+		list_push_back(&armed, &it->link);
+	it->expires = expires;
+	update_earliest();
+}
+
+void itimer_disarm_locked(struct itimer_real *it)
+{
+	if (list_linked(&it->link)) {
+		list_remove(&it->link);
+		update_earliest();
+	}
+	it->expires = 0;
+}
+
+void itimer_clock_was_set(long delta_ticks)
+{
+	spin_lock(&proc_tree_lock);
+	struct list_node *pos;
+	list_for_each(pos, &armed) {
+		struct itimer_real *it = list_entry(pos, struct itimer_real, link);
+		if (it->abs_realtime)
+			it->expires = posix_timer_clock_was_set(it->posix, delta_ticks);
+	}
+	update_earliest();
+	spin_unlock(&proc_tree_lock);
+	sleep_arm_timer_for_slice();
+}
+
 void itimer_release(struct process *p)
 {
 	spin_lock(&proc_tree_lock);
@@ -94,6 +127,9 @@ void itimer_release(struct process *p)
 
 void itimer_expire(unsigned long now)
 {
+	struct thread *cur = this_processor()->current;
+	if (cur)
+		posix_timer_cpu_tick(cur);
 	if (itimer_earliest() > now)
 		return;
 	spin_lock(&proc_tree_lock);
@@ -103,6 +139,12 @@ void itimer_expire(unsigned long now)
 		struct itimer_real *it = list_entry(pos, struct itimer_real, link);
 		if (it->expires > now)
 			continue;
+		if (it->posix) {
+			it->expires = posix_timer_expire(it->posix, now);
+			if (!it->expires)
+				list_remove(&it->link);
+			continue;
+		}
 		struct process *p = (struct process *)((char *)it -
 			__builtin_offsetof(struct process, sig.itimer));
 		struct k_siginfo info = { .si_signo = SIGALRM, .si_code = SI_KERNEL };
@@ -110,9 +152,12 @@ void itimer_expire(unsigned long now)
 		signal_send_process_locked(p, &info);
 		spin_unlock(&p->lock);
 		if (it->interval) {
+			/* No sooner than 1 ms: a tiny interval whose SIGALRM
+			 * is ignored would otherwise storm the interrupt. */
+			unsigned long soonest = now + arch_time_hz / 1000;
 			it->expires += it->interval;
-			if (it->expires <= now)
-				it->expires = now + it->interval;
+			if (it->expires < soonest)
+				it->expires = soonest;
 		} else {
 			it->expires = 0;
 			list_remove(&it->link);

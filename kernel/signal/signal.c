@@ -1,6 +1,7 @@
 /* Signal state: pending sets and their queues, masks, and sending. The
  * process lock guards all of it (sigstate.h); see signal.h for the order. */
 #include "kernel/signal/signal.h"
+#include "kernel/signal/posix_timer.h"
 #include "kernel/proc/linux_tid.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
@@ -28,7 +29,9 @@ static struct sigqueue_entry *entry_alloc(struct process *p)
 
 static void entry_free(struct process *p, struct sigqueue_entry *e)
 {
-	if (e == &p->sig.inline_entry)
+	if (e->timer)
+		posix_timer_signal_gone_locked(e->timer);   /* its own entry */
+	else if (e == &p->sig.inline_entry)
 		p->sig.inline_busy = false;
 	else
 		kfree(e);
@@ -50,6 +53,7 @@ void signal_process_init(struct process *p, struct process *parent)
 {
 	pending_init(&p->sig.pending);
 	list_init(&p->sig.itimer.link);
+	list_init(&p->sig.timers);
 	wq_init(&p->sig.stop_wq);
 	if (parent) {
 		spin_lock(&parent->lock);
@@ -203,20 +207,26 @@ static void prepare(struct process *p, int sig)
 	}
 }
 
-/* Adds info to sp: 1 if newly pending, 0 if it coalesced, -EAGAIN. */
-static long enqueue(struct process *p, struct sigpending *sp, const struct k_siginfo *info)
+/* Adds info to sp: 1 if newly pending, 0 if it coalesced, -EAGAIN. `pre`:
+ * a POSIX timer's own entry (holding info), queued beyond the bound as
+ * Linux's preallocated timer signals are; else NULL. */
+static long enqueue(struct process *p, struct sigpending *sp, const struct k_siginfo *info,
+		    struct sigqueue_entry *pre)
 {
 	int sig = info->si_signo;
 	bool rt = sig >= SIGRTMIN_KERNEL;
 	if (!rt && (sp->set & SIGBIT(sig)))
 		return 0;
-	struct sigqueue_entry *e = NULL;
-	if (p->sig.queued < SIGQUEUE_MAX)
+	struct sigqueue_entry *e = pre;
+	if (!e && p->sig.queued < SIGQUEUE_MAX)
 		e = entry_alloc(p);
 	if (!e && rt)
 		return -EAGAIN;
 	if (e) {
-		e->info = *info;
+		if (!pre) {
+			e->info = *info;
+			e->timer = NULL;
+		}
 		list_push_back(&sp->queue, &e->link);
 		p->sig.queued++;
 	}
@@ -235,7 +245,7 @@ long signal_send_thread_locked(struct thread *t, const struct k_siginfo *info)
 	prepare(p, sig);
 	if (discard(p, t, sig))
 		return 0;
-	long r = enqueue(p, &t->sig.pending, info);
+	long r = enqueue(p, &t->sig.pending, info, NULL);
 	if (r > 0 && !(t->sig.blocked & SIGBIT(sig))) {
 		signal_recalc_locked(t);
 		thread_interrupt(t);
@@ -243,7 +253,9 @@ long signal_send_thread_locked(struct thread *t, const struct k_siginfo *info)
 	return r < 0 ? r : 0;
 }
 
-long signal_send_process_locked(struct process *p, const struct k_siginfo *info)
+/* 1 if queued, 0 if discarded or coalesced, -EAGAIN. */
+static long send_process(struct process *p, const struct k_siginfo *info,
+			 struct sigqueue_entry *pre)
 {
 	int sig = info->si_signo;
 	if (p->exiting)
@@ -251,7 +263,7 @@ long signal_send_process_locked(struct process *p, const struct k_siginfo *info)
 	prepare(p, sig);
 	if (discard(p, NULL, sig))
 		return 0;
-	long r = enqueue(p, &p->sig.pending, info);
+	long r = enqueue(p, &p->sig.pending, info, pre);
 	if (r <= 0)
 		return r;
 	struct thread *t = pick_thread(p, sig);
@@ -259,7 +271,30 @@ long signal_send_process_locked(struct process *p, const struct k_siginfo *info)
 		signal_recalc_locked(t);
 		thread_interrupt(t);
 	}
-	return 0;
+	return 1;
+}
+
+long signal_send_process_locked(struct process *p, const struct k_siginfo *info)
+{
+	long r = send_process(p, info, NULL);
+	return r < 0 ? r : 0;
+}
+
+bool signal_send_entry_locked(struct process *p, struct thread *t, struct sigqueue_entry *e)
+{
+	int sig = e->info.si_signo;
+	if (!t)
+		return send_process(p, &e->info, e) > 0;
+	if (p->exiting || !thread_live(t))
+		return false;
+	prepare(p, sig);
+	if (discard(p, t, sig) || enqueue(p, &t->sig.pending, &e->info, e) <= 0)
+		return false;
+	if (!(t->sig.blocked & SIGBIT(sig))) {
+		signal_recalc_locked(t);
+		thread_interrupt(t);
+	}
+	return true;
 }
 
 long signal_send_process(struct process *p, const struct k_siginfo *info)
@@ -365,6 +400,8 @@ static void take(struct sigpending *sp, int sig, struct process *p, struct k_sig
 			break;
 		}
 		*info = e->info;
+		if (e->timer)
+			posix_timer_dequeued_locked(e->timer, info);
 		list_remove(&e->link);
 		entry_free(p, e);
 		p->sig.queued--;

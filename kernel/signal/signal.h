@@ -50,6 +50,10 @@ void signal_thread_release(struct thread *t);
  * real-time signal finds the queue full. */
 long signal_send_process_locked(struct process *p, const struct k_siginfo *info);
 long signal_send_thread_locked(struct thread *t, const struct k_siginfo *info);
+/* A POSIX timer's own entry e (e->info filled, e->timer set) to thread t, or
+ * to the process when t is NULL; p->lock held. True if it is now queued;
+ * false if the signal was discarded or coalesced with one already pending. */
+bool signal_send_entry_locked(struct process *p, struct thread *t, struct sigqueue_entry *e);
 /* The same, taking p->lock, and handling SIGKILL. Caller holds
  * proc_tree_lock (a SIGCONT that continues p reports to its parent). */
 long signal_send_process(struct process *p, const struct k_siginfo *info);

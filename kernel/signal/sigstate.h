@@ -18,9 +18,14 @@
 
 typedef uint64_t sigset_k;   /* bit sig-1 stands for signal sig */
 
+struct posix_timer;
+
 struct sigqueue_entry {
 	struct list_node link;
 	struct k_siginfo info;
+	/* The POSIX timer this entry is embedded in (its one signal, never
+	 * kmalloc'd or freed by the queue), or NULL (posix_timer.h). */
+	struct posix_timer *timer;
 };
 
 /* Pending signals and their siginfo, oldest first. A standard signal has at
@@ -44,13 +49,22 @@ struct thread_signals {
 	 * its number + 1 (0: none) and first argument. Own thread only. */
 	unsigned long restart_nr;
 	unsigned long restart_a0;
+	/* A relative nanosleep/clock_nanosleep that a stop (no handler)
+	 * interrupted resumes to this arch_time deadline, not a new one
+	 * (Linux's restart block); 0: none. Own thread only. */
+	unsigned long restart_deadline;
 	k_stack_t altstack;            /* ss_flags: 0 or SS_DISABLE */
 };
 
+/* An armed timer of a process (itimer.c): ITIMER_REAL's SIGALRM, or a
+ * POSIX timer's expiry when `posix` is set (then posix_timer.c decides
+ * what it does and when it is next due). */
 struct itimer_real {
-	unsigned long expires;         /* arch_time of the next SIGALRM; 0 disarmed */
-	unsigned long interval;        /* ticks; 0 one-shot */
+	unsigned long expires;         /* arch_time of the next expiry; 0 disarmed */
+	unsigned long interval;        /* ticks; 0 one-shot (ITIMER_REAL only) */
 	struct list_node link;         /* in the itimer list (itimer.c lock) */
+	struct posix_timer *posix;     /* fixed; NULL for ITIMER_REAL */
+	bool abs_realtime;             /* follows clock_settime (TIMER_ABSTIME on REALTIME) */
 };
 
 struct process_signals {
@@ -63,6 +77,14 @@ struct process_signals {
 	bool inline_busy;
 	struct sigqueue_entry inline_entry;
 	struct itimer_real itimer;
+	/* POSIX timers (timer_create), by id; their count and the next id to
+	 * try. Process lock; see posix_timer.h. */
+	struct list_node timers;
+	int timer_count;
+	int timer_next_id;
+	/* Armed CPU-time timers: written under the lock, read without it by
+	 * the tick (0: nothing to look at). */
+	_Atomic int cpu_timers;
 	/* Job control: a stop signal's default action stops every thread
 	 * until SIGCONT (or SIGKILL). stopped and stop_wq: the process lock;
 	 * the wait4 reports: proc_tree_lock (wait4 reads them under it). */
