@@ -249,46 +249,7 @@ static void user_exception(struct thread *t, unsigned long scause, unsigned long
 	user_fault(fault_kind(scause), t->tc->sepc, stval);
 }
 
-static inline void return_to_user(void);
-
-/* uservec jumps here on the thread's kernel stack with kernel satp and tp.
- * A system call takes the first branch, kept short: it is most traps. */
-void user_trap_entry(void)
-{
-	csr_write(stvec, kernelvec);
-	struct processor *cpu = this_processor();
-	struct thread *t = cpu->current;
-	as_deactivate(t->proc->as, cpu->hart);
-	unsigned long sstatus = csr_read(sstatus);
-	if ((sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
-		save_fp(t->tc);
-		csr_clear(sstatus, SSTATUS_FS);
-		csr_set(sstatus, SSTATUS_FS_CLEAN);
-	}
-	unsigned long scause = csr_read(scause);
-	if (__builtin_expect(scause == EXC_ECALL_U, 1)) {
-		t->tc->sepc += 4;
-		arch_irq_enable();
-		syscall_dispatch(t->tc);
-	} else if (!handle_interrupt(scause)) {
-		user_exception(t, scause, sstatus);
-	}
-	return_to_user();
-}
-
-void trap_context_init(struct trap_context *tc, unsigned long entry,
-		       unsigned long sp, unsigned long arg, unsigned long ra)
-{
-	for (int i = 0; i < 32; i++)
-		tc->regs[i] = 0;
-	for (int i = 0; i < 32; i++)
-		tc->fregs[i] = 0;
-	tc->fcsr = 0;
-	tc->sepc = entry;
-	tc->regs[1] = ra;
-	tc->regs[2] = sp;
-	tc->regs[10] = arg;
-}
+__attribute__((noreturn)) void user_trap_entry(void);
 
 /* The way out, inlined into user_trap_entry; user_return is the same for
  * the other callers (a new thread's first run). */
@@ -324,6 +285,47 @@ __attribute__((always_inline)) static inline void return_to_user(void)
 		__atomic_load_n(&userret_va, __ATOMIC_RELAXED);
 	ret(TRAP_CONTEXT(t->tid), mmu_satp(as->pt));
 	__builtin_unreachable();
+}
+
+/* uservec jumps here on the thread's kernel stack with kernel satp and tp.
+ * A system call takes the first branch, kept short: it is most traps.
+ * Never returns (it leaves through userret), so it saves no registers. */
+void user_trap_entry(void)
+{
+	csr_write(stvec, kernelvec);
+	struct processor *cpu = this_processor();
+	struct thread *t = cpu->current;
+	as_deactivate(t->proc->as, cpu->hart);
+	unsigned long sstatus = csr_read(sstatus);
+	if ((sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		save_fp(t->tc);
+		csr_clear(sstatus, SSTATUS_FS);
+		csr_set(sstatus, SSTATUS_FS_CLEAN);
+	}
+	unsigned long scause = csr_read(scause);
+	if (__builtin_expect(scause == EXC_ECALL_U, 1)) {
+		t->tc->sepc += 4;
+		arch_irq_enable();
+		syscall_dispatch(t->tc);
+	} else if (!handle_interrupt(scause)) {
+		user_exception(t, scause, sstatus);
+	}
+	return_to_user();
+	__builtin_unreachable();
+}
+
+void trap_context_init(struct trap_context *tc, unsigned long entry,
+		       unsigned long sp, unsigned long arg, unsigned long ra)
+{
+	for (int i = 0; i < 32; i++)
+		tc->regs[i] = 0;
+	for (int i = 0; i < 32; i++)
+		tc->fregs[i] = 0;
+	tc->fcsr = 0;
+	tc->sepc = entry;
+	tc->regs[1] = ra;
+	tc->regs[2] = sp;
+	tc->regs[10] = arg;
 }
 
 void user_return(void)
