@@ -182,7 +182,7 @@ void kernel_trap(void)
 	csr_write(sstatus, sstatus);
 }
 
-static void save_fp(struct trap_context *tc)
+__attribute__((always_inline)) static inline void save_fp(struct trap_context *tc)
 {
 	__asm__ volatile(
 		".option push\n .option arch, +d\n"
@@ -198,7 +198,7 @@ static void save_fp(struct trap_context *tc)
 		:: "r"(tc->fregs) : "t0", "memory");
 }
 
-static void load_fp(struct trap_context *tc)
+__attribute__((always_inline)) static inline void load_fp(struct trap_context *tc)
 {
 	__asm__ volatile(
 		".option push\n .option arch, +d\n"
@@ -262,9 +262,15 @@ __attribute__((always_inline)) static inline void return_to_user(void)
 	struct processor *cpu = this_processor();
 	struct trap_context *tc = t->tc;
 	csr_write(stvec, __atomic_load_n(&uservec_va, __ATOMIC_RELAXED));
-	tc->kernel_satp = __atomic_load_n(&kernel_satp, __ATOMIC_RELAXED);
-	tc->kernel_sp = t->kstack_top;
-	tc->handler = (unsigned long)user_trap_entry;
+	/* What uservec needs is a function of the kernel stack alone (satp
+	 * and handler are constants): a page whose kernel_sp matches holds
+	 * all three. Others (a new thread's copy of its creator's page, a page
+	 * exec gave the thread) are written here once. */
+	if (__builtin_expect(tc->kernel_sp != t->kstack_top, 0)) {
+		tc->kernel_satp = __atomic_load_n(&kernel_satp, __ATOMIC_RELAXED);
+		tc->handler = (unsigned long)user_trap_entry;
+		tc->kernel_sp = t->kstack_top;
+	}
 	unsigned long sstatus = csr_read(sstatus);
 	sstatus &= ~(SSTATUS_SPP | SSTATUS_FS);
 	sstatus |= SSTATUS_SPIE;
