@@ -234,9 +234,15 @@ static enum user_fault_kind fault_kind(unsigned long scause)
 	return FAULT_MISALIGNED;
 }
 
-/* A fault of thread t; runs with interrupts enabled. */
-static void user_exception(struct thread *t, unsigned long scause, unsigned long sstatus)
+/* An interrupt, or a fault of the current thread (run with interrupts
+ * enabled); out of line, so that the system-call path keeps nothing live
+ * across its calls. */
+__attribute__((noinline))
+static void user_exception(unsigned long scause, unsigned long sstatus)
 {
+	if (handle_interrupt(scause))
+		return;
+	struct thread *t = current_thread();
 	unsigned long stval = csr_read(stval);
 	/* The FP unit is off until first use (thread.h, fp_used): turn it on
 	 * and retry the instruction. If it was not an FP instruction it traps
@@ -310,11 +316,12 @@ void user_trap_entry(void)
 	}
 	unsigned long scause = csr_read(scause);
 	if (__builtin_expect(scause == EXC_ECALL_U, 1)) {
-		t->tc->sepc += 4;
+		struct trap_context *tc = t->tc;
+		tc->sepc += 4;
 		arch_irq_enable();
-		syscall_dispatch(t->tc);
-	} else if (!handle_interrupt(scause)) {
-		user_exception(t, scause, sstatus);
+		syscall_dispatch(tc);
+	} else {
+		user_exception(scause, sstatus);
 	}
 	return_to_user();
 	__builtin_unreachable();
