@@ -72,11 +72,9 @@ static inline unsigned long thread_harts(const struct thread *t)
 	return t->affinity & online_harts();
 }
 
-/* Takes the queue lock and accounts the time spent waiting for it. */
-static void rq_lock_acquire(void)
+/* rq_lock_acquire's wait, out of line: the free lock is the common case. */
+static __attribute__((noinline)) void rq_lock_wait(void)
 {
-	if (spin_trylock(&rq_lock))
-		return;
 	unsigned long t0 = arch_time();
 	spin_lock(&rq_lock);
 	unsigned long waited = arch_time() - t0;
@@ -84,6 +82,13 @@ static void rq_lock_acquire(void)
 		__atomic_fetch_add(&lock_wait, waited, __ATOMIC_RELAXED);
 		trace_event(TRACE_RQ_WAIT, waited, 0);
 	}
+}
+
+/* Takes the queue lock and accounts the time spent waiting for it. */
+static inline void rq_lock_acquire(void)
+{
+	if (!spin_trylock(&rq_lock))
+		rq_lock_wait();
 }
 
 static __attribute__((noinline)) void count_pinned(unsigned long harts, long delta)
@@ -141,16 +146,9 @@ static inline struct thread *dequeue_for(unsigned hart)
 	return t;
 }
 
-/* The pusher's side of the idle protocol: the queue store is ordered before
- * reading the idle flags (fence), and an idle hart publishes its flag before
- * re-checking its count (fence), so at least one side sees the other.
- * Wakes one idle hart, other than this one, that has queued work it may
- * run. */
-static void wake_idle_hart(void)
+/* Wakes one of the idle harts in `others` that has queued work it may run. */
+static __attribute__((noinline)) void wake_one_of(unsigned long others)
 {
-	arch_fence();
-	unsigned long others = __atomic_load_n(&idle_harts, __ATOMIC_RELAXED) &
-			       ~(1UL << this_processor()->hart);
 	for (unsigned long rest = others; rest; rest &= rest - 1) {
 		unsigned long bit = rest & -rest;
 		unsigned h = 0;
@@ -173,6 +171,20 @@ static void wake_idle_hart(void)
 		}
 		others &= ~pick;   /* it woke by itself meanwhile: try another */
 	}
+}
+
+/* The pusher's side of the idle protocol: the queue store is ordered before
+ * reading the idle flags (fence), and an idle hart publishes its flag before
+ * re-checking its count (fence), so at least one side sees the other.
+ * Wakes one idle hart, other than this one, that has queued work it may
+ * run. Inline up to the usual answer on a busy machine: no other hart idle. */
+static inline void wake_idle_hart(void)
+{
+	arch_fence();
+	unsigned long others = __atomic_load_n(&idle_harts, __ATOMIC_RELAXED) &
+			       ~(1UL << this_processor()->hart);
+	if (others)
+		wake_one_of(others);
 }
 
 void rq_push_for_this_hart(struct thread *t)
