@@ -314,13 +314,14 @@ void user_trap_entry(void)
 		csr_clear(sstatus, SSTATUS_FS);
 		csr_set(sstatus, SSTATUS_FS_CLEAN);
 	}
-	unsigned long scause = csr_read(scause);
+	unsigned long scause = csr_read(scause), sepc = csr_read(sepc);
+	struct trap_context *tc = t->tc;
 	if (__builtin_expect(scause == EXC_ECALL_U, 1)) {
-		struct trap_context *tc = t->tc;
-		tc->sepc += 4;
+		tc->sepc = sepc + 4;
 		arch_irq_enable();
 		syscall_dispatch(tc);
 	} else {
+		tc->sepc = sepc;
 		user_exception(scause, sstatus);
 	}
 	return_to_user();

@@ -30,10 +30,10 @@ void user_return_prepare(void);
  * path reads each flag again with the ordering it needs. */
 __attribute__((always_inline)) static inline bool user_return_pending(const struct thread *t)
 {
-	return t->need_resched | __atomic_load_n(&t->killed, __ATOMIC_RELAXED) |
-	       __atomic_load_n(&t->sig.hint, __ATOMIC_RELAXED) |
-	       (__atomic_load_n(&t->affinity_request, __ATOMIC_RELAXED) != 0) |
-	       (t->sig.restart_nr != 0);
+	unsigned long flags = t->need_resched | __atomic_load_n(&t->killed, __ATOMIC_RELAXED) |
+			      __atomic_load_n(&t->sig.hint, __ATOMIC_RELAXED);
+	return (flags | __atomic_load_n(&t->affinity_request, __ATOMIC_RELAXED) |
+		t->sig.restart_nr) != 0;
 }
 
 #endif
