@@ -43,8 +43,8 @@ uservec:
 	sd t6, 248(a0)
 	csrr t0, sscratch
 	sd t0, 80(a0)
-	csrr t0, sepc
-	sd t0, TC_SEPC(a0)
+	# sepc is stored by user_trap_entry (with interrupts still off), which
+	# knows whether it is an ecall's and must move past it.
 	ld sp, TC_KERNEL_SP(a0)
 	ld tp, TC_KERNEL_TP(a0)
 	ld t0, TC_HANDLER(a0)

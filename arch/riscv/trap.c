@@ -33,8 +33,16 @@ _Static_assert(PAGE_SIZE == PAGE_SIZE_ASM, "layout_asm.h page size");
 #define EMERGENCY_STACK_SIZE 4096
 static char emergency_stacks[CONFIG_MAX_HARTS][EMERGENCY_STACK_SIZE] __attribute__((aligned(16)));
 
+/* Where the trampoline's entry points sit in every address space, and the
+ * kernel's satp: fixed once paging is on, and computed here once rather
+ * than on every return to user mode. Every hart stores the same values. */
+static unsigned long uservec_va, userret_va, kernel_satp;
+
 void trap_init_hart(void)
 {
+	__atomic_store_n(&uservec_va, TRAMPOLINE + (uservec - __trampoline), __ATOMIC_RELAXED);
+	__atomic_store_n(&userret_va, TRAMPOLINE + (userret - __trampoline), __ATOMIC_RELAXED);
+	__atomic_store_n(&kernel_satp, mmu_satp(kernel_pagetable), __ATOMIC_RELAXED);
 	struct processor *cpu = this_processor();
 	cpu->arch.emergency_sp = (unsigned long)emergency_stacks[cpu->hart] +
 				 EMERGENCY_STACK_SIZE;
@@ -166,7 +174,7 @@ void kernel_trap(void)
 	csr_write(sstatus, sstatus);
 }
 
-static void save_fp(struct trap_context *tc)
+__attribute__((always_inline)) static inline void save_fp(struct trap_context *tc)
 {
 	__asm__ volatile(
 		".option push\n .option arch, +d\n"
@@ -182,7 +190,7 @@ static void save_fp(struct trap_context *tc)
 		:: "r"(tc->fregs) : "t0", "memory");
 }
 
-static void load_fp(struct trap_context *tc)
+__attribute__((always_inline)) static inline void load_fp(struct trap_context *tc)
 {
 	__asm__ volatile(
 		".option push\n .option arch, +d\n"
@@ -218,16 +226,16 @@ static enum user_fault_kind fault_kind(unsigned long scause)
 	return FAULT_MISALIGNED;
 }
 
-/* A system call or a fault of thread t; runs with interrupts enabled. */
-static void user_exception(struct thread *t, unsigned long scause, unsigned long stval,
-			   unsigned long sstatus)
+/* An interrupt, or a fault of the current thread (run with interrupts
+ * enabled); out of line, so that the system-call path keeps nothing live
+ * across its calls. */
+__attribute__((noinline))
+static void user_exception(unsigned long scause, unsigned long sstatus)
 {
-	if (scause == EXC_ECALL_U) {
-		t->tc->sepc += 4;
-		arch_irq_enable();
-		syscall_dispatch(t->tc);
+	if (handle_interrupt(scause))
 		return;
-	}
+	struct thread *t = current_thread();
+	unsigned long stval = csr_read(stval);
 	/* The FP unit is off until first use (thread.h, fp_used): turn it on
 	 * and retry the instruction. If it was not an FP instruction it traps
 	 * again, now as a real fault. */
@@ -239,7 +247,53 @@ static void user_exception(struct thread *t, unsigned long scause, unsigned long
 	user_fault(fault_kind(scause), t->tc->sepc, stval);
 }
 
-/* uservec jumps here on the thread's kernel stack with kernel satp and tp. */
+__attribute__((noreturn)) void user_trap_entry(void);
+
+/* The way out, inlined into user_trap_entry; user_return is the same for
+ * the other callers (a new thread's first run). */
+__attribute__((always_inline)) static inline void return_to_user(void)
+{
+	struct thread *t = current_thread();
+	if (__builtin_expect(user_return_pending(t), 0))
+		user_return_prepare();   /* may move t to another hart */
+	arch_irq_disable();
+	struct processor *cpu = this_processor();
+	struct trap_context *tc = t->tc;
+	csr_write(stvec, __atomic_load_n(&uservec_va, __ATOMIC_RELAXED));
+	/* What uservec needs is a function of the kernel stack alone (satp
+	 * and handler are constants): a page whose kernel_sp matches holds
+	 * all three. Others (a new thread's copy of its creator's page, a page
+	 * exec gave the thread) are written here once. */
+	if (__builtin_expect(tc->kernel_sp != t->kstack_top, 0)) {
+		tc->kernel_satp = __atomic_load_n(&kernel_satp, __ATOMIC_RELAXED);
+		tc->handler = (unsigned long)user_trap_entry;
+		tc->kernel_sp = t->kstack_top;
+	}
+	unsigned long sstatus = csr_read(sstatus);
+	sstatus &= ~(SSTATUS_SPP | SSTATUS_FS);
+	sstatus |= SSTATUS_SPIE;
+	if (t->fp_used) {
+		if (cpu->fp_owner != t || t->fp_hart != (int)cpu->hart) {
+			csr_set(sstatus, SSTATUS_FS_CLEAN);
+			load_fp(tc);
+			cpu->fp_owner = t;
+			t->fp_hart = (int)cpu->hart;
+		}
+		sstatus |= SSTATUS_FS_CLEAN;
+	}
+	csr_write(sstatus, sstatus);
+	csr_write(sepc, tc->sepc);
+	struct addrspace *as = t->proc->as;
+	as_activate(as, cpu->hart);
+	void (*ret)(unsigned long, unsigned long) = (void (*)(unsigned long, unsigned long))
+		__atomic_load_n(&userret_va, __ATOMIC_RELAXED);
+	ret(TRAP_CONTEXT(t->tid), mmu_satp(as->pt));
+	__builtin_unreachable();
+}
+
+/* uservec jumps here on the thread's kernel stack with kernel satp and tp.
+ * A system call takes the first branch, kept short: it is most traps.
+ * Never returns (it leaves through userret), so it saves no registers. */
 void user_trap_entry(void)
 {
 	csr_write(stvec, kernelvec);
@@ -252,10 +306,18 @@ void user_trap_entry(void)
 		csr_clear(sstatus, SSTATUS_FS);
 		csr_set(sstatus, SSTATUS_FS_CLEAN);
 	}
-	unsigned long scause = csr_read(scause), stval = csr_read(stval);
-	if (!handle_interrupt(scause))
-		user_exception(t, scause, stval, sstatus);
-	user_return();
+	unsigned long scause = csr_read(scause), sepc = csr_read(sepc);
+	struct trap_context *tc = t->tc;
+	if (__builtin_expect(scause == EXC_ECALL_U, 1)) {
+		tc->sepc = sepc + 4;
+		arch_irq_enable();
+		syscall_dispatch(tc);
+	} else {
+		tc->sepc = sepc;
+		user_exception(scause, sstatus);
+	}
+	return_to_user();
+	__builtin_unreachable();
 }
 
 void trap_context_init(struct trap_context *tc, unsigned long entry,
@@ -274,33 +336,6 @@ void trap_context_init(struct trap_context *tc, unsigned long entry,
 
 void user_return(void)
 {
-	user_return_prepare();
-	arch_irq_disable();
-	struct processor *cpu = this_processor();
-	struct thread *t = cpu->current;
-	struct trap_context *tc = t->tc;
-	csr_write(stvec, TRAMPOLINE + (uservec - __trampoline));
-	tc->kernel_satp = mmu_satp(kernel_pagetable);
-	tc->kernel_sp = t->kstack_top;
-	tc->handler = (unsigned long)user_trap_entry;
-	unsigned long sstatus = csr_read(sstatus);
-	sstatus &= ~(SSTATUS_SPP | SSTATUS_FS);
-	sstatus |= SSTATUS_SPIE;
-	if (t->fp_used) {
-		if (cpu->fp_owner != t || t->fp_hart != (int)cpu->hart) {
-			csr_set(sstatus, SSTATUS_FS_CLEAN);
-			load_fp(tc);
-			cpu->fp_owner = t;
-			t->fp_hart = (int)cpu->hart;
-		}
-		sstatus |= SSTATUS_FS_CLEAN;
-	}
-	csr_write(sstatus, sstatus);
-	csr_write(sepc, tc->sepc);
-	struct addrspace *as = t->proc->as;
-	as_activate(as, cpu->hart);
-	void (*ret)(unsigned long, unsigned long) =
-		(void (*)(unsigned long, unsigned long))(TRAMPOLINE + (userret - __trampoline));
-	ret(TRAP_CONTEXT(t->tid), mmu_satp(as->pt));
+	return_to_user();
 	__builtin_unreachable();
 }

@@ -98,6 +98,16 @@ struct file *file_get(int fd)
 	struct process *p = current_process();
 	if (fd < 0 || fd >= MAX_FDS)
 		return NULL;
+	/* Only the process's own threads change its table (no other process
+	 * shares it), so with one thread, the caller, nobody can close fd
+	 * under us and the lock can be skipped. The count is read with
+	 * acquire: a sibling's close came before its exit's decrement. */
+	if (__atomic_load_n(&p->live_threads, __ATOMIC_ACQUIRE) == 1) {
+		struct file *f = p->files[fd];
+		if (f)
+			__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
+		return f;
+	}
 	spin_lock(&p->lock);
 	struct file *f = p->files[fd];
 	if (f)

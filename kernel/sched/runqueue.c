@@ -66,17 +66,17 @@ unsigned long sched_online_harts(void)
 	return online_harts();
 }
 
-/* Harts t may run on now: its mask, less the harts that are not online. */
-static inline unsigned long thread_harts(const struct thread *t)
+/* Harts t may run on now: its mask, less the harts that are not online.
+ * The queue's functions read `online` once, before taking the lock, so that
+ * nothing inside their critical sections makes a call. */
+static inline unsigned long thread_harts(const struct thread *t, unsigned long online)
 {
-	return t->affinity & online_harts();
+	return t->affinity & online;
 }
 
-/* Takes the queue lock and accounts the time spent waiting for it. */
-static void rq_lock_acquire(void)
+/* rq_lock_acquire's wait, out of line: the free lock is the common case. */
+static __attribute__((noinline)) void rq_lock_wait(void)
 {
-	if (spin_trylock(&rq_lock))
-		return;
 	unsigned long t0 = arch_time();
 	spin_lock(&rq_lock);
 	unsigned long waited = arch_time() - t0;
@@ -84,6 +84,13 @@ static void rq_lock_acquire(void)
 		__atomic_fetch_add(&lock_wait, waited, __ATOMIC_RELAXED);
 		trace_event(TRACE_RQ_WAIT, waited, 0);
 	}
+}
+
+/* Takes the queue lock and accounts the time spent waiting for it. */
+static inline void rq_lock_acquire(void)
+{
+	if (!spin_trylock(&rq_lock))
+		rq_lock_wait();
 }
 
 static __attribute__((noinline)) void count_pinned(unsigned long harts, long delta)
@@ -94,9 +101,9 @@ static __attribute__((noinline)) void count_pinned(unsigned long harts, long del
 }
 
 /* Adds `delta` to the counts of the harts in `harts`. rq_lock held. */
-static inline void count_harts(unsigned long harts, long delta)
+static inline void count_harts(unsigned long harts, long delta, unsigned long online)
 {
-	if (harts == online_harts())
+	if (harts == online)
 		__atomic_store_n(&ready_any, ready_any + delta, __ATOMIC_RELAXED);
 	else
 		count_pinned(harts, delta);
@@ -109,21 +116,22 @@ static inline long runnable_on(unsigned h)
 	       __atomic_load_n(&pinned[h], __ATOMIC_RELAXED);
 }
 
-static inline void enqueue(struct thread *t)
+static inline void enqueue(struct thread *t, unsigned long online)
 {
 	list_push_back(&ready, &t->rq_link);
-	count_harts(thread_harts(t), 1);
+	count_harts(thread_harts(t, online), 1, online);
 }
 
 /* The first queued thread that may run on `hart`, taken off the list with
  * its harts in *harts, the counts left to the caller; NULL if none.
  * rq_lock held. */
-static inline struct thread *take_first_for(unsigned hart, unsigned long *harts)
+static inline struct thread *take_first_for(unsigned hart, unsigned long online,
+					    unsigned long *harts)
 {
 	struct list_node *pos;
 	list_for_each(pos, &ready) {
 		struct thread *t = list_entry(pos, struct thread, rq_link);
-		*harts = thread_harts(t);
+		*harts = thread_harts(t, online);
 		if (*harts >> hart & 1) {
 			list_remove(&t->rq_link);
 			return t;
@@ -132,25 +140,18 @@ static inline struct thread *take_first_for(unsigned hart, unsigned long *harts)
 	return NULL;
 }
 
-static inline struct thread *dequeue_for(unsigned hart)
+static inline struct thread *dequeue_for(unsigned hart, unsigned long online)
 {
 	unsigned long harts;
-	struct thread *t = take_first_for(hart, &harts);
+	struct thread *t = take_first_for(hart, online, &harts);
 	if (t)
-		count_harts(harts, -1);
+		count_harts(harts, -1, online);
 	return t;
 }
 
-/* The pusher's side of the idle protocol: the queue store is ordered before
- * reading the idle flags (fence), and an idle hart publishes its flag before
- * re-checking its count (fence), so at least one side sees the other.
- * Wakes one idle hart, other than this one, that has queued work it may
- * run. */
-static void wake_idle_hart(void)
+/* Wakes one of the idle harts in `others` that has queued work it may run. */
+static __attribute__((noinline)) void wake_one_of(unsigned long others)
 {
-	arch_fence();
-	unsigned long others = __atomic_load_n(&idle_harts, __ATOMIC_RELAXED) &
-			       ~(1UL << this_processor()->hart);
 	for (unsigned long rest = others; rest; rest &= rest - 1) {
 		unsigned long bit = rest & -rest;
 		unsigned h = 0;
@@ -175,11 +176,26 @@ static void wake_idle_hart(void)
 	}
 }
 
+/* The pusher's side of the idle protocol: the queue store is ordered before
+ * reading the idle flags (fence), and an idle hart publishes its flag before
+ * re-checking its count (fence), so at least one side sees the other.
+ * Wakes one idle hart, other than this one, that has queued work it may
+ * run. Inline up to the usual answer on a busy machine: no other hart idle. */
+static inline void wake_idle_hart(void)
+{
+	arch_fence();
+	unsigned long others = __atomic_load_n(&idle_harts, __ATOMIC_RELAXED) &
+			       ~(1UL << this_processor()->hart);
+	if (others)
+		wake_one_of(others);
+}
+
 void rq_push_for_this_hart(struct thread *t)
 {
+	unsigned long online = online_harts();
 	rq_lock_acquire();
-	enqueue(t);
-	unsigned long harts = thread_harts(t);
+	enqueue(t, online);
+	unsigned long harts = thread_harts(t, online);
 	spin_unlock(&rq_lock);
 	/* Kept for this hart only if it may run here. */
 	if (!(harts >> this_processor()->hart & 1))
@@ -188,8 +204,9 @@ void rq_push_for_this_hart(struct thread *t)
 
 void rq_push(struct thread *t)
 {
+	unsigned long online = online_harts();
 	rq_lock_acquire();
-	enqueue(t);
+	enqueue(t, online);
 	spin_unlock(&rq_lock);
 	race_delay(RACE_RQ_PUSH);
 	wake_idle_hart();
@@ -198,17 +215,18 @@ void rq_push(struct thread *t)
 struct thread *rq_push_pop(struct thread *t)
 {
 	unsigned hart = this_processor()->hart;
+	unsigned long online = online_harts();
 	rq_lock_acquire();
 	list_push_back(&ready, &t->rq_link);
-	unsigned long t_harts = thread_harts(t), next_harts = 0;
-	struct thread *next = take_first_for(hart, &next_harts);
+	unsigned long t_harts = thread_harts(t, online), next_harts = 0;
+	struct thread *next = take_first_for(hart, online, &next_harts);
 	/* The counts change only if t stays and next leaves with another
 	 * mask: a yield between two unpinned threads touches no count. */
 	if (!next) {
-		count_harts(t_harts, 1);
+		count_harts(t_harts, 1, online);
 	} else if (next != t && next_harts != t_harts) {
-		count_harts(t_harts, 1);
-		count_harts(next_harts, -1);
+		count_harts(t_harts, 1, online);
+		count_harts(next_harts, -1, online);
 	}
 	bool left = !list_empty(&ready);
 	spin_unlock(&rq_lock);
@@ -222,8 +240,9 @@ struct thread *rq_pop(void)
 	unsigned hart = this_processor()->hart;
 	if (!runnable_on(hart))
 		return NULL;
+	unsigned long online = online_harts();
 	rq_lock_acquire();
-	struct thread *t = dequeue_for(hart);
+	struct thread *t = dequeue_for(hart, online);
 	spin_unlock(&rq_lock);
 	return t;
 }

@@ -135,7 +135,8 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	/* The timer may be a whole idle period away: arm the slice's end. */
 	sleep_arm_timer_for_slice();
 	__atomic_store_n(&cpu->switches, cpu->switches + 1, __ATOMIC_RELAXED);   /* read by thread_list */
-	trace_event(TRACE_SWITCH, 0, trace_id(t));
+	if (trace_on())   /* before trace_id's loads, which only a trace needs */
+		trace_event(TRACE_SWITCH, 0, trace_id(t));
 	/* Kernel-stack slots are reused with new frames; a translation of this
 	 * slot cached on this hart from an earlier owner must not survive the
 	 * new owner's first run here. */
@@ -150,7 +151,8 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	now = arch_time();
 	t->run_time += now - t->run_start;
 	cpu->current = NULL;
-	trace_event(TRACE_SWITCH, trace_id(t), 0);
+	if (trace_on())
+		trace_event(TRACE_SWITCH, trace_id(t), 0);
 }
 
 /* Publish "idle", re-check the queue, then wait for an interrupt. Interrupts

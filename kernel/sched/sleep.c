@@ -2,7 +2,7 @@
  *
  * `lock` (LOCK_SLEEPQ) guards the `sleepers` list (ordered by deadline),
  * each queued thread's sleep_link and wake_at, and every write of
- * `earliest`. Lock order: object lock, sleep-queue lock, thread lock,
+ * `sleep_earliest`. Lock order: object lock, sleep-queue lock, thread lock,
  * ready queue. It is taken by a sleeper in wq_sleep_until (holding its
  * object lock, before it blocks), by the timer interrupt of any hart
  * (sleep_wake_expired, which wakes threads under it), and by a woken
@@ -10,7 +10,7 @@
  * sleeper is queued here, and blocks only after dropping it; the
  * interrupt path never blocks.
  *
- * `earliest` is read without the lock (the timer-arming paths and the
+ * `sleep_earliest` is read without the lock (the timer-arming paths and the
  * interrupt's early return): a stale value at worst arms a timer too soon
  * (a spurious interrupt) or makes the interrupt take the lock to find
  * nothing due; it never arms one too late, because every add that makes a
@@ -26,13 +26,13 @@
 
 static struct spinlock lock = SPINLOCK_INIT("sleep-queue", LOCK_SLEEPQ);
 static struct list_node sleepers = { &sleepers, &sleepers };   /* by wake_at, lock */
-static _Atomic unsigned long earliest = ~0UL;                  /* lock to write */
+_Atomic unsigned long sleep_earliest = ~0UL;                   /* lock to write */
 
 static void update_earliest(void)
 {
 	unsigned long e = list_empty(&sleepers) ? ~0UL
 		: list_entry(list_front(&sleepers), struct thread, sleep_link)->wake_at;
-	__atomic_store_n(&earliest, e, __ATOMIC_RELEASE);
+	__atomic_store_n(&sleep_earliest, e, __ATOMIC_RELEASE);
 }
 
 void sleep_queue_add(struct thread *t, unsigned long wake_at)
@@ -64,7 +64,7 @@ void sleep_queue_remove(struct thread *t)
 
 void sleep_wake_expired(unsigned long now)
 {
-	if (__atomic_load_n(&earliest, __ATOMIC_ACQUIRE) > now)
+	if (__atomic_load_n(&sleep_earliest, __ATOMIC_ACQUIRE) > now)
 		return;
 	spin_lock(&lock);
 	while (!list_empty(&sleepers)) {
@@ -81,15 +81,15 @@ void sleep_wake_expired(unsigned long now)
 /* The next time a hart's timer must fire for: a sleeper or an itimer. */
 static unsigned long next_deadline(void)
 {
-	unsigned long e = __atomic_load_n(&earliest, __ATOMIC_ACQUIRE);
+	unsigned long e = __atomic_load_n(&sleep_earliest, __ATOMIC_ACQUIRE);
 	unsigned long i = itimer_earliest();
 	return i < e ? i : e;
 }
 
-static void program(struct processor *cpu, unsigned long when)
+void sleep_program_timer(unsigned long when)
 {
 	arch_timer_set(when);
-	cpu->timer_at = when;
+	this_processor()->timer_at = when;
 }
 
 void sleep_arm_timer(bool busy)
@@ -100,18 +100,7 @@ void sleep_arm_timer(bool busy)
 	if (busy)
 		next = cpu->slice_end > now ? cpu->slice_end : now + sched_slice;
 	unsigned long e = next_deadline();
-	program(cpu, e < next ? e : next);
-}
-
-void sleep_arm_timer_for_slice(void)
-{
-	struct processor *cpu = this_processor();
-	unsigned long want = cpu->slice_end;
-	unsigned long e = next_deadline();
-	if (e < want)
-		want = e;
-	if (cpu->timer_at > want)
-		program(cpu, want);
+	sleep_program_timer(e < next ? e : next);
 }
 
 void sleep_arm_timer_idle(void)

@@ -42,6 +42,17 @@ static void syscall_dispatch_traced(struct trap_context *tc)
 	tc_set_return(t->tc, r);
 }
 
+/* A call that returned -EINTR, remembered for the restart decision on the
+ * way out; out of line so that only nr stays live across the call. */
+__attribute__((cold, noinline))
+static void syscall_interrupted(unsigned long nr)
+{
+	struct thread *t = current_thread();
+	/* a0 still holds the call's first argument, for a restart. */
+	signal_syscall_interrupted(t, nr, tc_arg(t->tc, 0));
+	tc_set_return(t->tc, -EINTR);
+}
+
 void syscall_dispatch(struct trap_context *tc)
 {
 	if (trace_hint_any()) {
@@ -50,10 +61,10 @@ void syscall_dispatch(struct trap_context *tc)
 	}
 	unsigned long nr = tc_syscall_nr(tc);
 	long r = syscall_call(tc, nr);
+	if (__builtin_expect(r == -EINTR, 0)) {
+		syscall_interrupted(nr);
+		return;
+	}
 	/* exec may have replaced the trap context: store into the current one. */
-	struct thread *t = current_thread();
-	/* a0 still holds the call's first argument, for a restart. */
-	if (__builtin_expect(r == -EINTR, 0))
-		signal_syscall_interrupted(t, nr, tc_arg(t->tc, 0));
-	tc_set_return(t->tc, r);
+	tc_set_return(current_thread()->tc, r);
 }
