@@ -71,7 +71,8 @@ static long find_run(unsigned pages)
 	return -1;
 }
 
-void *frame_alloc_run(unsigned pages)
+/* `pages` frames holding whatever they held before. */
+static void *alloc_run(unsigned pages)
 {
 	if (pages == 0 || pages > 255)
 		return NULL;
@@ -91,14 +92,25 @@ void *frame_alloc_run(unsigned pages)
 	free_count -= pages;
 	hint = (unsigned long)i + pages;
 	spin_unlock(&lock);
-	void *p = (void *)(base + (unsigned long)i * PAGE_SIZE);
-	memset(p, 0, pages * PAGE_SIZE);
+	return (void *)(base + (unsigned long)i * PAGE_SIZE);
+}
+
+void *frame_alloc_run(unsigned pages)
+{
+	void *p = alloc_run(pages);
+	if (p)
+		memset(p, 0, pages * PAGE_SIZE);
 	return p;
 }
 
 void *frame_alloc(void)
 {
 	return frame_alloc_run(1);
+}
+
+void *frame_alloc_raw(void)
+{
+	return alloc_run(1);
 }
 
 void frame_free_run(void *first)
