@@ -335,7 +335,7 @@ static unsigned long clone_page(void *arg, unsigned long va, unsigned long pa)
 {
 	(void)arg;
 	(void)va;
-	void *copy = frame_alloc_raw();   /* every byte is overwritten next */
+	void *copy = frame_alloc_dirty();   /* every byte is overwritten next */
 	if (copy)
 		memcpy(copy, (void *)pa, PAGE_SIZE);
 	return (unsigned long)copy;

@@ -71,8 +71,7 @@ static long find_run(unsigned pages)
 	return -1;
 }
 
-/* `pages` frames holding whatever they held before. */
-static void *alloc_run(unsigned pages)
+static void *take_run(unsigned pages)
 {
 	if (pages == 0 || pages > 255)
 		return NULL;
@@ -97,20 +96,20 @@ static void *alloc_run(unsigned pages)
 
 void *frame_alloc_run(unsigned pages)
 {
-	void *p = alloc_run(pages);
+	void *p = take_run(pages);
 	if (p)
 		memset(p, 0, pages * PAGE_SIZE);
 	return p;
 }
 
+void *frame_alloc_dirty(void)
+{
+	return take_run(1);
+}
+
 void *frame_alloc(void)
 {
 	return frame_alloc_run(1);
-}
-
-void *frame_alloc_raw(void)
-{
-	return alloc_run(1);
 }
 
 void frame_free_run(void *first)

@@ -10,10 +10,9 @@ void frame_init(unsigned long start, unsigned long end);
 void frame_reserve(unsigned long start, unsigned long end);
 /* A zeroed page, or NULL when memory is exhausted. */
 void *frame_alloc(void);
-/* A page with the contents it last had, or NULL: only for a caller that
- * overwrites every byte before anyone can read it (a fork copy, a kernel
- * stack), as it may hold another process's data. Saves the zeroing. */
-void *frame_alloc_raw(void);
+/* A page with whatever it held before (another process's data): for a
+ * caller that overwrites every byte before anyone else can read it. */
+void *frame_alloc_dirty(void);
 void frame_free(void *page);
 /* `pages` physically contiguous zeroed frames (at most 255), or NULL. */
 void *frame_alloc_run(unsigned pages);
