@@ -182,6 +182,13 @@ void mmu_protect_range(pagetable_t pt, unsigned long start, unsigned long end, u
 void mmu_visit_range(pagetable_t pt, unsigned long start, unsigned long end,
 		     void (*fn)(void *arg, unsigned long va, unsigned long pa, unsigned perm),
 		     void *arg);
+/* Fork: gives dst a leaf for every user page src maps in [start, end), with
+ * the same permissions, walking both tables level by level. fn(arg, va, pa)
+ * returns the frame dst maps there (pa itself to share it, or a copy), or 0
+ * to stop with -ENOMEM. 0, -ENOMEM (fn or a table page), or -EEXIST if dst
+ * maps the page already. Leaves made before a failure stay in dst. */
+int mmu_clone_range(pagetable_t src, pagetable_t dst, unsigned long start, unsigned long end,
+		    unsigned long (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg);
 /* Physical address mapped at va with at least `perm`, or 0. */
 unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm);
 /* Frees every page-table page; `free_leaf` is called for each mapped user
@@ -199,8 +206,6 @@ static inline unsigned long mmu_satp(pagetable_t pt)
 void mmu_kernel_init(unsigned long ram_start, unsigned long ram_end);
 void mmu_kernel_enable(void);          /* on each hart */
 extern pagetable_t kernel_pagetable;
-void mmu_for_each_user_page(pagetable_t pt, void (*fn)(void *arg, unsigned long va,
-			    unsigned long pa, unsigned perm), void *arg);
 
 /* Leaves the kernel for the current thread's user context (its trap-context
  * page), after the portable checks of user_return_prepare(). */

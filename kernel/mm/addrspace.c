@@ -329,84 +329,68 @@ void as_remove_thread(struct addrspace *as, int tid, int stack_slot)
 	spin_unlock(&as->lock);
 }
 
-/* Fork: copy one page. Called with both locks held (parent's, child's). */
-struct clone_state {
-	struct addrspace *child;
-	int err;
-};
-
-static void clone_page(void *arg, unsigned long va, unsigned long pa, unsigned perm)
+/* Fork: the child's copy of one private page. Called with the parent's
+ * lock held (the child is not visible to anyone yet). */
+static unsigned long clone_page(void *arg, unsigned long va, unsigned long pa)
 {
-	struct clone_state *cs = arg;
-	if (cs->err)
-		return;
-	void *copy = frame_alloc();
-	if (!copy) {
-		cs->err = -ENOMEM;
-		return;
-	}
-	memcpy(copy, (void *)pa, PAGE_SIZE);
-	if (mmu_map(cs->child->pt, va, (unsigned long)copy, perm)) {
-		frame_free(copy);
-		cs->err = -ENOMEM;
-	}
+	(void)arg;
+	(void)va;
+	void *copy = frame_alloc_dirty();   /* every byte is overwritten next */
+	if (copy)
+		memcpy(copy, (void *)pa, PAGE_SIZE);
+	return (unsigned long)copy;
 }
 
 /* Fork of a shared page: the child maps the same frame. */
-static void share_page(void *arg, unsigned long va, unsigned long pa, unsigned perm)
+static unsigned long share_page(void *arg, unsigned long va, unsigned long pa)
 {
-	struct clone_state *cs = arg;
-	if (!cs->err && mmu_map(cs->child->pt, va, pa, perm))
-		cs->err = -ENOMEM;
+	(void)arg;
+	(void)va;
+	return pa;
 }
 
-/* Called with as->lock held. Copies the region list; true if it holds a
- * shared region (then pages are copied region by region). */
-static bool clone_regions(struct addrspace *as, struct addrspace *child, int *err)
+/* Called with as->lock held. Copies the region list: 0 or -ENOMEM. */
+static int clone_regions(struct addrspace *as, struct addrspace *child)
 {
-	bool shared = false;
 	struct list_node *pos;
 	list_for_each(pos, &as->regions) {
 		struct region *r = list_entry(pos, struct region, link);
 		struct region *copy = kmalloc(sizeof *copy);
-		if (!copy) {
-			*err = -ENOMEM;
-			break;
-		}
+		if (!copy)
+			return -ENOMEM;
 		*copy = *r;
-		if (r->shm) {
+		if (r->shm)
 			shm_get(r->shm);
-			shared = true;
-		}
 		list_push_back(&child->regions, &copy->link);
 	}
-	return shared;
+	return 0;
 }
 
+/* Every user page lies in a region, so copying region by region copies them
+ * all, and each walk scans only the table slots its region covers. */
 struct addrspace *as_clone(struct addrspace *as)
 {
 	struct addrspace *child = as_create();
 	if (!child)
 		return NULL;
 	spin_lock(&as->lock);
-	struct clone_state cs = { .child = child, .err = 0 };
-	bool shared = clone_regions(as, child, &cs.err);
+	int err = clone_regions(as, child);
 	child->heap_start = as->heap_start;
 	child->brk = as->brk;
-	if (!cs.err && !shared)
-		mmu_for_each_user_page(as->pt, clone_page, &cs);
 	struct list_node *pos;
-	for (pos = as->regions.next; !cs.err && shared && pos != &as->regions; pos = pos->next) {
+	for (pos = as->regions.next; !err && pos != &as->regions; pos = pos->next) {
 		struct region *r = list_entry(pos, struct region, link);
-		mmu_visit_range(as->pt, r->start, r->end, r->shm ? share_page : clone_page, &cs);
+		err = mmu_clone_range(as->pt, child->pt, r->start, r->end,
+				      r->shm ? share_page : clone_page, NULL);
 	}
 	spin_unlock(&as->lock);
-	if (cs.err) {
+	if (err) {
 		as_destroy(child);
 		return NULL;
 	}
 	return child;
 }
+
 
 
 /* Copies n bytes between kernel buffer k and user address u, page by page.

@@ -62,7 +62,7 @@ static void kstack_unmap(int slot)
 static int kstack_map(int slot)
 {
 	for (unsigned i = 1; i <= KSTACK_PAGES; i++) {
-		void *page = frame_alloc();
+		void *page = frame_alloc_dirty();   /* a stack: never read before written */
 		if (!page || mmu_map(kernel_pagetable, KSTACK_TOP(slot) - i * PAGE_SIZE,
 				     (unsigned long)page, PERM_R | PERM_W)) {
 			if (page)

@@ -5,7 +5,8 @@
  * MAP_FIXED_NOREPLACE refusing, MADV_DONTNEED zeroing, mremap shrink, grow in
  * place, move and MREMAP_FIXED keeping contents, reservations that cost no
  * frames, MAP_SHARED|MAP_ANONYMOUS memory shared with a fork child (also
- * after mprotect splits it and mremap moves it), address ranges found again
+ * after mprotect splits it and mremap moves it), fork copying pages across
+ * page-table boundaries, address ranges found again
  * after 10,000 map/unmap cycles of 1 MiB,
  * Linux's error codes, and free frames back to their starting count. */
 #include "mmcommon.h"
@@ -245,6 +246,43 @@ static void test_shared(void)
 	mm_unmap((unsigned long)q, 2 * PAGE_SIZE);
 }
 
+/* Fork copies page tables level by level, one region at a time (mmu.c,
+ * mmu_clone_range): pages on both sides of a 2 MiB table boundary, the last
+ * page of a region whose end is not table-aligned, and a PROT_NONE page (kept
+ * with its contents) must all reach the child. */
+struct fork_pages {
+	char *first, *below, *above, *none, *last;
+};
+
+static int check_fork_pages(void *arg)
+{
+	struct fork_pages *f = arg;
+	int bad = (*f->first != 'F') | (*f->below != 'B') << 1 | (*f->above != 'A') << 2 |
+		  (*f->last != 'L') << 3;
+	if (mm_protect((unsigned long)f->none, PAGE_SIZE, PROT_READ) || *f->none != 'N')
+		bad |= 1 << 4;
+	return bad;
+}
+
+static void test_fork_copies_across_tables(void)
+{
+	unsigned long len = 4 * MiB + 3 * PAGE_SIZE;
+	char *p = (char *)mm_map(0, len, RW, ANON);
+	unsigned long edge = ((unsigned long)p + 2 * MiB) & ~(2 * MiB - 1);
+	struct fork_pages f = { p, (char *)edge - PAGE_SIZE, (char *)edge,
+				(char *)edge + 2 * PAGE_SIZE, p + len - 1 };
+	*f.first = 'F';
+	*f.below = 'B';
+	*f.above = 'A';
+	*f.none = 'N';
+	*f.last = 'L';
+	EXPECT_EQ(mm_protect((unsigned long)f.none, PAGE_SIZE, PROT_NONE), 0, "PROT_NONE page");
+	EXPECT_EQ(run_child(check_fork_pages, &f), W_EXIT(0),
+		  "the child sees pages around a 2 MiB table edge, the last page, the PROT_NONE one");
+	EXPECT_EQ(run_child(store_at, f.none), SIGSEGV, "the PROT_NONE page stays so in a child");
+	EXPECT_EQ(mm_unmap((unsigned long)p, len), 0, "munmap");
+}
+
 static void test_cycles(int cycles)
 {
 	unsigned long first = 0, bad = 0;
@@ -279,6 +317,7 @@ int main(void)
 	test_mremap();
 	test_reserve();
 	test_shared();
+	test_fork_copies_across_tables();
 	test_cycles(10000);
 	kstat_expect_back(&start, KSTAT_FRAMES | KSTAT_KMALLOC, "all cases");
 	return test_done();
