@@ -14,7 +14,7 @@
 #include "kernel/lib/string.h"
 #include <dakota/syscall.h>
 
-static unsigned piece_perm(unsigned flags)
+unsigned elf_piece_perm(unsigned flags)
 {
 	return (flags & ELF_SEG_R ? PERM_R : 0) | (flags & ELF_SEG_W ? PERM_W : 0) |
 	       (flags & ELF_SEG_X ? PERM_X : 0);
@@ -39,7 +39,7 @@ static long map_pieces(struct addrspace *as, const struct elf_image *img,
 			*why = "a segment lies outside the user program area";
 			return -ENOEXEC;
 		}
-		unsigned perm = piece_perm(pieces[i].flags);
+		unsigned perm = elf_piece_perm(pieces[i].flags);
 		long err = src ? as_add_source_region(as, pieces[i].start, pieces[i].end, perm,
 						      &src->src, pieces[i].start / PAGE_SIZE) :
 				 as_add_region(as, pieces[i].start, pieces[i].end, perm, REGION_ELF);
@@ -129,7 +129,7 @@ static long fill_pieces(struct addrspace *as, const char *file, const struct elf
 	struct elf_piece pieces[ELF_MAX_PIECES];
 	int n = elf_page_plan(img, PAGE_SIZE, pieces);
 	for (int i = 0; i < n; i++) {
-		unsigned perm = piece_perm(pieces[i].flags);
+		unsigned perm = elf_piece_perm(pieces[i].flags);
 		for (unsigned long va = pieces[i].start; va < pieces[i].end; va += PAGE_SIZE) {
 			bool used = false;
 			for (int k = 0; k < img->seg_count; k++)

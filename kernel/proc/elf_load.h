@@ -13,6 +13,9 @@ struct elf_source;
  * makes one for each at boot). */
 const struct elf_source *elf_source_create(const void *file, unsigned long size);
 
+/* A piece's ELF_SEG_* flags as page permissions (PERM_*). */
+unsigned elf_piece_perm(unsigned flags);
+
 /* Maps the image's pages into as (one region per piece of the page plan).
  * With src (made from the same file), every page is built from it on first
  * touch; without, the file bytes of every segment are copied now and pages
