@@ -223,6 +223,12 @@ static long race_child(long *v, void *arg)
 {
 	(void)arg;
 	thread_t t[RACERS];
+	/* The leak check's snapshot touched every program page: these go, to
+	 * come back on the racers' first touch. */
+	mm_advise((unsigned long)rw_blob + 11 * PAGE_SIZE, 5 * PAGE_SIZE, MADV_DONTNEED);
+	mm_advise((unsigned long)ro_blob + 14 * PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED);
+	if (present(rw_blob + 11 * PAGE_SIZE, 5) || present(ro_blob + 14 * PAGE_SIZE, 2))
+		return 0;
 	for (int i = 0; i < RACERS; i++)
 		if (thread_spawn(&t[i], racer, NULL))
 			return 0;
@@ -234,12 +240,14 @@ static long race_child(long *v, void *arg)
 	return 2;
 }
 
-/* Takes every free frame (each heap page supplied through getrandom, which
- * fails instead of killing when none can be had), then reads a .rodata page
- * nobody touched: its fill finds no frame. */
+/* Drops .rodata page 7 (the leak check's snapshot touched it), takes every
+ * free frame (each heap page supplied through getrandom, which fails
+ * instead of killing when none can be had), then reads that page: its fill
+ * finds no frame. */
 static int starve_then_touch(void *arg)
 {
 	(void)arg;
+	mm_advise((unsigned long)ro_blob + 7 * PAGE_SIZE, PAGE_SIZE, MADV_DONTNEED);
 	unsigned long base = (unsigned long)brk(0), hog = 512UL << 20;
 	if ((unsigned long)brk((void *)(base + hog)) != base + hog)
 		return 2;
@@ -253,7 +261,7 @@ static int starve_then_touch(void *arg)
 
 /* The children's work (racing threads, a process out of memory), with the
  * counters checked around it: the children take and give back everything
- * (the parent touches no new page meanwhile). */
+ * (the first snapshot touched every page of this program, leakcheck.h). */
 static void test_children(void)
 {
 	struct kstat before = kstat_after_warm_fork();
@@ -266,7 +274,7 @@ static void test_children(void)
 	EXPECT_EQ(r.v[0], 0, "and all read the file's bytes");
 	EXPECT_EQ(r.v[1], 0x1f, "pages 11-15 of .data are there once read");
 	EXPECT_EQ(oom, SIGKILL, "out of memory at a fill: SIGKILL for the process that touched");
-	EXPECT_EQ(ro_wrong(ro_blob + 7 * PAGE_SIZE, 7), 0, "the parent goes on, its page fills");
+	EXPECT_EQ(ro_wrong(ro_blob + 7 * PAGE_SIZE, 7), 0, "the parent goes on and reads that page right");
 }
 
 int main(void)
