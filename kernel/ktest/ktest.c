@@ -1,6 +1,8 @@
 /* Kernel self-tests: frame allocator, kmalloc, page tables, id allocator,
- * and a spinlock-protected counter incremented from every hart at once. */
+ * a spinlock-protected counter incremented from every hart at once, and
+ * program pages filled on first touch (ktest_image.c). */
 #include "kernel/ktest/ktest.h"
+#include "kernel/ktest/ktest_image.h"
 #include "kernel/dev/console.h"
 #include "kernel/lib/idalloc.h"
 #include "kernel/lib/string.h"
@@ -280,12 +282,21 @@ void ktest_main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "hang"))
 		test_watchdog();
 	kprintf("TAP version 13\n");
+	/* `ktest images`: only the program-page comparison, for an initramfs
+	 * with other programs than the standard one. */
+	bool images_only = argc > 1 && !strcmp(argv[1], "images");
+	if (images_only) {
+		ktest_image(check);
+		kprintf("1..%d\n", checks);
+		arch_poweroff(failures ? 1 : 0);
+	}
 	test_frames();
 	test_kmalloc();
 	test_pagetable();
 	test_idalloc();
 	test_counter();
 	test_long_hold();
+	ktest_image(check);
 	kprintf("1..%d\n", checks);
 	arch_poweroff(failures ? 1 : 0);
 }

@@ -115,6 +115,16 @@ int as_add_region(struct addrspace *as, unsigned long start, unsigned long end,
 	return err;
 }
 
+int as_add_source_region(struct addrspace *as, unsigned long start, unsigned long end,
+			 unsigned perm, const struct region_source *src, unsigned long index)
+{
+	struct region model = { .perm = perm, .kind = REGION_ELF, .src = src, .src_index = index };
+	spin_lock(&as->lock);
+	int err = region_insert_like(as, start, end, &model, 0);
+	spin_unlock(&as->lock);
+	return err;
+}
+
 void as_shootdown(struct addrspace *as, unsigned long va, unsigned long size)
 {
 	/* The entries are cleared; another hart may still hold them. */
@@ -229,6 +239,24 @@ static void *populate_locked(struct addrspace *as, unsigned long va, unsigned pe
 	return page;
 }
 
+/* Called with as->lock held, va's page not present: that page of r built
+ * by its source and mapped. The frame comes unzeroed: fill writes every
+ * byte before the page is mapped, and holding the lock keeps another thread
+ * of the process from filling the same page meanwhile (it finds this one). */
+static void *fill_locked(struct addrspace *as, struct region *r, unsigned long va)
+{
+	void *page = frame_alloc_dirty();
+	if (!page)
+		return NULL;
+	va = PAGE_ROUND_DOWN(va);
+	r->src->fill(r->src, r->src_index + (va - r->start) / PAGE_SIZE, page);
+	if (mmu_map(as->pt, va, (unsigned long)page, r->perm | PERM_U)) {
+		frame_free(page);
+		return NULL;
+	}
+	return page;
+}
+
 void *as_populate(struct addrspace *as, unsigned long va)
 {
 	spin_lock(&as->lock);
@@ -258,7 +286,7 @@ static unsigned long resolve_locked(struct addrspace *as, unsigned long va, unsi
 			return 0;
 		return pa + (va & (PAGE_SIZE - 1));
 	}
-	void *page = populate_locked(as, va, r->perm);
+	void *page = r->src ? fill_locked(as, r, va) : populate_locked(as, va, r->perm);
 	return page ? (unsigned long)page + (va & (PAGE_SIZE - 1)) : 0;
 }
 
@@ -274,9 +302,13 @@ struct shm *as_shared_key(struct addrspace *as, unsigned long va, unsigned long 
 int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access)
 {
 	spin_lock(&as->lock);
-	unsigned long pa = resolve_locked(as, va, access);
+	int err = resolve_locked(as, va, access) ? 0 : -EFAULT;
+	/* Allowed and still absent: no frame (or table page) could be had. */
+	struct region *r = err ? region_find(as, va) : NULL;
+	if (r && (r->perm & access) == access && !mmu_present(as->pt, va))
+		err = -ENOMEM;
 	spin_unlock(&as->lock);
-	return pa ? 0 : -EFAULT;
+	return err;
 }
 
 struct trap_context *as_map_trap_context(struct addrspace *as, int tid)

@@ -1,6 +1,6 @@
 /* User address spaces: a page table plus the list of regions that may hold
- * pages. Region pages are allocated on first touch (fault or copy-in/out),
- * except ELF segments, which exec fills eagerly. */
+ * pages. Region pages are allocated on first touch (fault or copy-in/out):
+ * zeroed, or built by the region's source (a program's segments). */
 #ifndef KERNEL_MM_ADDRSPACE_H
 #define KERNEL_MM_ADDRSPACE_H
 
@@ -13,6 +13,17 @@ enum region_kind { REGION_ELF, REGION_HEAP, REGION_MMAP, REGION_STACK };
 
 struct shm;
 
+/* Where a private region's pages come from on first touch when they are not
+ * zeroes: fill writes every byte of `page` (a frame that comes unzeroed)
+ * with the source's page `index`. A source is never freed and regions hold
+ * no reference to it, so it must outlive every address space: exec's
+ * sources are the initramfs's programs (elf_load.h), which are never freed
+ * or written. fill runs with as->lock held: it must not sleep or take a lock
+ * ordered before the frame allocator's. */
+struct region_source {
+	void (*fill)(const struct region_source *src, unsigned long index, void *page);
+};
+
 struct region {
 	unsigned long start, end;   /* page-aligned, end exclusive */
 	unsigned perm;              /* PERM_R/W/X (none: PROT_NONE); always user */
@@ -22,6 +33,11 @@ struct region {
 	 * owned by the page table. */
 	struct shm *shm;
 	unsigned long shm_index;
+	/* Private pages not yet touched come from src (NULL: zeroed), page
+	 * `src_index` of it at `start`; a page once filled is the region's
+	 * own, copied at fork and freed at unmap like any private page. */
+	const struct region_source *src;
+	unsigned long src_index;
 	struct list_node link;      /* in addrspace.regions, by address */
 };
 
@@ -47,6 +63,9 @@ void as_destroy(struct addrspace *as);
 struct addrspace *as_clone(struct addrspace *as);
 int as_add_region(struct addrspace *as, unsigned long start, unsigned long end,
 		  unsigned perm, enum region_kind kind);
+/* A REGION_ELF region whose page at start is page `index` of src. */
+int as_add_source_region(struct addrspace *as, unsigned long start, unsigned long end,
+			 unsigned perm, const struct region_source *src, unsigned long index);
 /* Unmaps every page in [start, end), shoots down, frees them, and removes
  * the range from the regions. 0 or -ENOMEM (a region split failed; then
  * nothing changed). */
@@ -54,7 +73,8 @@ int as_remove_range(struct addrspace *as, unsigned long start, unsigned long end
 /* Maps a fresh zeroed page at va (must be in a region); returns its kernel
  * address or NULL. For exec to fill ELF segments. */
 void *as_populate(struct addrspace *as, unsigned long va);
-/* A user access fault at va: 0 if a page was supplied, else -EFAULT/-ENOMEM. */
+/* A user access fault at va: 0 if the page is there now; -EFAULT if the
+ * access is not allowed; -ENOMEM if it is but no frame could be had. */
 int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access);
 
 /* Called with as->lock held: the MAP_SHARED object behind va and va's byte

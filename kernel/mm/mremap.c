@@ -46,13 +46,11 @@ static long move_locked(struct addrspace *as, struct region *r, unsigned long ds
 	mmu_visit_range(as->pt, old, old + len, reserve_page, &m);
 	if (m.err)
 		return m.err;
-	long err = r->shm ? region_insert_shared(as, dst, dst + dst_len, r->perm, r->shm,
-						 r->shm_index) :
-			    region_insert(as, dst, dst + dst_len, r->perm, r->kind);
+	/* The new region takes its own reference to a shared object (the old
+	 * one's goes below) and keeps the source of pages not yet filled. */
+	long err = region_insert_like(as, dst, dst + dst_len, r, 0);
 	if (err)
 		return err;
-	if (r->shm)
-		shm_get(r->shm);    /* the new region's; the old one's goes below */
 	mmu_unmap_range(as->pt, old, old + len, true, move_page, &m);
 	region_drop(as, old, old + len);
 	if (freed.n)

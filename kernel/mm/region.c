@@ -83,6 +83,20 @@ int region_insert_shared(struct addrspace *as, unsigned long start, unsigned lon
 	return insert(as, &r);
 }
 
+int region_insert_like(struct addrspace *as, unsigned long start, unsigned long end,
+		       const struct region *model, unsigned long pages)
+{
+	struct region r = *model;
+	r.start = start;
+	r.end = end;
+	r.shm_index += pages;
+	r.src_index += pages;
+	int err = insert(as, &r);
+	if (!err && r.shm)
+		shm_get(r.shm);
+	return err;
+}
+
 int region_split(struct addrspace *as, unsigned long at)
 {
 	struct region *r = region_find(as, at);
@@ -94,6 +108,7 @@ int region_split(struct addrspace *as, unsigned long at)
 	*tail = *r;
 	tail->start = at;
 	r->end = at;
+	tail->src_index += (at - r->start) / PAGE_SIZE;
 	if (tail->shm) {
 		shm_get(tail->shm);
 		tail->shm_index += (at - r->start) / PAGE_SIZE;
@@ -118,15 +133,23 @@ void region_drop(struct addrspace *as, unsigned long start, unsigned long end)
 	}
 }
 
+/* True if r can join prev: it starts where prev ends, with the same
+ * attributes, and any object or source pages go on where prev's stop. */
+static bool continues(const struct region *prev, const struct region *r)
+{
+	unsigned long pages = (prev->end - prev->start) / PAGE_SIZE;
+	return prev->end == r->start && prev->perm == r->perm && prev->kind == r->kind &&
+	       prev->shm == r->shm && (!r->shm || prev->shm_index + pages == r->shm_index) &&
+	       prev->src == r->src && (!r->src || prev->src_index + pages == r->src_index);
+}
+
 void region_merge(struct addrspace *as)
 {
 	struct list_node *pos, *tmp;
 	struct region *prev = NULL;
 	list_for_each_safe(pos, tmp, &as->regions) {
 		struct region *r = region_of(pos);
-		if (prev && prev->end == r->start && prev->perm == r->perm &&
-		    prev->kind == r->kind && prev->shm == r->shm && (!r->shm ||
-		    prev->shm_index + (prev->end - prev->start) / PAGE_SIZE == r->shm_index)) {
+		if (prev && continues(prev, r)) {
 			prev->end = r->end;
 			list_remove(&r->link);
 			if (r->shm)

@@ -19,6 +19,12 @@ int region_insert(struct addrspace *as, unsigned long start, unsigned long end,
  * whose page `index` is at start (on failure the caller still holds it). */
 int region_insert_shared(struct addrspace *as, unsigned long start, unsigned long end,
 			 unsigned perm, struct shm *shm, unsigned long index);
+/* A region of [start, end) with model's attributes (permissions, kind,
+ * shared object with its own new reference, source), its object or source
+ * page at start being model's at model->start plus `pages`. For mremap's
+ * move. 0, -EINVAL or -ENOMEM. */
+int region_insert_like(struct addrspace *as, unsigned long start, unsigned long end,
+		       const struct region *model, unsigned long pages);
 /* Makes `at` a region boundary: the region containing it (if any, and if
  * `at` is inside it) becomes two with the same attributes. 0 or -ENOMEM;
  * nothing changes on failure. */
@@ -27,7 +33,8 @@ int region_split(struct addrspace *as, unsigned long at);
  * (region_split). A shared region drops its reference: the caller must have
  * unmapped and shot down its pages. */
 void region_drop(struct addrspace *as, unsigned long start, unsigned long end);
-/* Joins neighbours that touch and share permissions and kind, so that
+/* Joins neighbours that touch and share permissions, kind and backing
+ * (the same object or source, its pages continuing), so that
  * repeated mprotect of adjacent pieces does not grow the list. */
 void region_merge(struct addrspace *as);
 /* The lowest address of a free gap of len bytes in [lo, hi) (first fit,

@@ -112,8 +112,7 @@ unsigned long cpio_index(const void *archive, unsigned long len, struct cpio_fil
 	return n;
 }
 
-int cpio_index_find(const struct cpio_file *idx, unsigned long n, int broken,
-		    const char *name, struct cpio_file *f)
+long cpio_index_position(const struct cpio_file *idx, unsigned long n, const char *name)
 {
 	unsigned long lo = 0, hi = n;     /* the first entry >= name is in [lo, hi] */
 	while (lo < hi) {
@@ -123,8 +122,15 @@ int cpio_index_find(const struct cpio_file *idx, unsigned long n, int broken,
 		else
 			hi = mid;
 	}
-	if (lo < n && !strcmp(idx[lo].name, name)) {
-		*f = idx[lo];
+	return lo < n && !strcmp(idx[lo].name, name) ? (long)lo : -1;
+}
+
+int cpio_index_find(const struct cpio_file *idx, unsigned long n, int broken,
+		    const char *name, struct cpio_file *f)
+{
+	long at = cpio_index_position(idx, n, name);
+	if (at >= 0) {
+		*f = idx[at];
 		return 0;
 	}
 	return broken ? -EINVAL : -ENOENT;

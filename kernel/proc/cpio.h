@@ -30,6 +30,9 @@ int cpio_find(const void *archive, unsigned long len, const char *name, struct c
 unsigned long cpio_index(const void *archive, unsigned long len, struct cpio_file *idx,
 			 unsigned long max, int *broken);
 
+/* Where the first entry called name is in an index of n entries, or -1. */
+long cpio_index_position(const struct cpio_file *idx, unsigned long n, const char *name);
+
 /* cpio_find's answer from an index of n entries: 0 and *f for the first
  * entry called name; else -EINVAL if the archive was broken, -ENOENT if not. */
 int cpio_index_find(const struct cpio_file *idx, unsigned long n, int broken,

@@ -36,7 +36,8 @@ static void report_noexec(const char *path, const struct elf_image *img, const c
 
 /* The program's image in a new address space: segments, tid 0's stack
  * region and the initial stack. *as_out holds it (no trap page yet). */
-static long load_image(const struct cpio_file *f, const struct initstack_args *a,
+static long load_image(const struct cpio_file *f, const struct elf_source *src,
+		       const struct initstack_args *a,
 		       const struct initstack_size *sz, struct addrspace **as_out,
 		       unsigned long *entry, unsigned long *sp)
 {
@@ -50,7 +51,7 @@ static long load_image(const struct cpio_file *f, const struct initstack_args *a
 	if (!as)
 		return -ENOMEM;
 	unsigned long image_end;
-	long err = elf_load(as, f->data, &img, &image_end, &why);
+	long err = elf_load(as, f->data, &img, src, &image_end, &why);
 	if (!err)
 		err = as_add_thread_stack(as, 0);
 	if (!err)
@@ -73,14 +74,15 @@ static long build_image(const struct initstack_args *a, struct addrspace **as_ou
 			unsigned long *entry, unsigned long *sp)
 {
 	struct cpio_file f;
-	long err = initramfs_find_program(a->execfn, &f);
+	const struct elf_source *src;
+	long err = initramfs_find_program(a->execfn, &f, &src);
 	if (err)
 		return err;
 	struct initstack_size sz;
 	err = initstack_measure(a, &sz);
 	if (err)
 		return err;
-	return load_image(&f, a, &sz, as_out, entry, sp);
+	return load_image(&f, src, a, &sz, as_out, entry, sp);
 }
 
 static void set_name(struct process *p, const char *path)

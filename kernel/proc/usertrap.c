@@ -16,14 +16,34 @@ static const char *const fault_names[] = {
 	[FAULT_MISALIGNED] = "misaligned access",
 };
 
+/* The page the access needs cannot be had: the process ends as Linux's
+ * out-of-memory killer would end it (SIGKILL, which no handler sees), with
+ * one console line however many of its threads get here. */
+static void fault_out_of_memory(enum user_fault_kind kind, unsigned long pc, unsigned long addr)
+{
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+	bool claimed = process_claim_end(W_SIGNALED(SIGKILL));
+	if (claimed && p->exit_status == W_SIGNALED(SIGKILL))
+		kprintf("dakota: pid %d tid %d (%s): out of memory at a %s at pc %lx addr %lx, "
+			"killed by signal %d\n", p->pid, t->tid, p->name, fault_names[kind], pc,
+			addr, SIGKILL);
+	process_end_self(claimed);
+}
+
 void user_fault(enum user_fault_kind kind, unsigned long pc, unsigned long addr)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
 	static const unsigned access[] = { [FAULT_LOAD] = PERM_R, [FAULT_STORE] = PERM_W,
 					   [FAULT_FETCH] = PERM_X };
-	if (kind <= FAULT_FETCH && as_handle_fault(p->as, addr, access[kind]) == 0)
+	int err = kind <= FAULT_FETCH ? as_handle_fault(p->as, addr, access[kind]) : -EFAULT;
+	if (err == 0)
 		return;
+	if (err == -ENOMEM) {
+		fault_out_of_memory(kind, pc, addr);
+		return;
+	}
 	int sig = kind == FAULT_ILLEGAL ? SIGILL : SIGSEGV;
 	int code = kind == FAULT_ILLEGAL ? ILL_ILLOPC : SEGV_MAPERR;
 	/* A handler that does not block the signal gets it (with si_addr); it
