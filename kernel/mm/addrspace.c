@@ -257,19 +257,6 @@ static void *fill_locked(struct addrspace *as, struct region *r, unsigned long v
 	return page;
 }
 
-void *as_populate(struct addrspace *as, unsigned long va)
-{
-	spin_lock(&as->lock);
-	struct region *r = region_find(as, va);
-	void *page = NULL;
-	if (r) {
-		unsigned long pa = mmu_translate(as->pt, va, PERM_U);
-		page = pa ? (void *)PAGE_ROUND_DOWN(pa) : populate_locked(as, va, r->perm);
-	}
-	spin_unlock(&as->lock);
-	return page;
-}
-
 /* Called with as->lock held: the physical address for an access of `perm`
  * at va, supplying a page on demand; 0 if the access is not allowed. */
 static unsigned long resolve_locked(struct addrspace *as, unsigned long va, unsigned perm)

@@ -70,9 +70,6 @@ int as_add_source_region(struct addrspace *as, unsigned long start, unsigned lon
  * the range from the regions. 0 or -ENOMEM (a region split failed; then
  * nothing changed). */
 int as_remove_range(struct addrspace *as, unsigned long start, unsigned long end);
-/* Maps a fresh zeroed page at va (must be in a region); returns its kernel
- * address or NULL. For exec to fill ELF segments. */
-void *as_populate(struct addrspace *as, unsigned long va);
 /* A user access fault at va: 0 if the page is there now; -EFAULT if the
  * access is not allowed; -ENOMEM if it is but no frame could be had. */
 int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access);
