@@ -176,19 +176,27 @@ void mmu_unmap_range(pagetable_t pt, unsigned long start, unsigned long end, boo
 		     void (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg);
 /* Gives every user page mapped in [start, end) the permissions `perm`
  * (PERM_R/W/X; none of them is PROT_NONE: the page stays, user access
- * faults). No TLB flush. */
+ * faults), except that a frame with another owner (frame_is_shared) is
+ * never made writable. No TLB flush. */
 void mmu_protect_range(pagetable_t pt, unsigned long start, unsigned long end, unsigned perm);
 /* Calls fn for every user page mapped in [start, end). */
 void mmu_visit_range(pagetable_t pt, unsigned long start, unsigned long end,
 		     void (*fn)(void *arg, unsigned long va, unsigned long pa, unsigned perm),
 		     void *arg);
 /* Fork: gives dst a leaf for every user page src maps in [start, end), with
- * the same permissions, walking both tables level by level. fn(arg, va, pa)
- * returns the frame dst maps there (pa itself to share it, or a copy), or 0
- * to stop with -ENOMEM. 0, -ENOMEM (fn or a table page), or -EEXIST if dst
- * maps the page already. Leaves made before a failure stay in dst. */
+ * the same permissions, walking both tables level by level; with
+ * `write_protect`, src's leaf loses write permission first (and dst's has
+ * none). fn(arg, va, pa) returns the frame dst maps there (pa itself to
+ * share it, or a copy), or 0 to stop with -ENOMEM. 0, -ENOMEM (fn or a
+ * table page), or -EEXIST if dst maps the page already. Leaves made before a
+ * failure stay in dst. No TLB flush. */
 int mmu_clone_range(pagetable_t src, pagetable_t dst, unsigned long start, unsigned long end,
+		    bool write_protect,
 		    unsigned long (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg);
+/* Points the user leaf at va to frame pa with `perm` (PERM_U included by
+ * the caller): the frame it held, or 0 if va has no user leaf (nothing
+ * changes then). No TLB flush. */
+unsigned long mmu_remap(pagetable_t pt, unsigned long va, unsigned long pa, unsigned perm);
 /* Physical address mapped at va with at least `perm`, or 0. */
 unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm);
 /* Frees every page-table page; `free_leaf` is called for each mapped user

@@ -221,10 +221,16 @@ void mmu_unmap_range(pagetable_t pt, unsigned long start, unsigned long end, boo
 	for_each_leaf(pt, start, end, &w);
 }
 
+/* A page with another owner (copy-on-write after a fork) stays read-only
+ * whatever the new permissions: its first write fault gives this space a
+ * page of its own. */
 static void protect_leaf(void *arg, unsigned long va, unsigned long *pte)
 {
 	(void)va;
-	*pte = (*pte & ~0x3ffUL) | *(unsigned long *)arg;
+	unsigned long flags = *(unsigned long *)arg;
+	if ((flags & PTE_W) && frame_is_shared((void *)PTE_PA(*pte)))
+		flags &= ~PTE_W;
+	*pte = (*pte & ~0x3ffUL) | flags;
 }
 
 void mmu_protect_range(pagetable_t pt, unsigned long start, unsigned long end, unsigned perm)
@@ -258,6 +264,7 @@ struct clone_walk {
 	unsigned long (*fn)(void *, unsigned long, unsigned long);
 	void *arg;
 	unsigned long start, end;
+	bool write_protect;
 };
 
 /* dst's table for src's entry i of a non-leaf level, allocated if absent. */
@@ -286,6 +293,8 @@ static int clone_level(pagetable_t src, pagetable_t dst, int level, unsigned lon
 				continue;
 			if (dst[i])
 				return -EEXIST;
+			if (c->write_protect)
+				src[i] = pte &= ~PTE_W;
 			unsigned long pa = c->fn(c->arg, va, PTE_PA(pte));
 			if (!pa)
 				return -ENOMEM;
@@ -305,12 +314,23 @@ static int clone_level(pagetable_t src, pagetable_t dst, int level, unsigned lon
 }
 
 int mmu_clone_range(pagetable_t src, pagetable_t dst, unsigned long start, unsigned long end,
+		    bool write_protect,
 		    unsigned long (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg)
 {
 	if (end > (1UL << 38))
 		end = 1UL << 38;
-	struct clone_walk c = { fn, arg, start, end };
+	struct clone_walk c = { fn, arg, start, end, write_protect };
 	return start < end ? clone_level(src, dst, 2, 0, &c) : 0;
+}
+
+unsigned long mmu_remap(pagetable_t pt, unsigned long va, unsigned long pa, unsigned perm)
+{
+	unsigned long *pte = va < (1UL << 38) ? walk(pt, va, false) : NULL;
+	if (!pte || !(*pte & PTE_V) || !PTE_IS_USER(*pte))
+		return 0;
+	unsigned long old = PTE_PA(*pte);
+	*pte = PA_PTE(pa) | pte_flags(perm);
+	return old;
 }
 
 unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm)

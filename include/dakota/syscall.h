@@ -587,7 +587,9 @@ struct kstat {
 	unsigned long kmalloc_bytes;
 	unsigned long harts;
 	unsigned long time_hz;    /* rate of the `time` counter */
-	unsigned long reserved[9];
+	unsigned long cow_copies; /* copy-on-write faults that copied a page */
+	unsigned long cow_reuses; /* ... that found the page no longer shared */
+	unsigned long reserved[7];
 };
 
 #endif

@@ -257,6 +257,40 @@ static void *fill_locked(struct addrspace *as, struct region *r, unsigned long v
 	return page;
 }
 
+_Atomic unsigned long as_cow_copies, as_cow_reuses;
+
+/* Called with as->lock held: a write to va, whose page is mapped read-only
+ * in the writable private region r. That is copy-on-write: since a fork,
+ * the frame may have other owners (frame.h). If it has none any more it
+ * becomes writable where it is; other harts holding the read-only
+ * translation fault once more and find it writable. Otherwise this space
+ * gets a copy, and lets go of the shared frame only after its shootdown
+ * (THE RULE above): another thread of this process may still read the old
+ * frame through its TLB, and the frame's last owner may write it, or free
+ * it, as soon as this space lets go. 0 if no frame could be had. */
+static unsigned long cow_break_locked(struct addrspace *as, struct region *r, unsigned long va)
+{
+	unsigned long page_va = PAGE_ROUND_DOWN(va);
+	unsigned long old = mmu_translate(as->pt, page_va, PERM_R | PERM_U);
+	if (!old || r->shm)
+		panic("addrspace: a read-only page at %lx of a writable region is not "
+		      "a private readable page", page_va);
+	if (!frame_is_shared((void *)old)) {
+		mmu_remap(as->pt, page_va, old, r->perm | PERM_U);
+		as_cow_reuses++;
+		return old + (va - page_va);
+	}
+	void *copy = frame_alloc_dirty();   /* every byte is overwritten next */
+	if (!copy)
+		return 0;
+	memcpy(copy, (void *)old, PAGE_SIZE);
+	mmu_remap(as->pt, page_va, (unsigned long)copy, r->perm | PERM_U);
+	as_shootdown(as, page_va, PAGE_SIZE);
+	frame_free((void *)old);
+	as_cow_copies++;
+	return (unsigned long)copy + (va - page_va);
+}
+
 /* Called with as->lock held: the physical address for an access of `perm`
  * at va, supplying a page on demand; 0 if the access is not allowed. */
 static unsigned long resolve_locked(struct addrspace *as, unsigned long va, unsigned perm)
@@ -265,8 +299,12 @@ static unsigned long resolve_locked(struct addrspace *as, unsigned long va, unsi
 	if (pa)
 		return pa;
 	struct region *r = region_find(as, va);
-	if (!r || (r->perm & perm) != perm || mmu_present(as->pt, va))
+	if (!r || (r->perm & perm) != perm)
 		return 0;
+	/* Mapped, allowed by the region, refused by the page: only a write to
+	 * a copy-on-write page is that. */
+	if (mmu_present(as->pt, va))
+		return (perm & PERM_W) ? cow_break_locked(as, r, va) : 0;
 	if (r->shm) {
 		pa = shm_frame(r->shm, r->shm_index + (va - r->start) / PAGE_SIZE);
 		if (!pa || mmu_map(as->pt, PAGE_ROUND_DOWN(va), pa, r->perm | PERM_U))
@@ -290,9 +328,10 @@ int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access)
 {
 	spin_lock(&as->lock);
 	int err = resolve_locked(as, va, access) ? 0 : -EFAULT;
-	/* Allowed and still absent: no frame (or table page) could be had. */
+	/* Allowed and still not there: no frame (or table page) could be had
+	 * for a page on demand or a copy. */
 	struct region *r = err ? region_find(as, va) : NULL;
-	if (r && (r->perm & access) == access && !mmu_present(as->pt, va))
+	if (r && (r->perm & access) == access && !mmu_translate(as->pt, va, access | PERM_U))
 		err = -ENOMEM;
 	spin_unlock(&as->lock);
 	return err;
@@ -348,19 +387,20 @@ void as_remove_thread(struct addrspace *as, int tid, int stack_slot)
 	spin_unlock(&as->lock);
 }
 
-/* Fork: the child's copy of one private page. Called with the parent's
- * lock held (the child is not visible to anyone yet). */
-static unsigned long clone_page(void *arg, unsigned long va, unsigned long pa)
+/* Fork of a private page: parent and child own the frame together, both
+ * mapping it read-only (mmu_clone_range's write_protect) until the first
+ * write of either (cow_break_locked). Called with the parent's lock held
+ * (the child is not visible to anyone yet). */
+static unsigned long share_private_page(void *arg, unsigned long va, unsigned long pa)
 {
 	(void)arg;
 	(void)va;
-	void *copy = frame_alloc_dirty();   /* every byte is overwritten next */
-	if (copy)
-		memcpy(copy, (void *)pa, PAGE_SIZE);
-	return (unsigned long)copy;
+	frame_share((void *)pa);
+	return pa;
 }
 
-/* Fork of a shared page: the child maps the same frame. */
+/* Fork of a page of a shared region: the child maps the same frame, which
+ * the shm object owns. */
 static unsigned long share_page(void *arg, unsigned long va, unsigned long pa)
 {
 	(void)arg;
@@ -386,7 +426,12 @@ static int clone_regions(struct addrspace *as, struct addrspace *child)
 }
 
 /* Every user page lies in a region, so copying region by region copies them
- * all, and each walk scans only the table slots its region covers. */
+ * all, and each walk scans only the table slots its region covers.
+ *
+ * The parent's private pages lose write permission here. Other threads of
+ * the parent, on other harts, may hold writable translations of them: they
+ * are shot down before the child exists for anyone, so that no write of
+ * the parent reaches a frame the child sees as its own after the fork. */
 struct addrspace *as_clone(struct addrspace *as)
 {
 	struct addrspace *child = as_create();
@@ -399,9 +444,10 @@ struct addrspace *as_clone(struct addrspace *as)
 	struct list_node *pos;
 	for (pos = as->regions.next; !err && pos != &as->regions; pos = pos->next) {
 		struct region *r = list_entry(pos, struct region, link);
-		err = mmu_clone_range(as->pt, child->pt, r->start, r->end,
-				      r->shm ? share_page : clone_page, NULL);
+		err = mmu_clone_range(as->pt, child->pt, r->start, r->end, !r->shm,
+				      r->shm ? share_page : share_private_page, NULL);
 	}
+	as_shootdown(as, 0, 0);
 	spin_unlock(&as->lock);
 	if (err) {
 		as_destroy(child);

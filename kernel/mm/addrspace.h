@@ -73,6 +73,10 @@ int as_remove_range(struct addrspace *as, unsigned long start, unsigned long end
 /* A user access fault at va: 0 if the page is there now; -EFAULT if the
  * access is not allowed; -ENOMEM if it is but no frame could be had. */
 int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access);
+/* Copy-on-write faults since boot, system-wide (kstat): pages copied
+ * because another address space still owned the frame, and pages made
+ * writable in place because none did. */
+extern _Atomic unsigned long as_cow_copies, as_cow_reuses;
 
 /* Called with as->lock held: the MAP_SHARED object behind va and va's byte
  * offset in it, or NULL for private memory. For keying futexes on shared

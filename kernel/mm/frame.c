@@ -1,6 +1,8 @@
 /* Frame allocator: a bitmap of every managed frame (1 = in use) plus a byte
  * per frame giving the length of the run that starts there, so a multi-page
- * block can be freed from its first address alone. */
+ * block can be freed from its first address alone, and a count per frame of
+ * its extra owners (copy-on-write: address spaces that map one user page
+ * after a fork), so that the last owner's frame_free frees it. */
 #include <stdint.h>
 #include "kernel/mm/frame.h"
 #include "kernel/lib/string.h"
@@ -13,6 +15,9 @@ static struct spinlock lock = SPINLOCK_INIT("frames", LOCK_FRAMES);
 static unsigned long base, frames, free_count, hint;
 static unsigned long *used;          /* bitmap */
 static uint8_t *run_length;          /* pages in the run that starts here */
+/* Owners beyond the first of a single-page frame: atomic, not under `lock`
+ * (frame_share and frame_free change it; the frame is in use meanwhile). */
+static uint32_t *extra_owners;
 static long fail_after = -1;
 
 static bool is_used(unsigned long i) { return used[i / 64] >> (i % 64) & 1; }
@@ -24,9 +29,12 @@ void frame_init(unsigned long start, unsigned long end)
 	start = PAGE_ROUND_UP(start);
 	end = PAGE_ROUND_DOWN(end);
 	unsigned long n = (end - start) / PAGE_SIZE;
-	unsigned long meta = PAGE_ROUND_UP((n + 63) / 64 * 8 + n);
+	unsigned long bitmap_bytes = (n + 63) / 64 * 8;
+	unsigned long runs_bytes = (n + 3) / 4 * 4;   /* keeps extra_owners aligned */
+	unsigned long meta = PAGE_ROUND_UP(bitmap_bytes + runs_bytes + n * sizeof *extra_owners);
 	used = (unsigned long *)start;
-	run_length = (uint8_t *)(start + (n + 63) / 64 * 8);
+	run_length = (uint8_t *)(start + bitmap_bytes);
+	extra_owners = (uint32_t *)(start + bitmap_bytes + runs_bytes);
 	memset(used, 0, meta);
 	base = start;
 	frames = n;
@@ -131,9 +139,39 @@ void frame_free_run(void *first)
 	spin_unlock(&lock);
 }
 
+/* The index of a managed single frame, or a panic naming the caller's bug. */
+static unsigned long frame_index(void *page, const char *who)
+{
+	unsigned long a = (unsigned long)page;
+	if (a & (PAGE_SIZE - 1) || a < base || a >= base + frames * PAGE_SIZE)
+		panic("%s: %p is not a managed frame", who, page);
+	return (a - base) / PAGE_SIZE;
+}
+
+void frame_share(void *page)
+{
+	__atomic_fetch_add(&extra_owners[frame_index(page, "frame_share")], 1, __ATOMIC_RELAXED);
+}
+
+bool frame_is_shared(void *page)
+{
+	return __atomic_load_n(&extra_owners[frame_index(page, "frame_is_shared")],
+			       __ATOMIC_ACQUIRE) != 0;
+}
+
+/* An owner that lets go of a shared frame only drops the count; the one
+ * that finds no other owner frees it. The release and acquire pair the
+ * other owners' last use of the page (their copy of it, made before they
+ * let go) with the frame's next life. */
 void frame_free(void *page)
 {
-	frame_free_run(page);
+	uint32_t *owners = &extra_owners[frame_index(page, "frame_free")];
+	uint32_t n = __atomic_load_n(owners, __ATOMIC_ACQUIRE);
+	while (n && !__atomic_compare_exchange_n(owners, &n, n - 1, false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE))
+		;
+	if (!n)
+		frame_free_run(page);
 }
 
 unsigned frame_run_length(void *first)

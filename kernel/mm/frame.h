@@ -3,6 +3,7 @@
 #ifndef KERNEL_MM_FRAME_H
 #define KERNEL_MM_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Hands out [start, end) except the ranges later marked with frame_reserve. */
@@ -13,7 +14,16 @@ void *frame_alloc(void);
 /* A page with whatever it held before (another process's data): for a
  * caller that overwrites every byte before anyone else can read it. */
 void *frame_alloc_dirty(void);
+/* Gives up one ownership of a single page: the last owner frees it. */
 void frame_free(void *page);
+/* One more owner of an allocated single page (copy-on-write fork): the
+ * page is freed by the frame_free that finds no other owner left. */
+void frame_share(void *page);
+/* True while more than one owner holds the page. An owner that holds its
+ * address space's lock may trust "false": no one else can gain ownership
+ * of a page that only it maps. "True" may be stale (another owner may be
+ * letting go), which costs at most an unneeded copy. */
+bool frame_is_shared(void *page);
 /* `pages` physically contiguous zeroed frames (at most 255), or NULL. */
 void *frame_alloc_run(unsigned pages);
 void frame_free_run(void *first);   /* frees the whole run */

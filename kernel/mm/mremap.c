@@ -6,6 +6,7 @@
 #include "kernel/mm/unmap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/shm.h"
+#include "kernel/mm/frame.h"
 #include <dakota/syscall.h>
 
 struct move {
@@ -26,13 +27,20 @@ static void reserve_page(void *arg, unsigned long va, unsigned long pa, unsigned
 		m->err = mmu_reserve(m->as->pt, va + m->delta);
 }
 
+/* A copy-on-write page (another address space owns the frame too) moves
+ * read-only, as it was. */
+static unsigned page_perm(unsigned perm, unsigned long pa)
+{
+	return frame_is_shared((void *)pa) ? perm & ~PERM_W : perm;
+}
+
 static void move_page(void *arg, unsigned long va, unsigned long pa)
 {
 	struct move *m = arg;
 	if (va == MMU_TABLE_PAGE)
 		zap_add(m->freed, va, pa);
 	else    /* cannot fail: the destination is unmapped, its tables exist */
-		mmu_map(m->as->pt, va + m->delta, pa, m->perm | PERM_U);
+		mmu_map(m->as->pt, va + m->delta, pa, page_perm(m->perm, pa) | PERM_U);
 }
 
 /* Called with as->lock held: moves [old, old+len), exactly one region r,

@@ -25,6 +25,8 @@ SYSCALL_DEFINE1(kstat, unsigned long, out)
 		.kmalloc_bytes = kmalloc_bytes_in_use(),
 		.harts = processor_count,
 		.time_hz = arch_time_hz,
+		.cow_copies = as_cow_copies,
+		.cow_reuses = as_cow_reuses,
 	};
 	return copy_to_user(current_process()->as, out, &k, sizeof k);
 }
