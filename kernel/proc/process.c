@@ -284,11 +284,13 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	itimer_release(p);
 	posix_timer_release_all(p);
 	signal_process_release(p);
-	file_close_all(p);
 	sync_objects_destroy(p->sync);
 	as_remove_thread(p->as, self->tid, self->stack_slot);
 	as_destroy(p->as);
 	p->as = NULL;
+	/* Memory goes before files, as on Linux: a process that learns of
+	 * this one's end from a pipe's end of file finds its memory back. */
+	file_close_all(p);
 
 	if (p == init_process) {
 		trace_stop();   /* the trace leaves over the UART before power-off */

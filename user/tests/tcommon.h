@@ -39,6 +39,7 @@
 #define STATUS_RUNNING (-1002)
 
 #define W_EXIT(code) (((code) & 0xff) << 8)
+#define W_KILLED(sig) ((sig) & 0x7f)   /* wait status of a process a signal ended */
 
 /* CHECK_EQ with a formatted name. */
 #define EXPECT_EQ(got, want, ...) \
