@@ -587,7 +587,10 @@ struct kstat {
 	unsigned long kmalloc_bytes;
 	unsigned long harts;
 	unsigned long time_hz;    /* rate of the `time` counter */
-	unsigned long reserved[9];
+	/* TLB shootdowns of user memory that asked other harts to fence, since
+	 * boot: grows; for tests that check an operation needs none. */
+	unsigned long shootdowns;
+	unsigned long reserved[8];
 };
 
 #endif

@@ -286,8 +286,7 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	signal_process_release(p);
 	file_close_all(p);
 	sync_objects_destroy(p->sync);
-	as_remove_thread(p->as, self->tid, self->stack_slot);
-	as_destroy(p->as);
+	as_destroy(p->as);      /* the thread's stack and trap-context page too */
 	p->as = NULL;
 
 	if (p == init_process) {
@@ -421,7 +420,6 @@ void process_exec_switch(struct addrspace *as, struct trap_context *tc,
 	sync_objects_destroy(p->sync);
 	p->sync = sync;
 	struct addrspace *old = p->as;
-	as_remove_thread(old, self->tid, self->stack_slot);
 	spin_lock(&p->lock);
 	p->as = as;
 	become_tid0(p, self);

@@ -25,6 +25,7 @@ SYSCALL_DEFINE1(kstat, unsigned long, out)
 		.kmalloc_bytes = kmalloc_bytes_in_use(),
 		.harts = processor_count,
 		.time_hz = arch_time_hz,
+		.shootdowns = as_shootdown_count,
 	};
 	return copy_to_user(current_process()->as, out, &k, sizeof k);
 }
