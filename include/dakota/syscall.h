@@ -589,7 +589,10 @@ struct kstat {
 	unsigned long time_hz;    /* rate of the `time` counter */
 	unsigned long cow_copies; /* copy-on-write faults that copied a page */
 	unsigned long cow_reuses; /* ... that found the page no longer shared */
-	unsigned long reserved[7];
+	/* TLB shootdowns of user memory that asked other harts to fence, since
+	 * boot: grows; for tests that check an operation needs none. */
+	unsigned long shootdowns;
+	unsigned long reserved[6];
 };
 
 #endif

@@ -1,8 +1,10 @@
 /* Kernel self-tests: frame allocator, kmalloc, page tables, id allocator,
- * a spinlock-protected counter incremented from every hart at once, and
+ * a spinlock-protected counter incremented from every hart at once,
+ * trap-context pages kept past their thread (ktest_trap_keep.c), and
  * program pages filled on first touch (ktest_image.c). */
 #include "kernel/ktest/ktest.h"
 #include "kernel/ktest/ktest_image.h"
+#include "kernel/ktest/ktest_trap_keep.h"
 #include "kernel/dev/console.h"
 #include "kernel/lib/idalloc.h"
 #include "kernel/lib/string.h"
@@ -296,6 +298,7 @@ void ktest_main(int argc, char **argv)
 	test_idalloc();
 	test_counter();
 	test_long_hold();
+	ktest_trap_keep(check);
 	ktest_image(check);
 	kprintf("1..%d\n", checks);
 	arch_poweroff(failures ? 1 : 0);

@@ -86,10 +86,17 @@ static void drop_shared_page(void *arg, unsigned long va, unsigned long pa)
 }
 
 /* No thread runs in `as` any more, so no hart holds its translations: the
- * frames can go at once. Trap-context pages are not user pages; the caller
- * has freed them by removing every thread. */
+ * frames can go at once. Trap-context pages are not user pages (the table
+ * does not free them): every one a thread of `as` ever had is still mapped
+ * (as_map_trap_context) and goes here. */
 void as_destroy(struct addrspace *as)
 {
+	for (int w = 0; w < IDALLOC_WORDS(CONFIG_MAX_THREADS); w++) {
+		int tid = w * IDALLOC_WORD_BITS;
+		for (unsigned long bits = as->trap_pages[w]; bits; bits >>= 1, tid++)
+			if (bits & 1)
+				frame_free((void *)mmu_unmap(as->pt, TRAP_CONTEXT(tid)));
+	}
 	struct list_node *pos;
 	list_for_each(pos, &as->regions) {
 		struct region *r = list_entry(pos, struct region, link);
@@ -125,6 +132,8 @@ int as_add_source_region(struct addrspace *as, unsigned long start, unsigned lon
 	return err;
 }
 
+_Atomic unsigned long as_shootdown_count;
+
 void as_shootdown(struct addrspace *as, unsigned long va, unsigned long size)
 {
 	/* The entries are cleared; another hart may still hold them. */
@@ -133,8 +142,10 @@ void as_shootdown(struct addrspace *as, unsigned long va, unsigned long size)
 	 * that activates after this load walks the new table. */
 	arch_fence();
 	unsigned long mask = __atomic_load_n(&as->active_harts, __ATOMIC_SEQ_CST);
-	if (mask)
+	if (mask) {
 		arch_tlb_flush_harts(mask, va, size);
+		as_shootdown_count++;
+	}
 }
 
 void zap_flush(struct zap *z)
@@ -337,13 +348,38 @@ int as_handle_fault(struct addrspace *as, unsigned long va, unsigned access)
 	return err;
 }
 
+/* A tid's trap-context page stays mapped, its frame allocated, from the
+ * first thread with that tid until as_destroy. When a thread exits, another
+ * hart of the process may still cache the page's translation; taking it
+ * away would need a remote fence (THE RULE above) on every exit, which waits
+ * for each hart in active_harts to take the fence. Kept, the entry never
+ * changes, so a cached copy stays right, and the next thread with the tid
+ * (a tid is free again only once its thread is off its hart for good) takes
+ * the page back. CONFIG_MAX_THREADS bounds what a process keeps. */
 struct trap_context *as_map_trap_context(struct addrspace *as, int tid)
 {
-	void *page = frame_alloc();
+	unsigned long bit = 1UL << (tid % IDALLOC_WORD_BITS);
+	unsigned long *word = &as->trap_pages[tid / IDALLOC_WORD_BITS];
+	spin_lock(&as->lock);
+	void *page = (*word & bit) ? (void *)mmu_translate(as->pt, TRAP_CONTEXT(tid),
+							    PERM_R | PERM_W) : NULL;
+	spin_unlock(&as->lock);
+	if (page) {
+		/* Nothing of the old thread may reach the new one (uservec's
+		 * kernel_sp, kernel_satp and handler included: return_to_user
+		 * rewrites them when kernel_sp is not the thread's). Only the
+		 * structure is ever written; the rest of the page is as
+		 * frame_alloc left it, zero. */
+		memset(page, 0, sizeof(struct trap_context));
+		return page;
+	}
+	page = frame_alloc();
 	if (!page)
 		return NULL;
 	spin_lock(&as->lock);
 	int err = mmu_map(as->pt, TRAP_CONTEXT(tid), (unsigned long)page, PERM_R | PERM_W);
+	if (!err)
+		*word |= bit;
 	spin_unlock(&as->lock);
 	if (err) {
 		frame_free(page);
@@ -367,22 +403,19 @@ int as_add_thread_stack(struct addrspace *as, int tid)
 	return err;
 }
 
-void as_remove_thread(struct addrspace *as, int tid, int stack_slot)
+void as_remove_thread_stack(struct addrspace *as, int stack_slot)
 {
-	spin_lock(&as->lock);
 	/* A stack slot is one private region that user calls cannot reach
-	 * (they stop at MMAP_END), so it goes whole; its pages and the
-	 * trap-context page share one shootdown. A clone thread has none
-	 * (NO_STACK_SLOT, -1): it runs on memory its creator mapped. */
+	 * (they stop at MMAP_END), so it goes whole. A clone thread has none
+	 * (NO_STACK_SLOT, -1): it runs on memory its creator mapped. The
+	 * trap-context page stays (as_map_trap_context). */
+	if (stack_slot < 0)
+		return;
+	spin_lock(&as->lock);
 	struct zap z = { .as = as };
-	if (stack_slot >= 0) {
-		mmu_unmap_range(as->pt, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot), false,
-				zap_page, &z);
-		region_drop(as, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot));
-	}
-	unsigned long pa = mmu_unmap(as->pt, TRAP_CONTEXT(tid));
-	if (pa)
-		zap_add(&z, TRAP_CONTEXT(tid), pa);
+	mmu_unmap_range(as->pt, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot), false,
+			zap_page, &z);
+	region_drop(as, USTACK_BOTTOM(stack_slot), USTACK_TOP(stack_slot));
 	zap_flush(&z);
 	spin_unlock(&as->lock);
 }

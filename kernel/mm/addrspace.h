@@ -5,7 +5,9 @@
 #define KERNEL_MM_ADDRSPACE_H
 
 #include <stddef.h>
+#include "config.h"
 #include "arch/riscv/arch.h"
+#include "kernel/lib/idalloc.h"
 #include "kernel/lib/list.h"
 #include "kernel/sync/spinlock.h"
 
@@ -55,7 +57,17 @@ struct addrspace {
 	 * loads its satp to return to user mode, cleared after it has switched
 	 * to the kernel table and flushed on a trap. Read by every shootdown. */
 	_Atomic unsigned long active_harts;
+	/* Tids whose trap-context page is mapped (bit tid % IDALLOC_WORD_BITS
+	 * of word tid / IDALLOC_WORD_BITS). A page stays mapped after its
+	 * thread exits, until a thread with the same tid takes it again or
+	 * the space is destroyed (addrspace.c, as_map_trap_context). Guarded
+	 * by lock; never copied by fork. */
+	unsigned long trap_pages[IDALLOC_WORDS(CONFIG_MAX_THREADS)];
 };
+
+/* Shootdowns that asked at least one hart to fence (kstat's shootdowns):
+ * for tests that check a path issues none. */
+extern _Atomic unsigned long as_shootdown_count;
 
 struct addrspace *as_create(void);
 void as_destroy(struct addrspace *as);
@@ -85,10 +97,15 @@ extern _Atomic unsigned long as_cow_copies, as_cow_reuses;
 struct shm *as_shared_key(struct addrspace *as, unsigned long va, unsigned long *offset);
 
 /* Per-thread pages. */
+/* Thread tid's trap-context page, zeroed: mapped now, or the page an exited
+ * thread with that tid left mapped. NULL when out of memory. It stays
+ * mapped until as_destroy: a thread's exit takes nothing away here, so it
+ * needs no remote fence. */
 struct trap_context *as_map_trap_context(struct addrspace *as, int tid);
 int as_add_thread_stack(struct addrspace *as, int tid);
-/* Frees thread tid's trap-context page and the user stack in stack_slot. */
-void as_remove_thread(struct addrspace *as, int tid, int stack_slot);
+/* Unmaps and frees the user stack in stack_slot (nothing for NO_STACK_SLOT,
+ * -1), shooting it down first. */
+void as_remove_thread_stack(struct addrspace *as, int stack_slot);
 
 /* The Linux memory calls (mmap.c). Lengths are rounded up to pages; every
  * result is Linux's, including its errors. */

@@ -250,9 +250,10 @@ __attribute__((noreturn)) static void exit_detached(struct thread *t, int code)
 {
 	struct process *p = t->proc;
 	robust_list_exit(t);
-	/* The trap-context page only: a main thread's stack stays mapped, as
-	 * on Linux (its siblings may hold pointers into it). */
-	as_remove_thread(p->as, t->tid, NO_STACK_SLOT);
+	/* Nothing is unmapped, so no other hart is asked to fence: the
+	 * trap-context page stays mapped until the tid is reused or the
+	 * process ends (as_map_trap_context), and a main thread's stack stays,
+	 * as on Linux (its siblings may hold pointers into it). */
 	spin_lock(&p->lock);
 	t->exit_code = code;
 	signal_thread_exiting_locked(t);

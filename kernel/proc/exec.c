@@ -134,9 +134,7 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	/* The new image starts with no mutexes, semaphores or condvars. */
 	struct sync_objects *sync = tc ? sync_objects_create() : NULL;
 	if (!sync) {
-		if (tc)
-			as_remove_thread(as, 0, 0);   /* as_destroy leaves the trap page */
-		as_destroy(as);
+		as_destroy(as);                 /* the trap-context page too */
 		return -ENOMEM;
 	}
 	/* The point of no return, unless an exit or another exec owns the
@@ -145,7 +143,6 @@ long exec_current(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	err = process_exec_take();
 	if (err) {
 		sync_objects_destroy(sync);
-		as_remove_thread(as, 0, 0);     /* as_destroy leaves trap pages */
 		as_destroy(as);
 		return err;
 	}

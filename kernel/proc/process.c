@@ -285,8 +285,7 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	posix_timer_release_all(p);
 	signal_process_release(p);
 	sync_objects_destroy(p->sync);
-	as_remove_thread(p->as, self->tid, self->stack_slot);
-	as_destroy(p->as);
+	as_destroy(p->as);      /* the thread's stack and trap-context page too */
 	p->as = NULL;
 	/* Memory goes before files, as on Linux: a process that learns of
 	 * this one's end from a pipe's end of file finds its memory back. */
@@ -423,7 +422,6 @@ void process_exec_switch(struct addrspace *as, struct trap_context *tc,
 	sync_objects_destroy(p->sync);
 	p->sync = sync;
 	struct addrspace *old = p->as;
-	as_remove_thread(old, self->tid, self->stack_slot);
 	spin_lock(&p->lock);
 	p->as = as;
 	become_tid0(p, self);

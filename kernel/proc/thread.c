@@ -216,7 +216,9 @@ void thread_exit(int code)
 	/* Before live_threads goes down: until then no exec or teardown
 	 * replaces or destroys p->as under this call. */
 	clone_exit_notify(t);
-	as_remove_thread(p->as, t->tid, t->stack_slot);
+	/* The user stack only (it needs a shootdown before its frames go);
+	 * the trap-context page stays mapped for the tid's next thread. */
+	as_remove_thread_stack(p->as, t->stack_slot);
 	spin_lock(&p->lock);
 	t->exit_code = code;
 	p->live_threads--;

@@ -27,6 +27,7 @@ SYSCALL_DEFINE1(kstat, unsigned long, out)
 		.time_hz = arch_time_hz,
 		.cow_copies = as_cow_copies,
 		.cow_reuses = as_cow_reuses,
+		.shootdowns = as_shootdown_count,
 	};
 	return copy_to_user(current_process()->as, out, &k, sizeof k);
 }

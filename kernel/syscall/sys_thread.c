@@ -27,7 +27,7 @@ SYSCALL_DEFINE2(thread_create, unsigned long, entry, unsigned long, arg)
 		return err;
 	err = as_add_thread_stack(p->as, t->stack_slot);
 	if (err) {
-		as_remove_thread(p->as, t->tid, t->stack_slot);
+		as_remove_thread_stack(p->as, t->stack_slot);
 		spin_lock(&p->lock);
 		p->live_threads--;
 		if (p->linux_threads)
