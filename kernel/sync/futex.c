@@ -33,7 +33,11 @@
  * what wq_sleep takes. The address-space lock keeps the word's frame mapped
  * while the word is read through the kernel's mapping of RAM; it is dropped
  * before sleeping (wq_sleep wants the bucket lock only). A page not yet
- * present is faulted in first, outside all locks. */
+ * present is faulted in first, outside all locks.
+ *
+ * The buckets also hold the FUTEX_LOCK_PI waiters of futex_pi.c (the
+ * structures are in futex_queue.h): wakes and requeues refuse them with
+ * -EINVAL, as Linux does, since only an unlock may hand them anything. */
 #include "kernel/sync/futex.h"
 #include "kernel/sync/futex_queue.h"
 #include "kernel/sync/waitqueue.h"

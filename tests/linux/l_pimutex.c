@@ -278,6 +278,64 @@ static void condvar(void)
 	pthread_mutex_destroy(&held);
 }
 
+/* Timeouts and signals racing the hand-off: every lock either returns 0
+ * and is held (the count proves no two held it and none was lost) or
+ * times out; a handler interrupting a wait never makes it fail. */
+#define STORM_ROUNDS 500
+static atomic_int storm_done;
+static atomic_long storm_taken;
+
+static void *storm_worker(void *arg)
+{
+	long bad = 0, taken = 0;
+	for (int i = 0; i < STORM_ROUNDS; i++) {
+		struct timespec ts = in_ms(CLOCK_REALTIME, 0);
+		ts.tv_nsec = (ts.tv_nsec + 200000) % 1000000000;   /* 0.2 ms or in the past */
+		int r = (i + (long)arg) % 2 ? pthread_mutex_lock(&counted)
+					    : pthread_mutex_timedlock(&counted, &ts);
+		if (r == ETIMEDOUT)
+			continue;
+		if (r) {
+			bad++;
+			continue;
+		}
+		taken++;
+		long c = counter;
+		if (i % 4 == 0)
+			sched_yield();
+		counter = c + 1;
+		bad += pthread_mutex_unlock(&counted) != 0;
+	}
+	atomic_fetch_add(&storm_taken, taken);
+	atomic_fetch_add(&storm_done, 1);
+	return (void *)bad;
+}
+
+static void storm(void)
+{
+	pi_init(&counted, PTHREAD_MUTEX_NORMAL);
+	counter = 0;
+	pthread_t t[THREADS];
+	for (long i = 0; i < THREADS; i++)
+		if (pthread_create(&t[i], NULL, storm_worker, (void *)i))
+			BAIL("pthread_create");
+	for (unsigned n = 0; atomic_load(&storm_done) < THREADS; n++) {
+		if (atomic_load(&storm_done) == 0)
+			pthread_kill(t[n % THREADS], SIGUSR1);
+		sched_yield();
+	}
+	long bad = 0;
+	for (int i = 0; i < THREADS; i++) {
+		void *r;
+		pthread_join(t[i], &r);
+		bad += (long)r;
+	}
+	CHECK_EQ(bad, 0, "storm: locks give 0 or ETIMEDOUT, unlocks 0, under signals");
+	CHECK_EQ(counter, atomic_load(&storm_taken), "storm: the count equals the locks taken");
+	CHECK_EQ(word(&counted), 0, "storm: the word is 0 at the end");
+	pthread_mutex_destroy(&counted);
+}
+
 static unsigned raw;
 
 static void *raw_trylock(void *arg)
@@ -327,6 +385,7 @@ int main(void)
 	kinds();
 	timeouts();
 	hand_off();
+	storm();
 	condvar();
 	raw_calls();
 	return ltap_done();
