@@ -181,7 +181,7 @@ static void timeouts(void)
 	pthread_mutex_destroy(&held);
 }
 
-static unsigned got_word;
+static unsigned got_word, got_tid;
 static atomic_int handled;
 
 static void *lock_and_look(void *arg)
@@ -189,6 +189,7 @@ static void *lock_and_look(void *arg)
 	(void)arg;
 	int r = pthread_mutex_lock(&held);
 	got_word = word(&held);
+	got_tid = (unsigned)gettid();
 	if (r == 0)
 		pthread_mutex_unlock(&held);
 	return (void *)(long)r;
@@ -214,6 +215,7 @@ static void hand_off(void)
 	void *r;
 	pthread_join(t, &r);
 	CHECK_EQ((long)r, 0, "the waiter's lock returns 0");
+	CHECK_EQ(got_word & FUTEX_TID_MASK, got_tid, "the word names the waiter then");
 	CHECK_EQ(got_word & ~FUTEX_TID_MASK, FUTEX_WAITERS,
 		 "its word has FUTEX_WAITERS, not FUTEX_OWNER_DIED");
 	CHECK_EQ(word(&held), 0, "free again after its unlock");
@@ -233,6 +235,7 @@ static void hand_off(void)
 	CHECK_EQ(pthread_mutex_unlock(&held), 0, "unlock");
 	pthread_join(t, &r);
 	CHECK_EQ((long)r, 0, "the interrupted waiter's lock returns 0 (restarted, not EINTR)");
+	CHECK_EQ(got_word & FUTEX_TID_MASK, got_tid, "and it owns the lock then");
 	CHECK_EQ(atomic_load(&handled), 1, "the handler ran once");
 	pthread_mutex_destroy(&held);
 }
