@@ -12,6 +12,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/sync/futex.h"
+#include "kernel/sync/futex_pi.h"
 #include "kernel/signal/signal.h"
 #include "kernel/sync/waitqueue.h"
 #include "kernel/sched/runqueue.h"
@@ -217,6 +218,7 @@ void clone_exec_done(struct thread *t)
 	spin_unlock(&p->lock);
 	t->clear_child_tid = 0;
 	__atomic_store_n(&t->robust_list, 0, __ATOMIC_RELAXED);
+	futex_pi_exec(t);
 	clone_vfork_release(p);
 }
 

@@ -8,7 +8,8 @@ struct thread;
 
 /* Walks t's list (t is the calling thread, its address space intact):
  * at most ROBUST_LIST_LIMIT entries, every access checked; a bad pointer
- * ends the walk quietly, as on Linux. */
+ * ends the walk quietly, as on Linux. Then hands on every PI futex the
+ * kernel holds for t (futex_pi_exit), robust or not, as Linux does. */
 void robust_list_exit(struct thread *t);
 
 #endif

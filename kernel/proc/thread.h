@@ -100,6 +100,10 @@ struct thread {
 	unsigned long clear_child_tid;
 	/* set_robust_list head; atomic (get_robust_list reads another's). */
 	_Atomic unsigned long robust_list;
+	/* Its PI futexes are being or have been handed on at its end
+	 * (futex_pi_exit): no PI waiter may start waiting for it as owner.
+	 * Set under the process lock, cleared by exec (futex_pi_exec). */
+	_Atomic bool futex_pi_gone;
 	/* Mask, thread-directed pending signals, alternate stack: the
 	 * process lock (kernel/signal/sigstate.h). */
 	struct thread_signals sig;

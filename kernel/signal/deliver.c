@@ -37,6 +37,11 @@ void signal_syscall_interrupted(struct thread *t, unsigned long nr, unsigned lon
 	t->sig.restart_a0 = a0;
 }
 
+void signal_syscall_restart_always(void)
+{
+	current_thread()->sig.restart_always = true;
+}
+
 /* Before the first frame of this return (its registers go into the frame)
  * or, with handled false, when no handler ran at all. */
 static void decide_restart(struct thread *t, bool handled, unsigned long flags)
@@ -46,6 +51,8 @@ static void decide_restart(struct thread *t, bool handled, unsigned long flags)
 	enum restart_policy r = restart_policy(t->sig.restart_nr - 1);
 	bool again = r == RESTART_SYS ? (!handled || (flags & SA_RESTART))
 				      : r == RESTART_NOHAND && !handled;
+	again |= t->sig.restart_always;
+	t->sig.restart_always = false;
 	if (again)
 		tc_restart_syscall(t->tc, t->sig.restart_a0);
 	else

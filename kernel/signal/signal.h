@@ -113,6 +113,10 @@ static inline bool signal_work(const struct thread *t)
 }
 /* A system call returned -EINTR: remember it for the restart decision. */
 void signal_syscall_interrupted(struct thread *t, unsigned long nr, unsigned long a0);
+/* The calling thread's call, about to return -EINTR, must be restarted
+ * whether or not a handler runs and whatever its SA_RESTART (Linux's
+ * ERESTARTNOINTR): for waits whose user-space caller cannot take EINTR. */
+void signal_syscall_restart_always(void);
 
 /* Looks a thread up for tgkill (tgid > 0) and tkill (tgid <= 0): by its
  * system-wide Linux tid (gettid 178; a main thread's is the pid), which for

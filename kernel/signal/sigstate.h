@@ -49,6 +49,9 @@ struct thread_signals {
 	 * its number + 1 (0: none) and first argument. Own thread only. */
 	unsigned long restart_nr;
 	unsigned long restart_a0;
+	/* That call restarts even after a handler without SA_RESTART
+	 * (Linux's ERESTARTNOINTR: FUTEX_LOCK_PI). Own thread only. */
+	bool restart_always;
 	/* A relative nanosleep/clock_nanosleep that a stop (no handler)
 	 * interrupted resumes to this arch_time deadline, not a new one
 	 * (Linux's restart block); 0: none. Own thread only. */

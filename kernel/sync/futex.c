@@ -33,8 +33,13 @@
  * what wq_sleep takes. The address-space lock keeps the word's frame mapped
  * while the word is read through the kernel's mapping of RAM; it is dropped
  * before sleeping (wq_sleep wants the bucket lock only). A page not yet
- * present is faulted in first, outside all locks. */
+ * present is faulted in first, outside all locks.
+ *
+ * The buckets also hold the FUTEX_LOCK_PI waiters of futex_pi.c (the
+ * structures are in futex_queue.h): wakes and requeues refuse them with
+ * -EINVAL, as Linux does, since only an unlock may hand them anything. */
 #include "kernel/sync/futex.h"
+#include "kernel/sync/futex_queue.h"
 #include "kernel/sync/waitqueue.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/thread.h"
@@ -45,50 +50,18 @@
 #include <dakota/syscall.h>
 #include <dakota/futex.h>
 
-#define FUTEX_BUCKETS 64          /* a power of two */
 #define FAULT_RETRIES 4           /* a racing munmap may undo our fault-in */
-
-struct futex_bucket {
-	struct spinlock lock;     /* guards waiters and every record on it */
-	struct list_node waiters; /* struct futex_waiter, oldest first */
-	/* Records queued here or about to be: raised under the lock before the
-	 * waiter reads its word, lowered when it leaves. A waker that reads 0
-	 * after a full fence skips the lock (see futex_wake_fast). */
-	_Atomic int waiting;
-};
-
-/* What waiters and wakers meet on: (address space, user address), or
- * (shm object, offset) for a shared futex in shared memory. Only compared,
- * never followed. */
-struct futex_key {
-	const void *obj;
-	unsigned long off;
-};
-
-/* One sleeping thread, on its own kernel stack. Fields are guarded by the
- * lock of `bucket`, except as noted. */
-struct futex_waiter {
-	struct list_node link;    /* in bucket->waiters while queued */
-	struct futex_key key;     /* changed by a requeue */
-	uint32_t bitset;          /* wakes must share a bit with it */
-	bool woken;               /* set by the waker that unlinked it */
-	/* Changed by a requeue under the old bucket's lock; in_transit is
-	 * cleared under the new one once the record is on its list. */
-	struct futex_bucket *bucket;
-	bool in_transit;
-	struct waitqueue wq;      /* holds only this waiter's thread */
-};
 
 static struct futex_bucket buckets[FUTEX_BUCKETS];
 static _Atomic bool buckets_ready;
 
 /* Lazily, on the first call from any hart: a static table of locks cannot be
  * initialised with SPINLOCK_INIT without spelling out every entry. */
-static void buckets_init(void)
+struct futex_bucket *futex_buckets(void)
 {
 	static _Atomic int claimed;
 	if (__atomic_load_n(&buckets_ready, __ATOMIC_ACQUIRE))
-		return;
+		return buckets;
 	if (!__atomic_exchange_n(&claimed, 1, __ATOMIC_ACQ_REL)) {
 		for (int i = 0; i < FUTEX_BUCKETS; i++) {
 			spin_init(&buckets[i].lock, "futex-bucket", LOCK_OBJECT);
@@ -98,20 +71,18 @@ static void buckets_init(void)
 	}
 	while (!__atomic_load_n(&buckets_ready, __ATOMIC_ACQUIRE))
 		arch_relax();
+	return buckets;
 }
 
-static struct futex_bucket *bucket_of(struct futex_key k)
+struct futex_bucket *futex_bucket_of(struct futex_key k)
 {
 	unsigned long h = ((unsigned long)k.obj / 64) ^ (k.off / 4);
 	h *= 0x9e3779b97f4a7c15UL;
 	return &buckets[(h >> 58) & (FUTEX_BUCKETS - 1)];
 }
 
-/* Returns with as->lock held and the kernel address of the user word, which
- * is mapped user memory with `access` (PERM_R, or PERM_R | PERM_W); or, with
- * no lock held, 0 for -EFAULT. */
-static volatile uint32_t *lock_user_word(struct addrspace *as, unsigned long uaddr,
-					 unsigned access)
+volatile uint32_t *futex_lock_user_word(struct addrspace *as, unsigned long uaddr,
+					unsigned access, bool may_fault)
 {
 	if (uaddr >= USER_TOP)
 		return 0;
@@ -123,14 +94,13 @@ static volatile uint32_t *lock_user_word(struct addrspace *as, unsigned long uad
 		spin_unlock(&as->lock);
 		/* Not present (pages come on demand) or not allowed: supply it
 		 * or find out that the access is a fault. */
-		if (as_handle_fault(as, uaddr, access))
+		if (!may_fault || as_handle_fault(as, uaddr, access))
 			return 0;
 	}
 	return 0;
 }
 
-/* Called with as->lock held (the region stays): uaddr's key. */
-static struct futex_key key_locked(struct addrspace *as, unsigned long uaddr, bool shared)
+struct futex_key futex_key_locked(struct addrspace *as, unsigned long uaddr, bool shared)
 {
 	unsigned long off;
 	struct shm *s = shared ? as_shared_key(as, uaddr, &off) : NULL;
@@ -144,9 +114,9 @@ static bool key_ok(struct addrspace *as, unsigned long uaddr, bool shared, struc
 	*k = (struct futex_key){ as, uaddr };
 	if (!shared)
 		return uaddr < USER_TOP;
-	if (!lock_user_word(as, uaddr, PERM_R))
+	if (!futex_lock_user_word(as, uaddr, PERM_R, true))
 		return false;
-	*k = key_locked(as, uaddr, true);
+	*k = futex_key_locked(as, uaddr, true);
 	spin_unlock(&as->lock);
 	return true;
 }
@@ -197,12 +167,12 @@ static long wait_queued(struct futex_waiter *w, unsigned long deadline)
 long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val, uint32_t bitset,
 		unsigned long deadline, bool shared)
 {
-	buckets_init();
-	volatile uint32_t *word = lock_user_word(as, uaddr, PERM_R);
+	futex_buckets();
+	volatile uint32_t *word = futex_lock_user_word(as, uaddr, PERM_R, true);
 	if (!word)
 		return -EFAULT;
-	struct futex_key key = key_locked(as, uaddr, shared);
-	struct futex_bucket *b = bucket_of(key);
+	struct futex_key key = futex_key_locked(as, uaddr, shared);
+	struct futex_bucket *b = futex_bucket_of(key);
 	spin_lock(&b->lock);
 	/* Raised before the word is read, with a full barrier: a waker that
 	 * stored the word and then sees waiting == 0 ran before this read. */
@@ -234,18 +204,24 @@ static void wake_waiter(struct futex_waiter *w)
 
 static bool matches(const struct futex_waiter *w, struct futex_key k)
 {
-	return w->key.obj == k.obj && w->key.off == k.off;
+	return futex_key_eq(w->key, k);
 }
 
 /* Under b->lock: wakes matching waiters, at least one and then until
- * `n` (Linux counts this way: n <= 0 wakes one). */
+ * `n` (Linux counts this way: n <= 0 wakes one). A FUTEX_LOCK_PI waiter
+ * on the word ends the walk with -EINVAL, as on Linux (those woken before
+ * it stay woken): only an unlock may hand it anything. */
 static int wake_locked(struct futex_bucket *b, struct futex_key k, int n, uint32_t bitset)
 {
 	int woken = 0;
 	struct list_node *pos, *tmp;
 	list_for_each_safe(pos, tmp, &b->waiters) {
 		struct futex_waiter *w = list_entry(pos, struct futex_waiter, link);
-		if (!matches(w, k) || !(w->bitset & bitset))
+		if (!matches(w, k))
+			continue;
+		if (w->is_pi)
+			return -EINVAL;
+		if (!(w->bitset & bitset))
 			continue;
 		wake_waiter(w);
 		if (++woken >= n)
@@ -256,8 +232,8 @@ static int wake_locked(struct futex_bucket *b, struct futex_key k, int n, uint32
 
 static int wake_key(struct futex_key k, int n, uint32_t bitset)
 {
-	buckets_init();
-	struct futex_bucket *b = bucket_of(k);
+	futex_buckets();
+	struct futex_bucket *b = futex_bucket_of(k);
 	/* Pairs with the waiter's raise of `waiting` before its read: the
 	 * caller's store to the word is ordered before this load. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -273,9 +249,10 @@ static int wake_key(struct futex_key k, int n, uint32_t bitset)
 int futex_wake_addr(struct addrspace *as, unsigned long uaddr, int n)
 {
 	spin_lock(&as->lock);
-	struct futex_key k = key_locked(as, uaddr, true);
+	struct futex_key k = futex_key_locked(as, uaddr, true);
 	spin_unlock(&as->lock);
-	return wake_key(k, n, FUTEX_BITSET_MATCH_ANY);
+	int woken = wake_key(k, n, FUTEX_BITSET_MATCH_ANY);
+	return woken < 0 ? 0 : woken;
 }
 
 long futex_wake(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitset, bool shared)
@@ -288,7 +265,8 @@ long futex_wake(struct addrspace *as, unsigned long uaddr, int n, uint32_t bitse
 
 /* Under b->lock: moves up to n waiters of k to k2 in bucket b2. Into the
  * same bucket they move in place; else they go onto `moving` in transit
- * and are nudged awake (see the top of this file). */
+ * and are nudged awake (see the top of this file). -EINVAL at a PI waiter
+ * (those moved before it stay moved), as on Linux. */
 static int requeue_locked(struct futex_bucket *b, struct futex_key k, struct futex_bucket *b2,
 			  struct futex_key k2, int n, struct list_node *moving)
 {
@@ -300,6 +278,8 @@ static int requeue_locked(struct futex_bucket *b, struct futex_key k, struct fut
 		struct futex_waiter *w = list_entry(pos, struct futex_waiter, link);
 		if (!matches(w, k))
 			continue;
+		if (w->is_pi)
+			return -EINVAL;
 		w->key = k2;
 		moved++;
 		if (b2 == b)
@@ -320,15 +300,15 @@ long futex_requeue(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 {
 	if (nr_wake < 0 || nr_requeue < 0)
 		return -EINVAL;
-	buckets_init();
+	futex_buckets();
 	struct futex_key k2;
 	if (!key_ok(as, uaddr2, shared, &k2))
 		return -EFAULT;
-	volatile uint32_t *word = lock_user_word(as, uaddr, PERM_R);
+	volatile uint32_t *word = futex_lock_user_word(as, uaddr, PERM_R, true);
 	if (!word)
 		return -EFAULT;
-	struct futex_key k = key_locked(as, uaddr, shared);
-	struct futex_bucket *b = bucket_of(k), *b2 = bucket_of(k2);
+	struct futex_key k = futex_key_locked(as, uaddr, shared);
+	struct futex_bucket *b = futex_bucket_of(k), *b2 = futex_bucket_of(k2);
 	spin_lock(&b->lock);
 	/* Read under b's lock, as a waiter reads it: a waiter that saw the
 	 * old value is queued, one that comes later sees the new one. */
@@ -341,7 +321,7 @@ long futex_requeue(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 	struct list_node moving;
 	list_init(&moving);
 	int woken = nr_wake ? wake_locked(b, k, nr_wake, FUTEX_BITSET_MATCH_ANY) : 0;
-	int moved = requeue_locked(b, k, b2, k2, nr_requeue, &moving);
+	int moved = woken < 0 ? 0 : requeue_locked(b, k, b2, k2, nr_requeue, &moving);
 	spin_unlock(&b->lock);
 	if (!list_empty(&moving)) {
 		spin_lock(&b2->lock);
@@ -353,7 +333,7 @@ long futex_requeue(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 		}
 		spin_unlock(&b2->lock);
 	}
-	return woken + moved;
+	return woken < 0 || moved < 0 ? -EINVAL : woken + moved;
 }
 
 /* Applies FUTEX_OP's operation to *word; -ENOSYS for an unknown one. */
@@ -400,10 +380,10 @@ long futex_wake_op(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 	struct futex_key k;
 	if (!key_ok(as, uaddr, shared, &k))
 		return -EFAULT;
-	volatile uint32_t *word2 = lock_user_word(as, uaddr2, PERM_R | PERM_W);
+	volatile uint32_t *word2 = futex_lock_user_word(as, uaddr2, PERM_R | PERM_W, true);
 	if (!word2)
 		return -EFAULT;
-	struct futex_key k2 = key_locked(as, uaddr2, shared);
+	struct futex_key k2 = futex_key_locked(as, uaddr2, shared);
 	uint32_t old;
 	long err = atomic_op(word2, op, (uint32_t)oparg, &old);
 	spin_unlock(&as->lock);
@@ -415,12 +395,14 @@ long futex_wake_op(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 	/* Waiters of uaddr2 that read the word before the operation are queued
 	 * by now; later ones see the new value: no lock spans both wakes. */
 	long woken = wake_key(k, nr_wake, FUTEX_BITSET_MATCH_ANY);
-	if (pass)
-		woken += wake_key(k2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
+	if (pass && woken >= 0) {
+		long woken2 = wake_key(k2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
+		woken = woken2 < 0 ? woken2 : woken + woken2;
+	}
 	return woken;
 }
 
 volatile uint32_t *futex_lock_word(struct addrspace *as, unsigned long uaddr)
 {
-	return (uaddr & 3) ? 0 : lock_user_word(as, uaddr, PERM_R | PERM_W);
+	return (uaddr & 3) ? 0 : futex_lock_user_word(as, uaddr, PERM_R | PERM_W, true);
 }

@@ -6,7 +6,8 @@
  * futex (no FUTEX_PRIVATE_FLAG) in MAP_SHARED memory (anonymous shared
  * memory across fork, a tmpfs file mapped by several processes) is keyed by
  * the shared pages instead, so that every process mapping them meets. The
- * Linux operations are decoded in kernel/syscall/sys_futex.c.
+ * Linux operations are decoded in kernel/syscall/sys_futex.c; the
+ * priority-inheritance locks are in futex_pi.h.
  *
  * Every function here wants no spinlock held by the caller. */
 #ifndef KERNEL_SYNC_FUTEX_H
@@ -24,7 +25,9 @@ struct addrspace;
 long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val, uint32_t bitset,
 		unsigned long deadline, bool shared);
 /* Wakes waiters on uaddr whose bitset meets `bitset`: at least one if there
- * is one, at most max(n, 1) (Linux's count). Returns how many. As on Linux,
+ * is one, at most max(n, 1) (Linux's count). Returns how many; -EINVAL at a
+ * FUTEX_LOCK_PI waiter on uaddr (futex_pi.h), as REQUEUE and WAKE_OP give
+ * for uaddr. As on Linux,
  * an address that is only a key is -EFAULT outside user space, and for a
  * `shared` futex (no FUTEX_PRIVATE_FLAG) also when nothing readable is
  * mapped there. */

@@ -63,7 +63,7 @@ static void error_cases(void)
 	CHECK_EQ(futex(&w, 2, 0, 0), -ENOSYS, "op 2 (FUTEX_FD) is -ENOSYS");
 	CHECK_EQ(syscall6(SYS_futex, (long)&w, 9 | FUTEX_PRIVATE_FLAG, 5, 0, 0, 0), -EINVAL,
 		 "op 9 (WAIT_BITSET) with bitset 0 is -EINVAL");
-	CHECK_EQ(futex(&w, 6, 0, 0), -ENOSYS, "op 6 (LOCK_PI) is -ENOSYS");
+	CHECK_EQ(futex(&w, 11, 0, 0), -ENOSYS, "op 11 (WAIT_REQUEUE_PI) is -ENOSYS");
 	CHECK_EQ(futex(&w, -1, 0, 0), -ENOSYS, "op -1 is -ENOSYS");
 	CHECK_EQ(w, 5, "the word was never changed by the kernel");
 }
