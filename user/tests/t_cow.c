@@ -55,9 +55,26 @@ static void write_pages(volatile unsigned long *v, unsigned long fill)
 		v[i * PAGE_WORDS] = fill + i;
 }
 
+/* Waits until every thread of process pid is blocked. The counters are
+ * system-wide: the parent, running on another hart right after the fork,
+ * takes copy-on-write faults of its own until it sleeps in its read. */
+static void wait_until_asleep(long pid)
+{
+	static struct thread_info ti[64];
+	for (;;) {
+		long n = thread_list(ti, 64), awake = 0;
+		for (long i = 0; i < n; i++)
+			awake += ti[i].pid == pid && ti[i].state != THREAD_INFO_BLOCKED;
+		if (!awake)
+			return;
+		sched_yield();
+	}
+}
+
 static long child_writes(long *out, void *arg)
 {
 	volatile unsigned long *v = arg;
+	wait_until_asleep(getppid());
 	out[0] = pages_differing(v, PAGES, 100);
 	kstat(&counters[2]);      /* its page and the stack are the child's now */
 	kstat(&counters[0]);
