@@ -92,7 +92,8 @@ static _Atomic unsigned long thread_next_serial;
 
 /* A fresh control block (kmalloc zeroed it) for tid in p, on kernel-stack
  * slot `slot`, blocked until its creator pushes it onto the ready queue. It
- * inherits its creator's affinity (all harts for the first thread) and gets
+ * inherits its creator's affinity (all harts for the first thread) and
+ * scheduling class (SCHED_OTHER after a reset-on-fork one), and gets
  * a serial number no other thread ever has (mutex owners use it). */
 static void thread_init(struct thread *t, struct process *p, int tid, int slot)
 {
@@ -111,6 +112,10 @@ static void thread_init(struct thread *t, struct process *p, int tid, int slot)
 	t->kstack_unflushed_harts = ~0UL;
 	struct thread *creator = current_thread();
 	t->affinity = creator ? creator->affinity : ~0UL;
+	if (creator && !creator->reset_on_fork) {
+		t->policy = __atomic_load_n(&creator->policy, __ATOMIC_RELAXED);
+		t->rt_priority = __atomic_load_n(&creator->rt_priority, __ATOMIC_RELAXED);
+	}
 	t->serial = __atomic_add_fetch(&thread_next_serial, 1, __ATOMIC_RELAXED);
 	t->kstack_top = KSTACK_TOP(slot);
 	t->ctx.ra = (unsigned long)thread_first_run;

@@ -34,6 +34,20 @@ struct thread {
 	 * the end of its process, or by a SIGKILL (process.c). */
 	_Atomic bool killed;
 	bool need_resched;              /* own hart only: slice used up */
+	/* Own hart only: it leaves the CPU for a higher real-time priority,
+	 * so it goes back to the head of its priority's threads (Linux). */
+	bool preempted;
+
+	/* Scheduling class (sched_setscheduler): policy SCHED_OTHER (0),
+	 * SCHED_FIFO (1) or SCHED_RR (2), and the real-time priority, 1..99
+	 * for the last two, 0 for SCHED_OTHER. Inherited from the creating
+	 * thread (SCHED_OTHER if it asked for reset-on-fork). Written under
+	 * t->lock and the runqueue lock together (sched_set_policy), so the
+	 * queue, which orders by priority, reads them under its own lock;
+	 * other readers load them relaxed. */
+	unsigned char policy;
+	unsigned char rt_priority;
+	bool reset_on_fork;
 
 	/* Harts the thread may run on (bit h: hart h), before masking with
 	 * the online harts; inherited from the creating thread, all ones for

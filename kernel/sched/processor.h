@@ -28,6 +28,10 @@ struct processor {
 	unsigned long kick_pending;  /* harts to IPI once this hart holds no spinlock */
 	unsigned long held_levels;   /* lock-order levels held (bit per level), debug */
 	unsigned long slice_end;     /* time at which the current thread is preempted */
+	/* 1 + the real-time priority of the thread running here, 0 in the
+	 * scheduler loop: written by this hart, read by others (relaxed) to
+	 * choose whom a higher-priority thread preempts (runqueue.c). */
+	_Atomic unsigned running_rank;
 	unsigned long timer_at;      /* when this hart's timer is programmed to fire */
 	unsigned long last_switch;   /* time of the last switch on this hart */
 	unsigned long idle_time;     /* total time in the idle loop's wfi */

@@ -1,4 +1,17 @@
-/* Global FIFO ready queue with per-thread affinity.
+/* Global FIFO ready queue with per-thread affinity and real-time priorities.
+ *
+ * Priorities: SCHED_OTHER threads (priority 0) go to the tail, in FIFO
+ * order, as before real-time policies existed. A SCHED_FIFO or SCHED_RR
+ * thread (priority 1..99) goes after every queued thread of its priority or
+ * higher and before every lower one, so the queue is always sorted by
+ * priority and a hart's first eligible thread is the highest-priority one
+ * it may run. Once a real-time thread is queued, the hart running the
+ * lowest priority below it (that the thread may use) is asked to give way:
+ * this hart's thread directly, another by an IPI, after which sched_ipi
+ * compares the queue with its thread (rq_outranks). The timer tick asks the
+ * same question, so a missed IPI costs at most a tick. Real-time threads
+ * are not throttled: like Linux with sched_rt_runtime_us = -1, a SCHED_FIFO
+ * thread that never blocks keeps its hart from every lower priority.
  *
  * Lock order: thread lock, then rq_lock. rq_lock guards the list and the
  * per-hart counts; it is held for a few list operations only, and nobody
@@ -37,6 +50,9 @@ static struct list_node ready = { &ready, &ready };   /* rq_lock */
  * protocol orders the counts against idle_harts with its own fences. */
 static long ready_any;
 static long pinned[CONFIG_MAX_HARTS];
+/* Queued real-time threads: rq_lock; read relaxed to skip the priority
+ * checks while there are none (the common case). */
+static long rt_queued;
 static _Atomic unsigned long lock_wait;               /* time spent spinning */
 static unsigned next_idle_probe;                      /* racy hint: fine */
 
@@ -116,9 +132,44 @@ static inline long runnable_on(unsigned h)
 	       __atomic_load_n(&pinned[h], __ATOMIC_RELAXED);
 }
 
+/* A real-time thread's place: after the queued threads of a higher
+ * priority, and after those of its own too unless a higher priority
+ * preempted it (Linux keeps such a thread at the head of its priority).
+ * rq_lock held. */
+static __attribute__((noinline)) void insert_by_priority(struct thread *t)
+{
+	unsigned priority = t->rt_priority;
+	bool at_head = t->preempted;
+	struct list_node *pos = ready.prev;
+	for (; pos != &ready; pos = pos->prev) {
+		const struct thread *q = list_entry(pos, struct thread, rq_link);
+		if (q->rt_priority > priority || (!at_head && q->rt_priority == priority))
+			break;
+	}
+	list_insert_between(&t->rq_link, pos, pos->next);
+	__atomic_store_n(&rt_queued, rt_queued + 1, __ATOMIC_RELAXED);
+}
+
+/* rq_lock held. */
+static inline void queue_insert(struct thread *t)
+{
+	if (__builtin_expect(t->rt_priority != 0, 0))
+		insert_by_priority(t);
+	else
+		list_push_back(&ready, &t->rq_link);
+}
+
+/* rq_lock held: t leaves the list (the counts are the caller's). */
+static inline void queue_remove(struct thread *t)
+{
+	list_remove(&t->rq_link);
+	if (__builtin_expect(t->rt_priority != 0, 0))
+		__atomic_store_n(&rt_queued, rt_queued - 1, __ATOMIC_RELAXED);
+}
+
 static inline void enqueue(struct thread *t, unsigned long online)
 {
-	list_push_back(&ready, &t->rq_link);
+	queue_insert(t);
 	count_harts(thread_harts(t, online), 1, online);
 }
 
@@ -133,7 +184,7 @@ static inline struct thread *take_first_for(unsigned hart, unsigned long online,
 		struct thread *t = list_entry(pos, struct thread, rq_link);
 		*harts = thread_harts(t, online);
 		if (*harts >> hart & 1) {
-			list_remove(&t->rq_link);
+			queue_remove(t);
 			return t;
 		}
 	}
@@ -202,14 +253,90 @@ void rq_push_for_this_hart(struct thread *t)
 		wake_idle_hart();
 }
 
+/* After a real-time thread of `priority` was queued for `harts`: the hart
+ * among them running the lowest priority below it gives way, this one's
+ * thread at its next return to user mode, another through sched_ipi. Idle
+ * harts are wake_idle_hart's. Racy reads of running_rank: a hart that
+ * changed meanwhile finds nothing better queued, or its next tick does. */
+static __attribute__((noinline)) void preempt_for(unsigned priority, unsigned long harts)
+{
+	unsigned lowest = priority + 1, target = CONFIG_MAX_HARTS;
+	for (unsigned h = 0; harts; h++, harts >>= 1) {
+		unsigned rank = __atomic_load_n(&processors[h].running_rank, __ATOMIC_RELAXED);
+		if ((harts & 1) && rank && rank < lowest) {
+			lowest = rank;
+			target = h;
+		}
+	}
+	struct processor *cpu = this_processor();
+	if (target == cpu->hart && cpu->current) {
+		cpu->current->need_resched = true;
+		cpu->current->preempted = true;
+	} else if (target < CONFIG_MAX_HARTS && target != cpu->hart) {
+		sched_kick(target);
+	}
+}
+
 void rq_push(struct thread *t)
 {
 	unsigned long online = online_harts();
 	rq_lock_acquire();
 	enqueue(t, online);
+	unsigned priority = t->rt_priority;
+	unsigned long harts = thread_harts(t, online);
 	spin_unlock(&rq_lock);
 	race_delay(RACE_RQ_PUSH);
 	wake_idle_hart();
+	if (__builtin_expect(priority != 0, 0))
+		preempt_for(priority, harts);
+}
+
+/* The priority of the first queued thread `hart` may run, -1 if none.
+ * rq_lock held. */
+static int best_priority_locked(unsigned hart, unsigned long online)
+{
+	struct list_node *pos;
+	list_for_each(pos, &ready) {
+		const struct thread *t = list_entry(pos, struct thread, rq_link);
+		if (thread_harts(t, online) >> hart & 1)
+			return t->rt_priority;
+	}
+	return -1;
+}
+
+bool rq_outranks(struct thread *t, bool slice_over)
+{
+	unsigned hart = this_processor()->hart;
+	/* Nothing real-time queued: only a used-up slice of a SCHED_OTHER
+	 * thread gives way (a real-time one outranks everything queued). */
+	if (!__atomic_load_n(&rt_queued, __ATOMIC_RELAXED))
+		return slice_over && t->rt_priority == 0 && !rq_empty();
+	unsigned long online = online_harts();
+	rq_lock_acquire();
+	int best = best_priority_locked(hart, online);
+	spin_unlock(&rq_lock);
+	if (best > (int)t->rt_priority) {
+		t->preempted = true;
+		return true;
+	}
+	return slice_over && best == (int)t->rt_priority && t->policy != SCHED_POLICY_FIFO;
+}
+
+void rq_set_policy_locked(struct thread *t, unsigned policy, unsigned priority)
+{
+	unsigned long online = online_harts();
+	rq_lock_acquire();
+	bool queued = list_linked(&t->rq_link);
+	if (queued)
+		queue_remove(t);
+	__atomic_store_n(&t->policy, (unsigned char)policy, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->rt_priority, (unsigned char)priority, __ATOMIC_RELAXED);
+	if (queued)
+		queue_insert(t);
+	unsigned long harts = thread_harts(t, online);
+	spin_unlock(&rq_lock);
+	if (queued && priority)
+		preempt_for(priority, harts);
 }
 
 struct thread *rq_push_pop(struct thread *t)
@@ -217,7 +344,7 @@ struct thread *rq_push_pop(struct thread *t)
 	unsigned hart = this_processor()->hart;
 	unsigned long online = online_harts();
 	rq_lock_acquire();
-	list_push_back(&ready, &t->rq_link);
+	queue_insert(t);
 	unsigned long t_harts = thread_harts(t, online), next_harts = 0;
 	struct thread *next = take_first_for(hart, online, &next_harts);
 	/* The counts change only if t stays and next leaves with another

@@ -23,6 +23,14 @@ struct thread *rq_push_pop(struct thread *t);
 struct thread *rq_pop(void);
 /* True when nothing queued may run on this hart. */
 bool rq_empty(void);
+/* Whether t, running on this hart, should give way now: a queued thread it
+ * may hand this hart to has a higher priority (t->preempted is then set),
+ * or, with `slice_over`, the same priority and t is not SCHED_FIFO
+ * (SCHED_OTHER: anything queued for this hart). */
+bool rq_outranks(struct thread *t, bool slice_over);
+/* Sets t's policy and priority (sched_set_policy): t->lock held. A queued
+ * t moves to its new place; a raised one may preempt a hart. */
+void rq_set_policy_locked(struct thread *t, unsigned policy, unsigned priority);
 /* Harts online now (bit h: hart h). */
 unsigned long sched_online_harts(void);
 unsigned long rq_lock_wait_time(void);

@@ -130,7 +130,9 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	t->switches++;
 	t->run_start = now;
 	t->need_resched = false;
+	t->preempted = false;
 	cpu->current = t;
+	__atomic_store_n(&cpu->running_rank, 1u + t->rt_priority, __ATOMIC_RELAXED);
 	cpu->slice_end = now + sched_slice;
 	/* The timer may be a whole idle period away: arm the slice's end. */
 	sleep_arm_timer_for_slice();
@@ -151,6 +153,7 @@ static void run_thread(struct processor *cpu, struct thread *t)
 	now = arch_time();
 	t->run_time += now - t->run_start;
 	cpu->current = NULL;
+	__atomic_store_n(&cpu->running_rank, 0, __ATOMIC_RELAXED);
 	if (trace_on())
 		trace_event(TRACE_SWITCH, trace_id(t), 0);
 }
@@ -294,7 +297,7 @@ void sched_timer_interrupt(void)
 	sleep_wake_expired(arch_time());
 	itimer_expire(arch_time());
 	struct thread *t = cpu->current;
-	if (t && arch_time() >= cpu->slice_end && !rq_empty())
+	if (t && rq_outranks(t, arch_time() >= cpu->slice_end))
 		t->need_resched = true;
 	sleep_arm_timer(cpu->current != NULL);
 }
@@ -303,9 +306,37 @@ void sched_ipi(void)
 {
 	if (panic_in_progress())
 		arch_halt();
-	/* Nothing else to do here: the interrupted thread checks its kill flag
-	 * and the ready queue on its way back to user mode, and an idle hart
-	 * looks at the queue after wfi. */
+	/* The interrupted thread checks its kill flag on its way back to user
+	 * mode, and an idle hart looks at the queue after wfi. A kick may also
+	 * mean a higher-priority thread was queued (preempt_for), or this
+	 * thread's priority changed (sched_set_policy). */
+	struct processor *cpu = this_processor();
+	struct thread *t = cpu->current;
+	if (t) {
+		__atomic_store_n(&cpu->running_rank,
+				 1u + __atomic_load_n(&t->rt_priority, __ATOMIC_RELAXED),
+				 __ATOMIC_RELAXED);
+		if (rq_outranks(t, false))
+			t->need_resched = true;
+	}
+}
+
+void sched_set_policy(struct thread *t, unsigned policy, unsigned priority, bool reset_on_fork)
+{
+	spin_lock(&t->lock);
+	unsigned old = t->rt_priority;
+	t->reset_on_fork = reset_on_fork;
+	rq_set_policy_locked(t, policy, priority);
+	int hart = t->state == THREAD_RUNNING ? t->hart : -1;
+	spin_unlock(&t->lock);
+	struct processor *cpu = this_processor();
+	if (t == cpu->current) {
+		__atomic_store_n(&cpu->running_rank, 1u + priority, __ATOMIC_RELAXED);
+		if (priority < old && rq_outranks(t, false))
+			t->need_resched = true;
+	} else if (hart >= 0 && priority != old) {
+		sched_kick((unsigned)hart);   /* its sched_ipi looks again */
+	}
 }
 
 void sched_kick(unsigned hart)

@@ -44,6 +44,21 @@ long sched_request_affinity(struct thread *t, unsigned long mask);
 unsigned long sched_affinity_of(const struct thread *t);
 /* On the way to user mode: applies a mask another thread asked for. */
 void sched_apply_affinity_request(void);
+/* Scheduling policies, Linux's numbers (sched_setscheduler). BATCH and
+ * IDLE are scheduled as OTHER: Dakota has no nice levels. */
+enum sched_policy {
+	SCHED_POLICY_OTHER = 0,
+	SCHED_POLICY_FIFO = 1,
+	SCHED_POLICY_RR = 2,
+	SCHED_POLICY_BATCH = 3,
+	SCHED_POLICY_IDLE = 5,
+};
+/* Gives t a policy and real-time priority (1..99 for FIFO and RR, else 0;
+ * the caller has checked them and the permission): a queued t moves to its
+ * new place, a raised one may preempt a lower-priority hart, a lowered one
+ * gives way to a higher queued thread. Caller holds t->proc->lock (t cannot
+ * be freed) or t is the calling thread, and no thread or queue lock. */
+void sched_set_policy(struct thread *t, unsigned policy, unsigned priority, bool reset_on_fork);
 /* The time slice in arch_time units; set as the first hart starts scheduling. */
 extern unsigned long sched_slice;
 

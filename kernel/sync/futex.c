@@ -186,9 +186,10 @@ long futex_wait(struct addrspace *as, unsigned long uaddr, uint32_t val, uint32_
 	}
 	struct futex_waiter w = {
 		.key = key, .bitset = bitset, .bucket = b,
+		.priority = __atomic_load_n(&current_thread()->rt_priority, __ATOMIC_RELAXED),
 	};
 	wq_init(&w.wq);
-	list_push_back(&b->waiters, &w.link);
+	futex_queue_insert(b, &w);
 	return wait_queued(&w, deadline);
 }
 
@@ -328,7 +329,7 @@ long futex_requeue(struct addrspace *as, unsigned long uaddr, unsigned long uadd
 		while (!list_empty(&moving)) {
 			struct futex_waiter *w = list_entry(list_pop_front(&moving),
 							    struct futex_waiter, link);
-			list_push_back(&b2->waiters, &w->link);
+			futex_queue_insert(b2, w);
 			w->in_transit = false;
 		}
 		spin_unlock(&b2->lock);

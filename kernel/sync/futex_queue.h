@@ -62,11 +62,27 @@ struct futex_waiter {
 	struct futex_bucket *bucket;
 	bool in_transit;
 	bool is_pi;               /* a FUTEX_LOCK_PI waiter: pi is valid */
+	/* Its thread's real-time priority when it queued (0: SCHED_OTHER):
+	 * a bucket's list is sorted by it, highest first, FIFO within one
+	 * priority, so that a wake takes the highest-priority waiters, as
+	 * Linux's priority-ordered futex queues do. */
+	unsigned char priority;
 	struct futex_pi_waiter pi;
 	struct waitqueue wq;      /* holds only this waiter's thread */
 };
 
 #define FUTEX_BUCKETS 64          /* a power of two */
+
+/* Puts w on b's list in priority order. Caller holds b->lock. */
+static inline void futex_queue_insert(struct futex_bucket *b, struct futex_waiter *w)
+{
+	struct list_node *pos = b->waiters.prev;
+	if (w->priority)
+		while (pos != &b->waiters &&
+		       list_entry(pos, struct futex_waiter, link)->priority < w->priority)
+			pos = pos->prev;
+	list_insert_between(&w->link, pos, pos->next);
+}
 
 /* The table, ready for use (set up on first call). */
 struct futex_bucket *futex_buckets(void);

@@ -1,14 +1,17 @@
 /* Scheduling-policy calls with Linux's meaning: affinity, getcpu, and the
- * policy queries.
+ * policies.
  *
- * Dakota has one policy, SCHED_OTHER with priority 0, and no real-time
- * class: sched_setscheduler accepts SCHED_OTHER (priority 0) and refuses
- * SCHED_FIFO and SCHED_RR with -EPERM, whoever asks (Linux's answer to a
- * caller without CAP_SYS_NICE and with RLIMIT_RTPRIO 0; Dakota's init runs
- * as uid 0, but granting root a class that does not exist would only hide
- * it). SCHED_BATCH, SCHED_IDLE and SCHED_DEADLINE are -EINVAL (not
- * supported). The priority range calls report Linux's ranges (0..0 for the
- * normal policies, 1..99 for the real-time ones), which describe the API.
+ * Policies: SCHED_OTHER, and the real-time SCHED_FIFO and SCHED_RR with
+ * priorities 1..99, scheduled as on Linux (runqueue.c: a higher priority
+ * runs first and preempts a lower one at once; SCHED_FIFO keeps its hart
+ * until it blocks or yields, SCHED_RR shares it with its own priority one
+ * time slice at a time). SCHED_BATCH and SCHED_IDLE are accepted and run
+ * as SCHED_OTHER (Dakota has no nice levels); SCHED_DEADLINE is -EINVAL
+ * (not supported). SCHED_RESET_ON_FORK is kept and honoured: threads and
+ * processes the thread creates start as SCHED_OTHER. Permission as on Linux
+ * for a caller with RLIMIT_RTPRIO 0: uid 0 may do anything; another uid may
+ * not choose a real-time policy (-EPERM) and may change only threads of its
+ * own uid.
  *
  * Thread ids: `pid` is a Linux thread id (0: the calling thread; a
  * process's id names its main thread), as on Linux; an id no live thread
@@ -22,6 +25,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/linux_tid.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/proc/thread.h"
 #include <dakota/syscall.h>
 
 #define SCHED_OTHER 0
@@ -38,22 +42,6 @@
 static bool names_self(long pid)
 {
 	return pid == 0 || pid == linux_tid_of(current_thread());
-}
-
-/* 0 if Linux thread id `pid` names a live thread (0: the caller), else
- * -ESRCH. */
-static long check_thread(long pid)
-{
-	if (names_self(pid))
-		return 0;
-	if (pid < 0 || pid > __INT_MAX__)
-		return -ESRCH;
-	spin_lock(&proc_tree_lock);
-	struct thread *t = thread_find_linux_tid((int)pid);
-	if (t)
-		spin_unlock(&t->proc->lock);
-	spin_unlock(&proc_tree_lock);
-	return t ? 0 : -ESRCH;
 }
 
 /* Another thread's affinity: sets it (set) or reads it into *mask. */
@@ -140,40 +128,131 @@ SYSCALL_DEFINE1(sched_get_priority_min, long, policy)
 	return known ? 0 : -EINVAL;
 }
 
+/* What a policy call does to (or reads from) its thread. */
+struct policy_request {
+	bool set;
+	long policy;             /* -1: keep the thread's (sched_setparam) */
+	int priority;
+	bool reset_on_fork;
+	/* Read back. */
+	long old_policy;
+	int old_priority;
+	bool old_reset_on_fork;
+};
+
+static bool policy_known(long policy)
+{
+	return policy == SCHED_OTHER || is_rt(policy) || policy == SCHED_BATCH ||
+	       policy == SCHED_IDLE;
+}
+
+/* Linux's checks of a new setting for a caller of `uid` on a thread of
+ * `owner`: 0, -EINVAL or -EPERM. */
+static long policy_check(const struct policy_request *r, int uid, int owner)
+{
+	if (!policy_known(r->policy))
+		return -EINVAL;
+	if (is_rt(r->policy) ? r->priority < 1 || r->priority > RT_PRIORITY_MAX : r->priority)
+		return -EINVAL;
+	if (uid != 0 && (is_rt(r->policy) || uid != owner))
+		return -EPERM;
+	return 0;
+}
+
+/* Reads and, if asked, sets t's policy. Caller holds t->proc->lock, or t is
+ * the calling thread. */
+static long policy_apply(struct thread *t, struct policy_request *r)
+{
+	r->old_policy = __atomic_load_n(&t->policy, __ATOMIC_RELAXED);
+	r->old_priority = __atomic_load_n(&t->rt_priority, __ATOMIC_RELAXED);
+	r->old_reset_on_fork = t->reset_on_fork;
+	if (!r->set)
+		return 0;
+	if (r->policy < 0)
+		r->policy = r->old_policy;
+	long err = policy_check(r, current_process()->uid, t->proc->uid);
+	if (!err)
+		sched_set_policy(t, (unsigned)r->policy, (unsigned)r->priority, r->reset_on_fork);
+	return err;
+}
+
+/* policy_apply on the thread with Linux tid `pid` (0: the caller). */
+static long policy_call(long pid, struct policy_request *r)
+{
+	if (names_self(pid))
+		return policy_apply(current_thread(), r);
+	if (pid > __INT_MAX__)
+		return -ESRCH;
+	spin_lock(&proc_tree_lock);
+	struct thread *t = thread_find_linux_tid((int)pid);
+	long err = t ? policy_apply(t, r) : -ESRCH;
+	if (t)
+		spin_unlock(&t->proc->lock);
+	spin_unlock(&proc_tree_lock);
+	return err;
+}
+
 SYSCALL_DEFINE1(sched_getscheduler, long, pid)
 {
 	if (pid < 0)
 		return -EINVAL;
-	long err = check_thread(pid);
-	return err ? err : SCHED_OTHER;
+	struct policy_request r = { .set = false };
+	long err = policy_call(pid, &r);
+	return err ? err : r.old_policy | (r.old_reset_on_fork ? SCHED_RESET_ON_FORK : 0);
 }
 
 SYSCALL_DEFINE2(sched_getparam, long, pid, unsigned long, user_param)
 {
 	if (!user_param || pid < 0)
 		return -EINVAL;
-	long err = check_thread(pid);
+	struct policy_request r = { .set = false };
+	long err = policy_call(pid, &r);
 	if (err)
 		return err;
-	int priority = 0;   /* struct sched_param { int sched_priority; } */
+	int priority = r.old_priority;   /* struct sched_param { int sched_priority; } */
 	return copy_to_user(current_process()->as, user_param, &priority, sizeof priority)
 	       ? -EFAULT : 0;
 }
 
-SYSCALL_DEFINE3(sched_setscheduler, long, pid, long, policy, unsigned long, user_param)
+/* sched_setscheduler (policy >= 0) and sched_setparam (policy -1). */
+static long set_policy(long pid, long policy, unsigned long user_param)
 {
 	if (!user_param || pid < 0)
 		return -EINVAL;
-	int priority;
-	if (copy_from_user(current_process()->as, &priority, user_param, sizeof priority))
+	struct policy_request r = { .set = true, .policy = policy };
+	if (copy_from_user(current_process()->as, &r.priority, user_param, sizeof r.priority))
 		return -EFAULT;
-	long err = check_thread(pid);
+	if (policy >= 0) {
+		r.reset_on_fork = policy & SCHED_RESET_ON_FORK;
+		r.policy = policy & ~(long)SCHED_RESET_ON_FORK;
+	}
+	return policy_call(pid, &r);
+}
+
+SYSCALL_DEFINE3(sched_setscheduler, long, pid, long, policy, unsigned long, user_param)
+{
+	if (policy < 0)
+		return -EINVAL;
+	return set_policy(pid, policy, user_param);
+}
+
+SYSCALL_DEFINE2(sched_setparam, long, pid, unsigned long, user_param)
+{
+	return set_policy(pid, -1, user_param);
+}
+
+/* The SCHED_RR time slice; 0 for SCHED_FIFO, which has none; the slice
+ * that SCHED_OTHER threads get too (Linux gives its estimate for them). */
+SYSCALL_DEFINE2(sched_rr_get_interval, long, pid, unsigned long, user_ts)
+{
+	if (pid < 0)
+		return -EINVAL;
+	struct policy_request r = { .set = false };
+	long err = policy_call(pid, &r);
 	if (err)
 		return err;
-	policy &= ~(long)SCHED_RESET_ON_FORK;
-	if (is_rt(policy))
-		return priority < 1 || priority > RT_PRIORITY_MAX ? -EINVAL : -EPERM;
-	if (policy != SCHED_OTHER || priority != 0)
-		return -EINVAL;
-	return 0;
+	struct { long sec, nsec; } ts = { 0, 0 };
+	if (r.old_policy != SCHED_FIFO)
+		ts.nsec = CONFIG_TIME_SLICE_MS * 1000000L;
+	return copy_to_user(current_process()->as, user_ts, &ts, sizeof ts) ? -EFAULT : 0;
 }

@@ -91,6 +91,7 @@ static const long valid_calls[] = {
 	SYS_sched_setaffinity, SYS_sched_getaffinity, SYS_getcpu,
 	SYS_sched_get_priority_max, SYS_sched_get_priority_min,
 	SYS_sched_getscheduler, SYS_sched_getparam, SYS_sched_setscheduler,
+	SYS_sched_setparam, SYS_sched_rr_get_interval,
 	SYS_mprotect, SYS_madvise, SYS_mremap, SYS_msync, SYS_mlock, SYS_munlock,
 	SYS_mincore,
 	/* cheap and harmless: more of them */
@@ -524,6 +525,8 @@ static void fuzz_one(unsigned long *rng)
 		a[1] = (long)any_pointer(rng);
 		break;
 	case SYS_sched_getparam:
+	case SYS_sched_setparam:
+	case SYS_sched_rr_get_interval:
 		a[0] = rng_below(rng, 4) ? 0 : any_int(rng);
 		a[1] = (long)any_pointer(rng);
 		break;
