@@ -2,7 +2,8 @@
  * its threads), so they fire while it burns CPU and not while it sleeps;
  * an interval reloads them; getitimer reads the time left, setitimer
  * returns the old setting, a zero value disarms, a fork child starts with
- * none, and an unknown `which` is EINVAL.
+ * none, and an unknown `which` is EINVAL (l_itimer_exec: execve keeps
+ * them).
  *
  * No check depends on how fast the machine is: signals are counted as "at
  * least N" after burning CPU until they come (a wall-clock bound only
