@@ -180,6 +180,8 @@ void itimer_clock_was_set(long delta_ticks)
 	sleep_arm_timer_for_slice();
 }
 
+/* The CPU-time ones go too: the ending thread still takes ticks, whose
+ * signal must not be queued after signal_process_release. */
 void itimer_release(struct process *p)
 {
 	spin_lock(&proc_tree_lock);
@@ -188,6 +190,13 @@ void itimer_release(struct process *p)
 		update_earliest();
 	}
 	spin_unlock(&proc_tree_lock);
+	spin_lock(&p->lock);
+	for (int i = 0; i < 2; i++) {
+		if (p->sig.cpu_itimer[i].next)
+			__atomic_fetch_sub(&p->sig.cpu_timers, 1, __ATOMIC_RELAXED);
+		p->sig.cpu_itimer[i].next = 0;
+	}
+	spin_unlock(&p->lock);
 }
 
 /* ITIMER_VIRTUAL/PROF of p that are due; p->lock held. Several intervals

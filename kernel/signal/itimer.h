@@ -14,7 +14,9 @@
  *    the process lock and counted in sig.cpu_timers, and are looked at by
  *    the timer interrupt of a hart running one of the process's threads,
  *    as the CPU-time POSIX timers are: they fire up to one tick (a time
- *    slice) late, as on a tick-based Linux. */
+ *    slice) late, as on a tick-based Linux. Their paths take the process
+ *    lock alone; ITIMER_REAL's expiry takes it inside proc_tree_lock (the
+ *    order of kernel/sync/spinlock.h). */
 #ifndef KERNEL_SIGNAL_ITIMER_H
 #define KERNEL_SIGNAL_ITIMER_H
 
@@ -27,6 +29,7 @@ struct k_itimerval;
 long itimer_set(struct process *p, int which, const struct k_itimerval *val,
 		struct k_itimerval *old);
 void itimer_get(struct process *p, int which, struct k_itimerval *out);
+/* Disarms all three (the process is ending). Caller holds no spinlock. */
 void itimer_release(struct process *p);
 /* POSIX timers share the list (posix_timer.c). Caller holds
  * proc_tree_lock: `it` goes on the list due at `expires` (not 0), or off. */

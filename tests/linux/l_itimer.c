@@ -192,6 +192,23 @@ static void test_fork(void)
 	disarm(ITIMER_PROF);
 }
 
+/* A process that ends with ITIMER_PROF firing every tick, its handler
+ * running: it exits normally (and linuxrun sees nothing leaked). */
+static void test_exit_armed(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct itimerval v = itv(1 * MS, 1 * MS);
+		setitimer(ITIMER_PROF, &v, NULL);
+		burn_until(&profs, profs + 3);
+		_exit(0);
+	}
+	int status = -1;
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "a child that exits with ITIMER_PROF firing ends normally");
+}
+
 static void test_invalid(void)
 {
 	struct itimerval v = itv(1000 * MS, 0), g;
@@ -254,6 +271,7 @@ int main(void)
 	test_sleep_one_shot();
 	test_readings();
 	test_fork();
+	test_exit_armed();
 	test_invalid();
 	test_threads();
 	return ltap_done();
