@@ -218,6 +218,13 @@ static void test_invalid(void)
 	errno = 0;
 	CHECK_EQ(getitimer(-1, &g), -1, "getitimer(-1) fails");
 	CHECK_EQ(errno, EINVAL, "... with EINVAL");
+	struct itimerval armed = itv(5000 * MS, 0), old;
+	setitimer(ITIMER_VIRTUAL, &armed, NULL);
+	CHECK_EQ(setitimer(ITIMER_VIRTUAL, NULL, &old), 0,
+		 "setitimer with a NULL new value succeeds (Linux: it disarms)");
+	check(tv_us(&old.it_value) > 0, "... returns the old setting");
+	getitimer(ITIMER_VIRTUAL, &g);
+	CHECK_EQ(tv_us(&g.it_value), 0, "... and disarms");
 	v.it_value.tv_usec = 1000000;
 	errno = 0;
 	CHECK_EQ(setitimer(ITIMER_PROF, &v, NULL), -1, "setitimer(ITIMER_PROF) with tv_usec 1000000 fails");
