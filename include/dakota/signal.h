@@ -85,7 +85,9 @@
 #define W_STOPCODE(sig) (((sig) << 8) | 0x7f)
 #define W_CONTINUED_STATUS 0xffff
 
-#define ITIMER_REAL 0
+#define ITIMER_REAL    0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF    2
 
 /* The kernel's struct sigaction on riscv (no sa_restorer field). */
 struct k_sigaction {

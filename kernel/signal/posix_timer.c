@@ -104,15 +104,7 @@ static struct thread *find_thread_locked(struct process *p, int ltid)
  * timer is disarmed). p->lock held. */
 static unsigned long take_due_locked(struct posix_timer *t, unsigned long now)
 {
-	if (!t->next || t->next > now)
-		return 0;
-	if (!t->interval) {
-		t->next = 0;
-		return 1;
-	}
-	unsigned long n = (now - t->next) / t->interval + 1;
-	t->next += n * t->interval;
-	return n;
+	return itimer_take_due(&t->next, t->interval, now);
 }
 
 /* `due` expiries happened: queue the signal or count them as overruns. */
@@ -148,12 +140,8 @@ unsigned long posix_timer_expire(struct posix_timer *t, unsigned long now)
 	return at;
 }
 
-void posix_timer_cpu_tick(struct thread *cur)
+void posix_timer_cpu_tick_locked(struct process *p)
 {
-	struct process *p = cur->proc;
-	if (!__atomic_load_n(&p->sig.cpu_timers, __ATOMIC_RELAXED))
-		return;
-	spin_lock(&p->lock);
 	struct list_node *pos;
 	list_for_each(pos, &p->sig.timers) {
 		struct posix_timer *t = list_entry(pos, struct posix_timer, link);
@@ -165,7 +153,6 @@ void posix_timer_cpu_tick(struct thread *cur)
 		if (!t->next)
 			cpu_disarm_locked(t);
 	}
-	spin_unlock(&p->lock);
 }
 
 unsigned long posix_timer_clock_was_set(struct posix_timer *t, long delta_ticks)

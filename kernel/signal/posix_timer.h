@@ -68,11 +68,11 @@ void posix_timer_release_all(struct process *p);
 /* From itimer.c, with proc_tree_lock held: the timer is due at `now`; the
  * next time it is due, or 0 to leave the armed list. */
 unsigned long posix_timer_expire(struct posix_timer *t, unsigned long now);
-/* From the timer interrupt, no lock held: cur (running on this hart) has
- * used more CPU time; its process's CPU-time timers that are due fire.
- * They have the resolution of the tick (a time slice at most). */
-struct thread;
-void posix_timer_cpu_tick(struct thread *cur);
+/* From the timer interrupt (itimer.c), with p->lock held, only when
+ * p->sig.cpu_timers is not 0: a thread of p running on this hart has used
+ * more CPU time; p's CPU-time timers that are due fire. They have the
+ * resolution of the tick (a time slice at most). */
+void posix_timer_cpu_tick_locked(struct process *p);
 /* From itimer.c, with proc_tree_lock held: an absolute REALTIME timer after
  * the clock moved by delta_ticks; its new expiry. */
 unsigned long posix_timer_clock_was_set(struct posix_timer *t, long delta_ticks);

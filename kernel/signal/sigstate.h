@@ -70,6 +70,13 @@ struct itimer_real {
 	bool abs_realtime;             /* follows clock_settime (TIMER_ABSTIME on REALTIME) */
 };
 
+/* ITIMER_VIRTUAL or ITIMER_PROF (itimer.c): due when the process's CPU
+ * time (clock.c's sum of its threads' run time) reaches `next`. */
+struct itimer_cpu {
+	unsigned long next;            /* process CPU time in ticks; 0 disarmed */
+	unsigned long interval;        /* ticks; 0 one-shot */
+};
+
 struct process_signals {
 	struct k_sigaction action[NSIG_LINUX];
 	struct sigpending pending;     /* process-directed */
@@ -85,8 +92,10 @@ struct process_signals {
 	struct list_node timers;
 	int timer_count;
 	int timer_next_id;
-	/* Armed CPU-time timers: written under the lock, read without it by
-	 * the tick (0: nothing to look at). */
+	/* ITIMER_VIRTUAL and ITIMER_PROF, [which - ITIMER_VIRTUAL]. */
+	struct itimer_cpu cpu_itimer[2];
+	/* Armed CPU-time timers (POSIX ones and the two above): written under
+	 * the lock, read without it by the tick (0: nothing to look at). */
 	_Atomic int cpu_timers;
 	/* Job control: a stop signal's default action stops every thread
 	 * until SIGCONT (or SIGKILL). stopped and stop_wq: the process lock;

@@ -1,6 +1,7 @@
 /* Waiting for signals: rt_sigsuspend, rt_sigtimedwait (sigwait,
  * sigwaitinfo, sigtimedwait), ppoll with no descriptors (glibc's pause),
- * and the ITIMER_REAL calls that make them fire (alarm is setitimer). */
+ * and the interval timers that make them fire (setitimer, getitimer; alarm
+ * is setitimer). */
 #include "kernel/syscall/syscall.h"
 #include "kernel/signal/signal.h"
 #include "kernel/signal/itimer.h"
@@ -124,14 +125,20 @@ SYSCALL_DEFINE4(rt_sigtimedwait, unsigned long, uset, unsigned long, uinfo,
 	return r;
 }
 
+static bool itimer_which_valid(int which)
+{
+	return which == ITIMER_REAL || which == ITIMER_VIRTUAL || which == ITIMER_PROF;
+}
+
+/* A NULL new value disarms, as Linux still accepts (with a warning). */
 SYSCALL_DEFINE3(setitimer, int, which, unsigned long, unew, unsigned long, uold)
 {
-	if (which != ITIMER_REAL)
-		return -EINVAL;   /* ITIMER_VIRTUAL/PROF: not supported */
-	struct k_itimerval val, old;
-	if (copy_from_user(user_as(), &val, unew, sizeof val))
+	struct k_itimerval val = { { 0, 0 }, { 0, 0 } }, old;
+	if (unew && copy_from_user(user_as(), &val, unew, sizeof val))
 		return -EFAULT;
-	long r = itimer_set(current_process(), &val, &old);
+	if (!itimer_which_valid(which))
+		return -EINVAL;
+	long r = itimer_set(current_process(), which, &val, uold ? &old : NULL);
 	if (!r && uold && copy_to_user(user_as(), uold, &old, sizeof old))
 		return -EFAULT;
 	return r;
@@ -139,9 +146,9 @@ SYSCALL_DEFINE3(setitimer, int, which, unsigned long, unew, unsigned long, uold)
 
 SYSCALL_DEFINE2(getitimer, int, which, unsigned long, uval)
 {
-	if (which != ITIMER_REAL)
+	if (!itimer_which_valid(which))
 		return -EINVAL;
 	struct k_itimerval val;
-	itimer_get(current_process(), &val);
+	itimer_get(current_process(), which, &val);
 	return copy_to_user(user_as(), uval, &val, sizeof val) ? -EFAULT : 0;
 }
