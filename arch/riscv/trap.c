@@ -11,7 +11,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/usertrap.h"
-#include "kernel/syscall/syscall.h"
+#include "kernel/syscall/dispatch.h"
 #include "kernel/dev/console.h"
 #include "kernel/dev/plic.h"
 #include "kernel/dev/uart.h"
@@ -251,9 +251,8 @@ __attribute__((noreturn)) void user_trap_entry(void);
 
 /* The way out, inlined into user_trap_entry; user_return is the same for
  * the other callers (a new thread's first run). */
-__attribute__((always_inline)) static inline void return_to_user(void)
+__attribute__((always_inline)) static inline void return_to_user(struct thread *t)
 {
-	struct thread *t = current_thread();
 	if (__builtin_expect(user_return_pending(t), 0))
 		user_return_prepare();   /* may move t to another hart */
 	arch_irq_disable();
@@ -311,12 +310,13 @@ void user_trap_entry(void)
 	if (__builtin_expect(scause == EXC_ECALL_U, 1)) {
 		tc->sepc = sepc + 4;
 		arch_irq_enable();
-		syscall_dispatch(tc);
+		syscall_dispatch(t);
 	} else {
 		tc->sepc = sepc;
 		user_exception(scause, sstatus);
 	}
-	return_to_user();
+	/* t is still current, whatever hart it has moved to meanwhile. */
+	return_to_user(t);
 	__builtin_unreachable();
 }
 
@@ -336,6 +336,6 @@ void trap_context_init(struct trap_context *tc, unsigned long entry,
 
 void user_return(void)
 {
-	return_to_user();
+	return_to_user(current_thread());
 	__builtin_unreachable();
 }
