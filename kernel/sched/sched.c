@@ -109,7 +109,8 @@ void sched_yield(void)
 
 /* t, locked and READY, becomes this hart's running thread: the switch-in
  * bookkeeping of the scheduler loop and of a direct switch alike. */
-static void switch_in_prepare(struct processor *cpu, struct thread *t)
+__attribute__((always_inline)) static inline void switch_in_prepare(struct processor *cpu,
+								 struct thread *t)
 {
 	unsigned long now = arch_time();
 	t->state = THREAD_RUNNING;
@@ -135,7 +136,7 @@ static void switch_in_prepare(struct processor *cpu, struct thread *t)
 }
 
 /* t has stopped running on this hart (its registers saved or about to be). */
-static void switch_out_account(struct processor *cpu, struct thread *t)
+static inline void switch_out_account(struct processor *cpu, struct thread *t)
 {
 	t->run_time += arch_time() - t->run_start;
 	cpu->current = NULL;
