@@ -260,12 +260,17 @@ __attribute__((always_inline)) static inline void return_to_user(struct thread *
 	struct trap_context *tc = t->tc;
 	csr_write(stvec, __atomic_load_n(&uservec_va, __ATOMIC_RELAXED));
 	/* What uservec needs is a function of the kernel stack alone (satp
-	 * and handler are constants): a page whose kernel_sp matches holds
-	 * all three. Others (a new thread's copy of its creator's page, a page
-	 * exec gave the thread) are written here once. */
+	 * and handler are constants), and the user satp and the page's address
+	 * are fixed for the page's life in this thread: a page whose kernel_sp
+	 * matches holds them all. Others (a new thread's or a fork child's
+	 * copy of its creator's page, a page exec gave the thread) are written
+	 * here once. */
+	struct addrspace *as = t->proc->as;
 	if (__builtin_expect(tc->kernel_sp != t->kstack_top, 0)) {
 		tc->kernel_satp = __atomic_load_n(&kernel_satp, __ATOMIC_RELAXED);
 		tc->handler = (unsigned long)user_trap_entry;
+		tc->user_satp = mmu_satp(as->pt);
+		tc->user_va = TRAP_CONTEXT(t->tid);
 		tc->kernel_sp = t->kstack_top;
 	}
 	unsigned long sstatus = csr_read(sstatus);
@@ -282,11 +287,10 @@ __attribute__((always_inline)) static inline void return_to_user(struct thread *
 	}
 	csr_write(sstatus, sstatus);
 	csr_write(sepc, tc->sepc);
-	struct addrspace *as = t->proc->as;
 	as_activate(as, cpu->hart);
 	void (*ret)(unsigned long, unsigned long) = (void (*)(unsigned long, unsigned long))
 		__atomic_load_n(&userret_va, __ATOMIC_RELAXED);
-	ret(TRAP_CONTEXT(t->tid), mmu_satp(as->pt));
+	ret(tc->user_va, tc->user_satp);
 	__builtin_unreachable();
 }
 

@@ -98,15 +98,6 @@ static inline void assert_sched_irqs_off(struct processor *cpu, int depth, const
 		      cpu->hart, arch_irq_enabled() ? "on" : "off", cpu->irq_depth, depth);
 }
 
-void sched_yield(void)
-{
-	struct thread *t = current_thread();
-	spin_lock(&t->lock);
-	t->state = THREAD_READY;
-	sched_switch();
-	spin_unlock(&t->lock);
-}
-
 /* t, locked and READY, becomes this hart's running thread: the switch-in
  * bookkeeping of the scheduler loop and of a direct switch alike. */
 __attribute__((always_inline)) static inline void switch_in_prepare(struct processor *cpu,
@@ -205,9 +196,11 @@ static inline void unlock_predecessor(struct processor *cpu)
  * scheduler loop instead: nothing queued for a BLOCKED prev, or a successor
  * that has never run (its first run starts from the loop's state,
  * thread_first_run), left to the loop in cpu->handoff. */
-static bool switch_direct(struct processor *cpu, struct thread *prev)
+__attribute__((always_inline)) static inline bool switch_direct(struct processor *cpu,
+								 struct thread *prev)
 {
-	trace_drain_if_full();   /* the scheduler loop may not run for a while */
+	if (trace_on())   /* the scheduler loop may not run for a while */
+		trace_drain_if_full();
 	struct thread *next;
 	if (prev->state == THREAD_READY) {
 		next = rq_push_pop(prev);
@@ -238,7 +231,8 @@ static bool switch_direct(struct processor *cpu, struct thread *prev)
 	return true;
 }
 
-void sched_switch(void)
+/* sched_switch's body, inline in sched_yield too (the hottest caller). */
+__attribute__((always_inline)) static inline void switch_locked(void)
 {
 	struct processor *cpu = this_processor();
 	struct thread *t = cpu->current;
@@ -255,6 +249,20 @@ void sched_switch(void)
 		return;
 	switch_context(&t->ctx, &cpu->sched_ctx);
 	unlock_predecessor(this_processor());
+}
+
+void sched_switch(void)
+{
+	switch_locked();
+}
+
+void sched_yield(void)
+{
+	struct thread *t = current_thread();
+	spin_lock(&t->lock);
+	t->state = THREAD_READY;
+	switch_locked();
+	spin_unlock(&t->lock);
 }
 
 /* Publish "idle", re-check the queue, then wait for an interrupt. Interrupts
