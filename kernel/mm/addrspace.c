@@ -417,9 +417,14 @@ struct addrspace *as_clone(struct addrspace *as)
 static int copy_user(struct addrspace *as, unsigned long u, void *k, size_t n, bool to_user)
 {
 	char *kp = k;
+	unsigned perm = to_user ? PERM_W : PERM_R;
 	spin_lock(&as->lock);
 	while (n) {
-		unsigned long pa = resolve_locked(as, u, to_user ? PERM_W : PERM_R);
+		/* A present page straight from the table (resolve_locked's own
+		 * first step, without its frame); the rest goes through it. */
+		unsigned long pa = mmu_translate(as->pt, u, perm | PERM_U);
+		if (!pa)
+			pa = resolve_locked(as, u, perm);
 		if (!pa) {
 			spin_unlock(&as->lock);
 			return -EFAULT;

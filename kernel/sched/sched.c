@@ -101,9 +101,9 @@ static inline void assert_sched_irqs_off(struct processor *cpu, int depth, const
 /* t, locked and READY, becomes this hart's running thread: the switch-in
  * bookkeeping of the scheduler loop and of a direct switch alike. */
 __attribute__((always_inline)) static inline void switch_in_prepare(struct processor *cpu,
-								 struct thread *t)
+								 struct thread *t,
+								 unsigned long now)
 {
-	unsigned long now = arch_time();
 	t->state = THREAD_RUNNING;
 	t->hart = (int)cpu->hart;
 	t->switches++;
@@ -127,9 +127,10 @@ __attribute__((always_inline)) static inline void switch_in_prepare(struct proce
 }
 
 /* t has stopped running on this hart (its registers saved or about to be). */
-static inline void switch_out_account(struct processor *cpu, struct thread *t)
+static inline void switch_out_account(struct processor *cpu, struct thread *t,
+				      unsigned long now)
 {
-	t->run_time += arch_time() - t->run_start;
+	t->run_time += now - t->run_start;
 	cpu->current = NULL;
 	if (trace_on())
 		trace_event(TRACE_SWITCH, trace_id(t), 0);
@@ -140,12 +141,12 @@ static inline void switch_out_account(struct processor *cpu, struct thread *t)
  * t->lock held; returns that thread, locked. */
 static struct thread *run_thread(struct processor *cpu, struct thread *t)
 {
-	switch_in_prepare(cpu, t);
+	switch_in_prepare(cpu, t, arch_time());
 	switch_context(&cpu->sched_ctx, &t->ctx);
 	/* Back on this hart's scheduler stack. */
 	cpu = this_processor();
 	struct thread *prev = cpu->current;
-	switch_out_account(cpu, prev);
+	switch_out_account(cpu, prev, arch_time());
 	return prev;
 }
 
@@ -205,8 +206,9 @@ __attribute__((always_inline)) static inline bool switch_direct(struct processor
 	if (prev->state == THREAD_READY) {
 		next = rq_push_pop(prev);
 		if (next == prev) {
-			switch_out_account(cpu, prev);
-			switch_in_prepare(cpu, prev);
+			unsigned long now = arch_time();
+			switch_out_account(cpu, prev, now);
+			switch_in_prepare(cpu, prev, now);
 			return true;
 		}
 	} else {
@@ -223,19 +225,20 @@ __attribute__((always_inline)) static inline bool switch_direct(struct processor
 	if (next->state != THREAD_READY)
 		panic("sched: thread %d:%d on the ready queue in state %d",
 		      next->proc->pid, next->tid, next->state);
-	switch_out_account(cpu, prev);
+	unsigned long now = arch_time();
+	switch_out_account(cpu, prev, now);
 	cpu->switched_from = prev;
-	switch_in_prepare(cpu, next);
+	switch_in_prepare(cpu, next, now);
 	switch_context(&prev->ctx, &next->ctx);
 	unlock_predecessor(this_processor());
 	return true;
 }
 
-/* sched_switch's body, inline in sched_yield too (the hottest caller). */
-__attribute__((always_inline)) static inline void switch_locked(void)
+/* sched_switch's body for t, the current thread, locked; inline in sched_yield
+ * too (the hottest caller). */
+__attribute__((always_inline)) static inline void switch_locked(struct thread *t)
 {
 	struct processor *cpu = this_processor();
-	struct thread *t = cpu->current;
 	/* Exactly one lock held, and it is t's own (the only thread-level lock
 	 * a switching thread may hold). */
 	if (t->lock.owner != (int)cpu->hart || cpu->held_levels != 1UL << LOCK_THREAD)
@@ -253,7 +256,7 @@ __attribute__((always_inline)) static inline void switch_locked(void)
 
 void sched_switch(void)
 {
-	switch_locked();
+	switch_locked(current_thread());
 }
 
 void sched_yield(void)
@@ -261,7 +264,7 @@ void sched_yield(void)
 	struct thread *t = current_thread();
 	spin_lock(&t->lock);
 	t->state = THREAD_READY;
-	switch_locked();
+	switch_locked(t);
 	spin_unlock(&t->lock);
 }
 
