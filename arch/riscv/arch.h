@@ -29,6 +29,12 @@ struct trap_context {
 	unsigned long kernel_tp;    /* 288: the processor of the hart last entered */
 	unsigned long fregs[32];    /* 296: saved only when sstatus.FS was dirty */
 	unsigned long fcsr;
+	/* For the way out: the user satp and this page's user address. Written
+	 * with kernel_sp (trap.c), and valid while kernel_sp is the thread's:
+	 * a page gets a new address space or tid only as a new page (exec,
+	 * fork, clone), whose kernel_sp is zero or another thread's. */
+	unsigned long user_satp;
+	unsigned long user_va;
 };
 
 void arch_switch(struct context *save, struct context *load);

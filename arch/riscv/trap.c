@@ -11,7 +11,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/usertrap.h"
-#include "kernel/syscall/syscall.h"
+#include "kernel/syscall/dispatch.h"
 #include "kernel/dev/console.h"
 #include "kernel/dev/plic.h"
 #include "kernel/dev/uart.h"
@@ -251,9 +251,8 @@ __attribute__((noreturn)) void user_trap_entry(void);
 
 /* The way out, inlined into user_trap_entry; user_return is the same for
  * the other callers (a new thread's first run). */
-__attribute__((always_inline)) static inline void return_to_user(void)
+__attribute__((always_inline)) static inline void return_to_user(struct thread *t)
 {
-	struct thread *t = current_thread();
 	if (__builtin_expect(user_return_pending(t), 0))
 		user_return_prepare();   /* may move t to another hart */
 	arch_irq_disable();
@@ -261,12 +260,17 @@ __attribute__((always_inline)) static inline void return_to_user(void)
 	struct trap_context *tc = t->tc;
 	csr_write(stvec, __atomic_load_n(&uservec_va, __ATOMIC_RELAXED));
 	/* What uservec needs is a function of the kernel stack alone (satp
-	 * and handler are constants): a page whose kernel_sp matches holds
-	 * all three. Others (a new thread's copy of its creator's page, a page
-	 * exec gave the thread) are written here once. */
+	 * and handler are constants), and the user satp and the page's address
+	 * are fixed for the page's life in this thread: a page whose kernel_sp
+	 * matches holds them all. Others (a new thread's or a fork child's
+	 * copy of its creator's page, a page exec gave the thread) are written
+	 * here once. */
+	struct addrspace *as = t->proc->as;
 	if (__builtin_expect(tc->kernel_sp != t->kstack_top, 0)) {
 		tc->kernel_satp = __atomic_load_n(&kernel_satp, __ATOMIC_RELAXED);
 		tc->handler = (unsigned long)user_trap_entry;
+		tc->user_satp = mmu_satp(as->pt);
+		tc->user_va = TRAP_CONTEXT(t->tid);
 		tc->kernel_sp = t->kstack_top;
 	}
 	unsigned long sstatus = csr_read(sstatus);
@@ -283,11 +287,10 @@ __attribute__((always_inline)) static inline void return_to_user(void)
 	}
 	csr_write(sstatus, sstatus);
 	csr_write(sepc, tc->sepc);
-	struct addrspace *as = t->proc->as;
 	as_activate(as, cpu->hart);
 	void (*ret)(unsigned long, unsigned long) = (void (*)(unsigned long, unsigned long))
 		__atomic_load_n(&userret_va, __ATOMIC_RELAXED);
-	ret(TRAP_CONTEXT(t->tid), mmu_satp(as->pt));
+	ret(tc->user_va, tc->user_satp);
 	__builtin_unreachable();
 }
 
@@ -311,12 +314,13 @@ void user_trap_entry(void)
 	if (__builtin_expect(scause == EXC_ECALL_U, 1)) {
 		tc->sepc = sepc + 4;
 		arch_irq_enable();
-		syscall_dispatch(tc);
+		syscall_dispatch(t);
 	} else {
 		tc->sepc = sepc;
 		user_exception(scause, sstatus);
 	}
-	return_to_user();
+	/* t is still current, whatever hart it has moved to meanwhile. */
+	return_to_user(t);
 	__builtin_unreachable();
 }
 
@@ -336,6 +340,6 @@ void trap_context_init(struct trap_context *tc, unsigned long entry,
 
 void user_return(void)
 {
-	return_to_user();
+	return_to_user(current_thread());
 	__builtin_unreachable();
 }

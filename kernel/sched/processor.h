@@ -24,6 +24,16 @@ struct processor {
 		};
 		unsigned long irq_state;
 	};
+	/* A direct switch (sched.c) between two threads: the thread switched
+	 * away from, whose lock the thread switched to releases once it runs;
+	 * NULL otherwise. */
+	struct thread *switched_from;
+	/* Set by a thread that has already queued itself, or taken its
+	 * successor off the queue (`handoff`, unlocked, or NULL), before it
+	 * switches to the scheduler loop: the loop then runs `handoff` next
+	 * instead of queueing the thread it switched from. */
+	bool handoff_set;
+	struct thread *handoff;
 	struct thread *fp_owner;     /* whose FP registers this hart's FP file holds */
 	unsigned long kick_pending;  /* harts to IPI once this hart holds no spinlock */
 	unsigned long held_levels;   /* lock-order levels held (bit per level), debug */

@@ -357,7 +357,7 @@ struct thread *rq_push_pop(struct thread *t)
 	}
 	bool left = !list_empty(&ready);
 	spin_unlock(&rq_lock);
-	if (left)
+	if (left && (online & ~(1UL << hart)))   /* another hart to wake */
 		wake_idle_hart();
 	return next;
 }

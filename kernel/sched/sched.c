@@ -98,33 +98,12 @@ static inline void assert_sched_irqs_off(struct processor *cpu, int depth, const
 		      cpu->hart, arch_irq_enabled() ? "on" : "off", cpu->irq_depth, depth);
 }
 
-void sched_switch(void)
+/* t, locked and READY, becomes this hart's running thread: the switch-in
+ * bookkeeping of the scheduler loop and of a direct switch alike. */
+__attribute__((always_inline)) static inline void switch_in_prepare(struct processor *cpu,
+								 struct thread *t,
+								 unsigned long now)
 {
-	struct processor *cpu = this_processor();
-	struct thread *t = cpu->current;
-	/* Exactly one lock held, and it is t's own (the only thread-level lock
-	 * a switching thread may hold). */
-	if (t->lock.owner != (int)cpu->hart || cpu->held_levels != 1UL << LOCK_THREAD)
-		panic("sched_switch: thread %d:%d holds %d spinlocks (must hold exactly its own)",
-		      t->proc->pid, t->tid, spin_held_count());
-	if (t->state == THREAD_RUNNING)
-		panic("sched_switch: thread %d:%d is still marked running", t->proc->pid, t->tid);
-	switch_context(&t->ctx, &cpu->sched_ctx);
-}
-
-void sched_yield(void)
-{
-	struct thread *t = current_thread();
-	spin_lock(&t->lock);
-	t->state = THREAD_READY;
-	sched_switch();
-	spin_unlock(&t->lock);
-}
-
-/* Runs t on this hart until it switches back. Called with t->lock held. */
-static void run_thread(struct processor *cpu, struct thread *t)
-{
-	unsigned long now = arch_time();
 	t->state = THREAD_RUNNING;
 	t->hart = (int)cpu->hart;
 	t->switches++;
@@ -147,15 +126,149 @@ static void run_thread(struct processor *cpu, struct thread *t)
 		t->kstack_unflushed_harts &= ~hart_bit;
 		arch_tlb_flush_local(t->kstack_top - KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES * PAGE_SIZE);
 	}
-	switch_context(&cpu->sched_ctx, &t->ctx);
-	/* Back on this hart's scheduler stack, t->lock held by t. */
-	cpu = this_processor();
-	now = arch_time();
+}
+
+/* t has stopped running on this hart (its registers saved or about to be). */
+static inline void switch_out_account(struct processor *cpu, struct thread *t,
+				      unsigned long now)
+{
 	t->run_time += now - t->run_start;
 	cpu->current = NULL;
 	__atomic_store_n(&cpu->running_rank, 0, __ATOMIC_RELAXED);
 	if (trace_on())
 		trace_event(TRACE_SWITCH, trace_id(t), 0);
+}
+
+/* Runs t on this hart until a thread switches back to the loop: t, or
+ * another that t (or a successor of t) switched to directly. Called with
+ * t->lock held; returns that thread, locked. */
+static struct thread *run_thread(struct processor *cpu, struct thread *t)
+{
+	switch_in_prepare(cpu, t, arch_time());
+	switch_context(&cpu->sched_ctx, &t->ctx);
+	/* Back on this hart's scheduler stack. */
+	cpu = this_processor();
+	struct thread *prev = cpu->current;
+	switch_out_account(cpu, prev, arch_time());
+	return prev;
+}
+
+/* Direct switches. A thread that yields or blocks while the ready queue
+ * holds a thread for this hart switches straight to it, without going
+ * through the scheduler loop's context: one register switch instead of two,
+ * and one visit to the queue's lock. The protocol above still holds with
+ * the roles moved: the switching thread `prev` keeps its lock until its
+ * registers are saved, and `next` is locked before it is switched to; the
+ * thread switched to releases prev's lock (unlock_predecessor) once it runs
+ * on its own stack. So for a moment the hart holds two thread locks. */
+
+/* Takes next's lock while prev's is held: the one place two thread locks
+ * are held at once, an exception to the lock order, and invisible to the
+ * debug accounting (held_levels and irq_depth go on counting one thread
+ * lock, the one the hart holds again once the switch is over). It cannot
+ * deadlock. next was just taken off the queue by this hart, so no other
+ * hart runs it or switches to it; its lock is held either by code that
+ * takes no second thread lock (a waker, a signal sender, a scheduler loop
+ * queueing it), which lets go, or by a hart that queued next in a direct
+ * switch of its own and now waits, in turn, for the lock of the thread it
+ * took off the queue. That hart's queue operation came before ours (it put
+ * next there), so a chain of such waits runs back in queue order and ends
+ * at a hart that waits for nothing. Interrupts are off (prev's lock). */
+static void lock_successor(struct processor *cpu, struct thread *next)
+{
+	struct spinlock *l = &next->lock;
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		spin_lock_wait(l);
+	l->owner = (int)cpu->hart;
+}
+
+/* Run by the thread that a direct switch switched to, on its own stack:
+ * prev's registers are saved, so prev may now be woken, run or reaped. */
+static inline void unlock_predecessor(struct processor *cpu)
+{
+	struct thread *prev = cpu->switched_from;
+	if (!prev)
+		return;
+	cpu->switched_from = NULL;
+	prev->lock.owner = -1;
+	__atomic_store_n(&prev->lock.locked, 0, __ATOMIC_RELEASE);
+}
+
+/* prev (locked, READY or BLOCKED) leaves the hart to the thread the queue
+ * gives this hart, or keeps it (READY, and nothing else may run here).
+ * True once prev runs again; false when the caller must switch to the
+ * scheduler loop instead: nothing queued for a BLOCKED prev, or a successor
+ * that has never run (its first run starts from the loop's state,
+ * thread_first_run), left to the loop in cpu->handoff. */
+__attribute__((always_inline)) static inline bool switch_direct(struct processor *cpu,
+								 struct thread *prev)
+{
+	if (trace_on())   /* the scheduler loop may not run for a while */
+		trace_drain_if_full();
+	struct thread *next;
+	if (prev->state == THREAD_READY) {
+		next = rq_push_pop(prev);
+		if (next == prev) {
+			unsigned long now = arch_time();
+			switch_out_account(cpu, prev, now);
+			switch_in_prepare(cpu, prev, now);
+			return true;
+		}
+	} else {
+		next = rq_pop();
+		if (!next)
+			return false;
+	}
+	if (!next || !next->switches) {
+		cpu->handoff_set = true;   /* prev is queued, or not to be */
+		cpu->handoff = next;
+		return false;
+	}
+	lock_successor(cpu, next);
+	if (next->state != THREAD_READY)
+		panic("sched: thread %d:%d on the ready queue in state %d",
+		      next->proc->pid, next->tid, next->state);
+	unsigned long now = arch_time();
+	switch_out_account(cpu, prev, now);
+	cpu->switched_from = prev;
+	switch_in_prepare(cpu, next, now);
+	switch_context(&prev->ctx, &next->ctx);
+	unlock_predecessor(this_processor());
+	return true;
+}
+
+/* sched_switch's body for t, the current thread, locked; inline in sched_yield
+ * too (the hottest caller). */
+__attribute__((always_inline)) static inline void switch_locked(struct thread *t)
+{
+	struct processor *cpu = this_processor();
+	/* Exactly one lock held, and it is t's own (the only thread-level lock
+	 * a switching thread may hold). */
+	if (t->lock.owner != (int)cpu->hart || cpu->held_levels != 1UL << LOCK_THREAD)
+		panic("sched_switch: thread %d:%d holds %d spinlocks (must hold exactly its own)",
+		      t->proc->pid, t->tid, spin_held_count());
+	if (t->state == THREAD_RUNNING)
+		panic("sched_switch: thread %d:%d is still marked running", t->proc->pid, t->tid);
+	/* An exiting thread goes through the loop, which reaps it once off its
+	 * stack. */
+	if (t->state != THREAD_EXITED && switch_direct(cpu, t))
+		return;
+	switch_context(&t->ctx, &cpu->sched_ctx);
+	unlock_predecessor(this_processor());
+}
+
+void sched_switch(void)
+{
+	switch_locked(current_thread());
+}
+
+void sched_yield(void)
+{
+	struct thread *t = current_thread();
+	spin_lock(&t->lock);
+	t->state = THREAD_READY;
+	switch_locked(t);
+	spin_unlock(&t->lock);
 }
 
 /* Publish "idle", re-check the queue, then wait for an interrupt. Interrupts
@@ -192,10 +305,20 @@ static struct thread *pick_next(void)
 /* prev, locked, has just switched out. A READY prev goes back on the queue
  * and the queue's head comes off in one visit to the queue lock; the head
  * is prev itself when nothing else was waiting. Returns the next thread,
- * locked, or NULL; prev is unlocked unless it is the one returned. */
-static struct thread *after_switch(struct thread *prev)
+ * locked, or NULL; prev is unlocked unless it is the one returned. A prev
+ * that did its own queueing (switch_direct) left the result in handoff. */
+static struct thread *after_switch(struct processor *cpu, struct thread *prev)
 {
 	race_delay(RACE_SWITCH_OUT);
+	if (cpu->handoff_set) {
+		struct thread *next = cpu->handoff;
+		cpu->handoff_set = false;
+		cpu->handoff = NULL;
+		spin_unlock(&prev->lock);
+		if (next)
+			spin_lock(&next->lock);
+		return next;
+	}
 	if (prev->state != THREAD_READY) {
 		bool reap = prev->state == THREAD_EXITED && prev->reap_after_switch;
 		spin_unlock(&prev->lock);
@@ -233,8 +356,7 @@ void sched_loop(void)
 		if (t->state != THREAD_READY)
 			panic("sched: thread %d:%d on the ready queue in state %d",
 			      t->proc->pid, t->tid, t->state);
-		run_thread(cpu, t);
-		t = after_switch(t);
+		t = after_switch(cpu, run_thread(cpu, t));
 	}
 }
 

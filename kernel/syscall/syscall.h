@@ -2,10 +2,7 @@
 #ifndef KERNEL_SYSCALL_SYSCALL_H
 #define KERNEL_SYSCALL_SYSCALL_H
 
-struct trap_context;
-
-/* Runs the call in tc's a7 with a0-a5 and stores the result in a0. */
-void syscall_dispatch(struct trap_context *tc);
+/* The dispatcher is kernel/syscall/dispatch.h. */
 
 #define SYSCALL_ARGS unsigned long a0, unsigned long a1, unsigned long a2, \
 	unsigned long a3, unsigned long a4, unsigned long a5
