@@ -44,25 +44,37 @@ static bool names_self(long pid)
 	return pid == 0 || pid == linux_tid_of(current_thread());
 }
 
-/* Another thread's affinity: sets it (set) or reads it into *mask. */
-static long other_affinity(long pid, bool set, unsigned long *mask)
+/* fn(t, arg) on the live thread with Linux tid `pid`, t->proc->lock held
+ * (t cannot be freed meanwhile); -ESRCH if there is none. */
+static long on_thread(long pid, long (*fn)(struct thread *t, void *arg), void *arg)
 {
 	if (pid < 0 || pid > __INT_MAX__)
 		return -ESRCH;
-	int uid = current_process()->uid;
 	spin_lock(&proc_tree_lock);
 	struct thread *t = thread_find_linux_tid((int)pid);
-	long err = t ? 0 : -ESRCH;
-	if (t && set && uid != 0 && uid != t->proc->uid)
-		err = -EPERM;
-	else if (t && set)
-		err = sched_request_affinity(t, *mask);
-	else if (t)
-		*mask = sched_affinity_of(t);
+	long err = t ? fn(t, arg) : -ESRCH;
 	if (t)
 		spin_unlock(&t->proc->lock);
 	spin_unlock(&proc_tree_lock);
 	return err;
+}
+
+struct affinity_request {
+	bool set;
+	unsigned long mask;
+};
+
+/* Another thread's affinity: sets it (set) or reads it into mask. */
+static long other_affinity(struct thread *t, void *arg)
+{
+	struct affinity_request *r = arg;
+	int uid = current_process()->uid;
+	if (r->set && uid != 0 && uid != t->proc->uid)
+		return -EPERM;
+	if (r->set)
+		return sched_request_affinity(t, r->mask);
+	r->mask = sched_affinity_of(t);
+	return 0;
 }
 
 SYSCALL_DEFINE3(sched_setaffinity, long, pid, unsigned int, len, unsigned long, user_mask)
@@ -72,7 +84,8 @@ SYSCALL_DEFINE3(sched_setaffinity, long, pid, unsigned int, len, unsigned long, 
 	unsigned long mask = 0;
 	if (copy_from_user(current_process()->as, &mask, user_mask, len < MASK_BYTES ? len : MASK_BYTES))
 		return -EFAULT;
-	return names_self(pid) ? sched_set_affinity(mask) : other_affinity(pid, true, &mask);
+	struct affinity_request r = { .set = true, .mask = mask };
+	return names_self(pid) ? sched_set_affinity(mask) : on_thread(pid, other_affinity, &r);
 }
 
 SYSCALL_DEFINE3(sched_getaffinity, long, pid, unsigned int, len, unsigned long, user_mask)
@@ -80,15 +93,15 @@ SYSCALL_DEFINE3(sched_getaffinity, long, pid, unsigned int, len, unsigned long, 
 	/* Linux: at least one bit per possible CPU, whole longs only. */
 	if (len < MASK_BYTES || len % MASK_BYTES)
 		return -EINVAL;
-	unsigned long mask = 0;
+	struct affinity_request r = { .set = false };
 	long err = 0;
 	if (names_self(pid))
-		mask = sched_get_affinity();
+		r.mask = sched_get_affinity();
 	else
-		err = other_affinity(pid, false, &mask);
+		err = on_thread(pid, other_affinity, &r);
 	if (err)
 		return err;
-	if (copy_to_user(current_process()->as, user_mask, &mask, MASK_BYTES))
+	if (copy_to_user(current_process()->as, user_mask, &r.mask, MASK_BYTES))
 		return -EFAULT;
 	return MASK_BYTES;   /* the raw call returns the bytes written */
 }
@@ -161,8 +174,9 @@ static long policy_check(const struct policy_request *r, int uid, int owner)
 
 /* Reads and, if asked, sets t's policy. Caller holds t->proc->lock, or t is
  * the calling thread. */
-static long policy_apply(struct thread *t, struct policy_request *r)
+static long policy_apply(struct thread *t, void *arg)
 {
+	struct policy_request *r = arg;
 	r->old_policy = __atomic_load_n(&t->policy, __ATOMIC_RELAXED);
 	r->old_priority = __atomic_load_n(&t->rt_priority, __ATOMIC_RELAXED);
 	r->old_reset_on_fork = t->reset_on_fork;
@@ -179,17 +193,7 @@ static long policy_apply(struct thread *t, struct policy_request *r)
 /* policy_apply on the thread with Linux tid `pid` (0: the caller). */
 static long policy_call(long pid, struct policy_request *r)
 {
-	if (names_self(pid))
-		return policy_apply(current_thread(), r);
-	if (pid > __INT_MAX__)
-		return -ESRCH;
-	spin_lock(&proc_tree_lock);
-	struct thread *t = thread_find_linux_tid((int)pid);
-	long err = t ? policy_apply(t, r) : -ESRCH;
-	if (t)
-		spin_unlock(&t->proc->lock);
-	spin_unlock(&proc_tree_lock);
-	return err;
+	return names_self(pid) ? policy_apply(current_thread(), r) : on_thread(pid, policy_apply, r);
 }
 
 SYSCALL_DEFINE1(sched_getscheduler, long, pid)
