@@ -27,7 +27,6 @@
 #include <dakota/mman.h>
 
 #define PAGE_SIZE     4096UL
-#define W_EXIT(code)  (((code) & 0xff) << 8)
 #define WRITE_PAGES   8
 #define PROTECT_PAGES 4
 #define MAP_PAGES     4
@@ -43,7 +42,7 @@ struct cowrace_result {
 	long own_write_lost;  /* children whose own write did not read back */
 	long exec_ok;
 	long other;           /* any other child status */
-	long fork_errors;
+	long fork_errors;     /* fork (or the wait for the child) failed */
 	long mutator_errors;  /* a system call of a mutator failed */
 	long writer_rounds;
 };
@@ -140,8 +139,9 @@ static int write_own(volatile unsigned long *area, int pages, unsigned long stam
 }
 
 /* The forked child: only its own thread runs here. */
-static int child_checks(long round)
+static int child_checks(void *arg)
 {
+	long round = (long)arg;
 	unsigned long w0 = sum_pages(write_area, WRITE_PAGES);
 	unsigned long p0 = sum_pages(protect_area, PROTECT_PAGES);
 	for (int i = 0; i < 3; i++) {
@@ -165,22 +165,19 @@ static int child_checks(long round)
 	return 0;
 }
 
-static long wait_status(long pid)
-{
-	int status = 0;
-	long r = waitpid((int)pid, &status, 0);
-	return r == pid ? status : -1;
-}
-
+/* A child's wait status (or a negative errno: fork or wait failed). */
 static void count_child(long status)
 {
-	if (status == W_EXIT(0))
+	int code = status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (status < 0)
+		res->fork_errors++;
+	else if (code == 0)
 		res->clean++;
-	else if (status == W_EXIT(1))
+	else if (code == 1)
 		res->moved++;
-	else if (status == W_EXIT(2))
+	else if (code == 2)
 		res->own_write_lost++;
-	else if (status == W_EXIT(EXEC_CODE))
+	else if (code == EXEC_CODE)
 		res->exec_ok++;
 	else
 		res->other++;
@@ -202,15 +199,9 @@ static int cowrace_work(void *arg, void *out)
 		if (thread_spawn(&t[i], bodies[i], NULL))
 			return 1;
 	for (long r = 0; r < rounds; r++) {
-		long pid = fork();
-		if (pid == 0)
-			exit(child_checks(r));
-		if (pid < 0) {
-			res->fork_errors++;
-			continue;
-		}
-		res->forks++;
-		count_child(wait_status(pid));
+		long status = run_in_child(child_checks, (void *)r);
+		res->forks += status >= 0;
+		count_child(status);
 	}
 	stop = 1;
 	for (int i = 0; i < 4; i++)
@@ -226,7 +217,7 @@ int main(int argc, char **argv)
 	struct cowrace_result r;
 	int complete;
 	long status = run_child_report(cowrace_work, (void *)rounds, &r, sizeof r, &complete);
-	CHECK_EQ(status, W_EXIT(0), "the work process exits 0");
+	CHECK_EQ(status, 0, "the work process exits 0");
 	CHECK(complete, "its report arrived");
 	test_note("%ld forks: %ld clean, %ld exec'd, writer %ld rounds", r.forks, r.clean,
 		  r.exec_ok, r.writer_rounds);
