@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include "arch/riscv/sv39.h"
 
 #define PAGE_SIZE  4096UL
 #define PAGE_SHIFT 12
@@ -203,8 +204,28 @@ int mmu_clone_range(pagetable_t src, pagetable_t dst, unsigned long start, unsig
  * the caller): the frame it held, or 0 if va has no user leaf (nothing
  * changes then). No TLB flush. */
 unsigned long mmu_remap(pagetable_t pt, unsigned long va, unsigned long pa, unsigned perm);
-/* Physical address mapped at va with at least `perm`, or 0. */
-unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm);
+/* Physical address mapped at va with at least `perm`, or 0 (also for a
+ * megapage leaf, which user tables never hold). Inline: every system call
+ * that touches user memory asks it (copy_user), and walking the three
+ * levels costs less than a call. */
+_Static_assert(PTE_R == PERM_R << 1 && PTE_W == PERM_W << 1 && PTE_X == PERM_X << 1 &&
+	       PTE_U == PERM_U << 1, "mmu_translate shifts PERM_* bits onto PTE bits");
+static inline unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm)
+{
+	if (va >= SV39_VA_LIMIT)
+		return 0;
+	unsigned long pte = pt[VPN(va, 2)];
+	if ((pte & (PTE_V | PTE_LEAF)) != PTE_V)
+		return 0;
+	pte = ((pagetable_t)PTE_PA(pte))[VPN(va, 1)];
+	if ((pte & (PTE_V | PTE_LEAF)) != PTE_V)
+		return 0;
+	pte = ((pagetable_t)PTE_PA(pte))[VPN(va, 0)];
+	unsigned long need = PTE_V | (unsigned long)(perm & (PERM_R | PERM_W | PERM_X | PERM_U)) << 1;
+	if ((pte & need) != need)
+		return 0;
+	return PTE_PA(pte) | (va & (PAGE_SIZE - 1));
+}
 /* Frees every page-table page; `free_leaf` is called for each mapped user
  * page (PERM_U, PROT_NONE ones too; not PERM_SHARED) so the caller can
  * release the frame. */

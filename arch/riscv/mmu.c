@@ -1,5 +1,6 @@
 /* Sv39 page tables: three levels of 512 entries, 4 KiB pages. */
 #include "arch/riscv/arch.h"
+#include "arch/riscv/sv39.h"
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/sbi.h"
 #include "kernel/sched/processor.h"
@@ -9,27 +10,6 @@
 #include "kernel/dev/uart.h"
 #include "kernel/panic.h"
 #include <dakota/syscall.h>
-
-#define PTE_V (1UL << 0)
-#define PTE_R (1UL << 1)
-#define PTE_W (1UL << 2)
-#define PTE_X (1UL << 3)
-#define PTE_U (1UL << 4)
-#define PTE_A (1UL << 6)
-#define PTE_D (1UL << 7)
-#define PTE_SHARED (1UL << 8)   /* software bit: the frame is not this table's */
-/* Software bit: a user page the user may not touch (PROT_NONE). Sv39 has no
- * "valid leaf with no access" encoding (V with R=W=X=0 is a table pointer),
- * so such a page is a readable leaf without U: user accesses fault, the
- * frame and its contents stay (mprotect may give access back). */
-#define PTE_NONE (1UL << 9)
-#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
-/* A leaf holding a frame of this address space's user memory. */
-#define PTE_IS_USER(pte) (((pte) & (PTE_U | PTE_NONE)) && !((pte) & PTE_SHARED))
-
-#define PTE_PA(pte) (((pte) >> 10) << 12)
-#define PA_PTE(pa)  (((unsigned long)(pa) >> 12) << 10)
-#define VPN(va, level) (((va) >> (12 + 9 * (level))) & 511)
 
 pagetable_t kernel_pagetable;
 
@@ -114,7 +94,7 @@ int mmu_reserve(pagetable_t pt, unsigned long va)
 
 bool mmu_present(pagetable_t pt, unsigned long va)
 {
-	unsigned long *pte = va < (1UL << 38) ? walk(pt, va, false) : NULL;
+	unsigned long *pte = va < SV39_VA_LIMIT ? walk(pt, va, false) : NULL;
 	return pte && (*pte & PTE_V);
 }
 
@@ -188,8 +168,8 @@ static bool range_level(pagetable_t pt, int level, unsigned long base, unsigned 
 static void for_each_leaf(pagetable_t pt, unsigned long start, unsigned long end,
 			  const struct range_walk *w)
 {
-	if (end > (1UL << 38))
-		end = 1UL << 38;
+	if (end > SV39_VA_LIMIT)
+		end = SV39_VA_LIMIT;
 	if (start < end)
 		range_level(pt, 2, 0, start, end, w);
 }
@@ -317,33 +297,20 @@ int mmu_clone_range(pagetable_t src, pagetable_t dst, unsigned long start, unsig
 		    bool write_protect,
 		    unsigned long (*fn)(void *arg, unsigned long va, unsigned long pa), void *arg)
 {
-	if (end > (1UL << 38))
-		end = 1UL << 38;
+	if (end > SV39_VA_LIMIT)
+		end = SV39_VA_LIMIT;
 	struct clone_walk c = { fn, arg, start, end, write_protect };
 	return start < end ? clone_level(src, dst, 2, 0, &c) : 0;
 }
 
 unsigned long mmu_remap(pagetable_t pt, unsigned long va, unsigned long pa, unsigned perm)
 {
-	unsigned long *pte = va < (1UL << 38) ? walk(pt, va, false) : NULL;
+	unsigned long *pte = va < SV39_VA_LIMIT ? walk(pt, va, false) : NULL;
 	if (!pte || !(*pte & PTE_V) || !PTE_IS_USER(*pte))
 		return 0;
 	unsigned long old = PTE_PA(*pte);
 	*pte = PA_PTE(pa) | pte_flags(perm);
 	return old;
-}
-
-unsigned long mmu_translate(pagetable_t pt, unsigned long va, unsigned perm)
-{
-	if (va >= (1UL << 38))
-		return 0;
-	unsigned long *pte = walk(pt, va, false);
-	if (!pte || !(*pte & PTE_V))
-		return 0;
-	unsigned long need = pte_flags(perm) & (PTE_R | PTE_W | PTE_X | PTE_U);
-	if ((*pte & need) != need)
-		return 0;
-	return PTE_PA(*pte) | (va & (PAGE_SIZE - 1));
 }
 
 static void destroy_level(pagetable_t pt, int level, void (*free_leaf)(unsigned long))

@@ -491,19 +491,39 @@ struct addrspace *as_clone(struct addrspace *as)
 
 
 
+/* The frame address of user address u for an access with `perm`
+ * (PERM_R or PERM_W), faulting the page in or breaking its copy-on-write
+ * share if needed; 0 if the access is not allowed. as->lock held. */
+static inline unsigned long translate_locked(struct addrspace *as, unsigned long u,
+					     unsigned perm)
+{
+	/* A present page straight from the table (resolve_locked's own first
+	 * step, without its frame); the rest goes through it. */
+	unsigned long pa = mmu_translate(as->pt, u, perm | PERM_U);
+	return pa ? pa : resolve_locked(as, u, perm);
+}
+
+/* A short copy (a pipe's byte, an int) costs less inline than a call to
+ * memcpy (volatile: not turned back into one). */
+static inline void copy_bytes(char *dst, const char *src, size_t n)
+{
+	if (n <= 16)
+		for (size_t i = 0; i < n; i++)
+			((volatile char *)dst)[i] = src[i];
+	else
+		memcpy(dst, src, n);
+}
+
 /* Copies n bytes between kernel buffer k and user address u, page by page.
- * `to_user` selects the direction. */
+ * `to_user` selects the direction. as->lock keeps each page mapped (and its
+ * frame this space's) while its bytes move. */
 static int copy_user(struct addrspace *as, unsigned long u, void *k, size_t n, bool to_user)
 {
 	char *kp = k;
 	unsigned perm = to_user ? PERM_W : PERM_R;
 	spin_lock(&as->lock);
 	while (n) {
-		/* A present page straight from the table (resolve_locked's own
-		 * first step, without its frame); the rest goes through it. */
-		unsigned long pa = mmu_translate(as->pt, u, perm | PERM_U);
-		if (!pa)
-			pa = resolve_locked(as, u, perm);
+		unsigned long pa = translate_locked(as, u, perm);
 		if (!pa) {
 			spin_unlock(&as->lock);
 			return -EFAULT;
@@ -511,15 +531,7 @@ static int copy_user(struct addrspace *as, unsigned long u, void *k, size_t n, b
 		size_t chunk = PAGE_SIZE - (u & (PAGE_SIZE - 1));
 		if (chunk > n)
 			chunk = n;
-		char *dst = to_user ? (char *)pa : kp;
-		const char *src = to_user ? kp : (const char *)pa;
-		/* A short copy (a pipe's byte, an int) costs less inline than
-		 * a call to memcpy (volatile: not turned back into one). */
-		if (chunk <= 16)
-			for (size_t i = 0; i < chunk; i++)
-				((volatile char *)dst)[i] = src[i];
-		else
-			memcpy(dst, src, chunk);
+		copy_bytes(to_user ? (char *)pa : kp, to_user ? kp : (const char *)pa, chunk);
 		u += chunk;
 		kp += chunk;
 		n -= chunk;
@@ -528,8 +540,29 @@ static int copy_user(struct addrspace *as, unsigned long u, void *k, size_t n, b
 	return 0;
 }
 
+/* copy_user for n bytes that lie in one page (a pipe's byte, a struct):
+ * the common case, with no loop to carry. */
+static int copy_user_page(struct addrspace *as, unsigned long u, void *k, size_t n,
+			  bool to_user)
+{
+	spin_lock(&as->lock);
+	unsigned long pa = translate_locked(as, u, to_user ? PERM_W : PERM_R);
+	if (pa)
+		copy_bytes(to_user ? (char *)pa : k, to_user ? k : (const char *)pa, n);
+	spin_unlock(&as->lock);
+	return pa ? 0 : -EFAULT;
+}
+
+/* A copy copy_user_page can make (an empty one touches no page: copy_user). */
+static inline bool within_page(unsigned long u, size_t n)
+{
+	return n && n <= PAGE_SIZE - (u & (PAGE_SIZE - 1));
+}
+
 int copy_to_user(struct addrspace *as, unsigned long dst, const void *src, size_t n)
 {
+	if (within_page(dst, n))
+		return copy_user_page(as, dst, (void *)src, n, true);
 	return copy_user(as, dst, (void *)src, n, true);
 }
 
@@ -543,6 +576,8 @@ long copy_result_to_user(long err, struct addrspace *as, unsigned long dst, cons
 
 int copy_from_user(struct addrspace *as, void *dst, unsigned long src, size_t n)
 {
+	if (within_page(src, n))
+		return copy_user_page(as, src, dst, n, false);
 	return copy_user(as, src, dst, n, false);
 }
 

@@ -11,12 +11,7 @@
 #include <dakota/syscall.h>
 
 static struct list_node armed = { &armed, &armed };   /* proc_tree_lock */
-static _Atomic unsigned long earliest = ~0UL;          /* proc_tree_lock to write */
-
-unsigned long itimer_earliest(void)
-{
-	return __atomic_load_n(&earliest, __ATOMIC_ACQUIRE);
-}
+_Atomic unsigned long itimer_earliest_expiry = ~0UL;
 
 /* Called with proc_tree_lock held. */
 static void update_earliest(void)
@@ -28,7 +23,7 @@ static void update_earliest(void)
 		if (it->expires < e)
 			e = it->expires;
 	}
-	__atomic_store_n(&earliest, e, __ATOMIC_RELEASE);
+	__atomic_store_n(&itimer_earliest_expiry, e, __ATOMIC_RELEASE);
 }
 
 /* Saturates far beyond any uptime, so that now + value cannot wrap. */

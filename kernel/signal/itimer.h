@@ -47,7 +47,12 @@ unsigned long itimer_take_due(unsigned long *next, unsigned long interval, unsig
  * fires the due CPU-time timers of the thread running on this hart. */
 void itimer_expire(unsigned long now);
 /* The earliest armed expiry (arch_time units), ~0 when none: the sleep
- * queue's timer programming includes it. */
-unsigned long itimer_earliest(void);
+ * queue's timer programming includes it. Inline: every switch reads it
+ * (sleep_arm_timer_for_slice). */
+extern _Atomic unsigned long itimer_earliest_expiry;   /* proc_tree_lock to write */
+static inline unsigned long itimer_earliest(void)
+{
+	return __atomic_load_n(&itimer_earliest_expiry, __ATOMIC_ACQUIRE);
+}
 
 #endif

@@ -87,7 +87,7 @@ void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lock)
 	sleep_on(wq, lock, 0, WAIT_UNINTERRUPTIBLE);
 }
 
-int wq_wake_one(struct waitqueue *wq)
+int wq_wake_one_queued(struct waitqueue *wq)
 {
 	while (!list_empty(&wq->waiters)) {
 		struct list_node *n = list_pop_front(&wq->waiters);
@@ -97,7 +97,7 @@ int wq_wake_one(struct waitqueue *wq)
 	return 0;
 }
 
-int wq_wake_all(struct waitqueue *wq)
+int wq_wake_all_queued(struct waitqueue *wq)
 {
 	int woken = 0;
 	while (!list_empty(&wq->waiters))

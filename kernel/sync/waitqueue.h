@@ -34,9 +34,22 @@ int wq_sleep_killable(struct waitqueue *wq, struct spinlock *lock);
 /* Like wq_sleep, but a kill does not end the wait: for the thread that
  * tears its own process down while waiting for the other threads. */
 void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lock);
-/* Caller holds the queue's lock. Return how many threads were made ready. */
-int wq_wake_one(struct waitqueue *wq);
-int wq_wake_all(struct waitqueue *wq);
+/* Out of line: the wakeups of a queue with waiters. */
+int wq_wake_one_queued(struct waitqueue *wq);
+int wq_wake_all_queued(struct waitqueue *wq);
+
+/* Caller holds the queue's lock. Return how many threads were made ready.
+ * Inline up to the common answer of a busy object: nobody waits. */
+static inline int wq_wake_one(struct waitqueue *wq)
+{
+	return list_empty(&wq->waiters) ? 0 : wq_wake_one_queued(wq);
+}
+
+static inline int wq_wake_all(struct waitqueue *wq)
+{
+	return list_empty(&wq->waiters) ? 0 : wq_wake_all_queued(wq);
+}
+
 bool wq_empty(const struct waitqueue *wq);
 
 #endif
