@@ -541,9 +541,11 @@ static int copy_user(struct addrspace *as, unsigned long u, void *k, size_t n, b
 }
 
 /* copy_user for n bytes that lie in one page (a pipe's byte, a struct):
- * the common case, with no loop to carry. */
-static int copy_user_page(struct addrspace *as, unsigned long u, void *k, size_t n,
-			  bool to_user)
+ * the common case, with no loop to carry; inline in copy_to_user and
+ * copy_from_user, so each has its direction fixed. */
+__attribute__((always_inline)) static inline int copy_user_page(struct addrspace *as,
+								unsigned long u, void *k,
+								size_t n, bool to_user)
 {
 	spin_lock(&as->lock);
 	unsigned long pa = translate_locked(as, u, to_user ? PERM_W : PERM_R);

@@ -299,26 +299,27 @@ long file_call(int fd, file_op op, unsigned long a, unsigned long b)
 	return r;
 }
 
-static long read_op(int fd, struct file *f, unsigned long buf, unsigned long n)
-{
-	(void)fd;
-	return file_read_from(f, buf, n, false);
-}
-
+/* read and write take the file themselves rather than through file_call:
+ * they are the pipe round trip's system calls, and a direct call costs
+ * less than file_call's indirect one. */
 long file_read(int fd, unsigned long buf, unsigned long n)
 {
-	return file_call(fd, read_op, buf, n);
-}
-
-static long write_op(int fd, struct file *f, unsigned long buf, unsigned long n)
-{
-	(void)fd;
-	return file_write_to(f, buf, n);
+	struct file *f = file_get(fd);
+	if (!f)
+		return -EBADF;
+	long r = file_read_from(f, buf, n, false);
+	file_put(f);
+	return r;
 }
 
 long file_write(int fd, unsigned long buf, unsigned long n)
 {
-	return file_call(fd, write_op, buf, n);
+	struct file *f = file_get(fd);
+	if (!f)
+		return -EBADF;
+	long r = file_write_to(f, buf, n);
+	file_put(f);
+	return r;
 }
 
 int fd_install_from(struct process *p, struct file *f, int min, unsigned char fd_flags)

@@ -256,7 +256,7 @@ void thread_interrupt(struct thread *t)
 
 bool thread_wake(struct thread *t)
 {
-	spin_lock(&t->lock);
+	spin_lock_irqs_off(&t->lock);   /* inside the caller's lock (thread.h) */
 	bool blocked = t->state == THREAD_BLOCKED;
 	if (blocked) {
 		t->state = THREAD_READY;
@@ -270,7 +270,7 @@ bool thread_wake(struct thread *t)
 			rq_push(t);
 		}
 	}
-	spin_unlock(&t->lock);
+	spin_unlock_irqs_off(&t->lock);
 	return blocked;
 }
 

@@ -159,7 +159,10 @@ __attribute__((noreturn)) void thread_exit(int code);
  * the return-to-user checks at once; any other sees the flag at its next
  * return to user mode. Caller holds t->proc->lock (t cannot be freed). */
 void thread_interrupt(struct thread *t);
-/* Makes a blocked thread ready; false if it was not blocked. */
+/* Makes a blocked thread ready; false if it was not blocked. The caller
+ * holds a spinlock that it keeps until after the call (the wait queue's
+ * object lock, or the sleep queue's), so interrupts are off: t's lock is
+ * taken without irq_save's nesting (spin_lock_irqs_off). */
 bool thread_wake(struct thread *t);
 /* Waits until t's last switch-out is complete (its lock handed back). */
 void thread_wait_off_hart(struct thread *t);

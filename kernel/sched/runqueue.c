@@ -15,7 +15,8 @@
  *
  * Lock order: thread lock, then rq_lock. rq_lock guards the list and the
  * per-hart counts; it is held for a few list operations only, and nobody
- * sleeps or switches while holding it.
+ * sleeps or switches while holding it. Every operation is entered with
+ * interrupts off (rq_lock_acquire), except rq_outranks.
  *
  * Affinity: the queue stays one FIFO. A hart takes the first thread in
  * queue order that may run on it (rq_pop scans past threads pinned to other
@@ -94,7 +95,7 @@ static inline unsigned long thread_harts(const struct thread *t, unsigned long o
 static __attribute__((noinline)) void rq_lock_wait(void)
 {
 	unsigned long t0 = arch_time();
-	spin_lock(&rq_lock);
+	spin_lock_irqs_off(&rq_lock);
 	unsigned long waited = arch_time() - t0;
 	if (waited) {
 		__atomic_fetch_add(&lock_wait, waited, __ATOMIC_RELAXED);
@@ -102,11 +103,20 @@ static __attribute__((noinline)) void rq_lock_wait(void)
 	}
 }
 
-/* Takes the queue lock and accounts the time spent waiting for it. */
+/* Takes the queue lock and accounts the time spent waiting for it.
+ * Interrupts are off: every queue operation but rq_outranks runs under the
+ * lock of the thread it queues or switches from (a thread lock's section
+ * outlives the queue's), or in the scheduler loop, so the queue lock skips
+ * irq_save's nesting (spin_lock_irqs_off; checked in debug builds). */
 static inline void rq_lock_acquire(void)
 {
-	if (!spin_trylock(&rq_lock))
+	if (!spin_trylock_irqs_off(&rq_lock))
 		rq_lock_wait();
+}
+
+static inline void rq_lock_release(void)
+{
+	spin_unlock_irqs_off(&rq_lock);
 }
 
 static __attribute__((noinline)) void count_pinned(unsigned long harts, long delta)
@@ -247,7 +257,7 @@ void rq_push_for_this_hart(struct thread *t)
 	rq_lock_acquire();
 	enqueue(t, online);
 	unsigned long harts = thread_harts(t, online);
-	spin_unlock(&rq_lock);
+	rq_lock_release();
 	/* Kept for this hart only if it may run here. */
 	if (!(harts >> this_processor()->hart & 1))
 		wake_idle_hart();
@@ -284,7 +294,7 @@ void rq_push(struct thread *t)
 	enqueue(t, online);
 	unsigned priority = t->rt_priority;
 	unsigned long harts = thread_harts(t, online);
-	spin_unlock(&rq_lock);
+	rq_lock_release();
 	race_delay(RACE_RQ_PUSH);
 	wake_idle_hart();
 	if (__builtin_expect(priority != 0, 0))
@@ -312,9 +322,11 @@ bool rq_outranks(struct thread *t, bool slice_over)
 	if (!__atomic_load_n(&rt_queued, __ATOMIC_RELAXED))
 		return slice_over && t->rt_priority == 0 && !rq_empty();
 	unsigned long online = online_harts();
+	irq_save();   /* from system calls too, interrupts on */
 	rq_lock_acquire();
 	int best = best_priority_locked(hart, online);
-	spin_unlock(&rq_lock);
+	rq_lock_release();
+	irq_restore();
 	if (best > (int)t->rt_priority) {
 		t->preempted = true;
 		return true;
@@ -334,7 +346,7 @@ void rq_set_policy_locked(struct thread *t, unsigned policy, unsigned priority)
 	if (queued)
 		queue_insert(t);
 	unsigned long harts = thread_harts(t, online);
-	spin_unlock(&rq_lock);
+	rq_lock_release();
 	if (queued && priority)
 		preempt_for(priority, harts);
 }
@@ -356,7 +368,7 @@ struct thread *rq_push_pop(struct thread *t)
 		count_harts(next_harts, -1, online);
 	}
 	bool left = !list_empty(&ready);
-	spin_unlock(&rq_lock);
+	rq_lock_release();
 	if (left && (online & ~(1UL << hart)))   /* another hart to wake */
 		wake_idle_hart();
 	return next;
@@ -370,7 +382,7 @@ struct thread *rq_pop(void)
 	unsigned long online = online_harts();
 	rq_lock_acquire();
 	struct thread *t = dequeue_for(hart, online);
-	spin_unlock(&rq_lock);
+	rq_lock_release();
 	return t;
 }
 

@@ -1,5 +1,8 @@
 /* The global ready queue: FIFO, one spinlock, shared by every hart. A hart
- * takes only threads whose affinity mask holds it (runqueue.c says how). */
+ * takes only threads whose affinity mask holds it (runqueue.c says how).
+ * Every call but rq_outranks and sched_online_harts is made with interrupts
+ * off: under the lock of the thread queued or switched from, or in the
+ * scheduler loop (debug builds check it). */
 #ifndef KERNEL_SCHED_RUNQUEUE_H
 #define KERNEL_SCHED_RUNQUEUE_H
 

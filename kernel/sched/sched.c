@@ -99,10 +99,12 @@ static inline void assert_sched_irqs_off(struct processor *cpu, int depth, const
 }
 
 /* t, locked and READY, becomes this hart's running thread: the switch-in
- * bookkeeping of the scheduler loop and of a direct switch alike. */
+ * bookkeeping of the scheduler loop and of a direct switch alike.
+ * `tracing` is trace_on(), read once per switch by the caller. */
 __attribute__((always_inline)) static inline void switch_in_prepare(struct processor *cpu,
 								 struct thread *t,
-								 unsigned long now)
+								 unsigned long now,
+								 bool tracing)
 {
 	t->state = THREAD_RUNNING;
 	t->hart = (int)cpu->hart;
@@ -116,7 +118,7 @@ __attribute__((always_inline)) static inline void switch_in_prepare(struct proce
 	/* The timer may be a whole idle period away: arm the slice's end. */
 	sleep_arm_timer_for_slice();
 	__atomic_store_n(&cpu->switches, cpu->switches + 1, __ATOMIC_RELAXED);   /* read by thread_list */
-	if (trace_on())   /* before trace_id's loads, which only a trace needs */
+	if (tracing)   /* before trace_id's loads, which only a trace needs */
 		trace_event(TRACE_SWITCH, 0, trace_id(t));
 	/* Kernel-stack slots are reused with new frames; a translation of this
 	 * slot cached on this hart from an earlier owner must not survive the
@@ -128,14 +130,13 @@ __attribute__((always_inline)) static inline void switch_in_prepare(struct proce
 	}
 }
 
-/* t has stopped running on this hart (its registers saved or about to be). */
-static inline void switch_out_account(struct processor *cpu, struct thread *t,
-				      unsigned long now)
+/* t has stopped running on this hart (its registers saved or about to be).
+ * The hart's current thread and running rank are the caller's: the loop
+ * clears them, a direct switch overwrites them (switch_in_prepare). */
+static inline void switch_out_account(struct thread *t, unsigned long now, bool tracing)
 {
 	t->run_time += now - t->run_start;
-	cpu->current = NULL;
-	__atomic_store_n(&cpu->running_rank, 0, __ATOMIC_RELAXED);
-	if (trace_on())
+	if (tracing)
 		trace_event(TRACE_SWITCH, trace_id(t), 0);
 }
 
@@ -144,12 +145,14 @@ static inline void switch_out_account(struct processor *cpu, struct thread *t,
  * t->lock held; returns that thread, locked. */
 static struct thread *run_thread(struct processor *cpu, struct thread *t)
 {
-	switch_in_prepare(cpu, t, arch_time());
+	switch_in_prepare(cpu, t, arch_time(), trace_on());
 	switch_context(&cpu->sched_ctx, &t->ctx);
 	/* Back on this hart's scheduler stack. */
 	cpu = this_processor();
 	struct thread *prev = cpu->current;
-	switch_out_account(cpu, prev, arch_time());
+	switch_out_account(prev, arch_time(), trace_on());
+	cpu->current = NULL;
+	__atomic_store_n(&cpu->running_rank, 0, __ATOMIC_RELAXED);
 	return prev;
 }
 
@@ -203,15 +206,16 @@ static inline void unlock_predecessor(struct processor *cpu)
 __attribute__((always_inline)) static inline bool switch_direct(struct processor *cpu,
 								 struct thread *prev)
 {
-	if (trace_on())   /* the scheduler loop may not run for a while */
+	bool tracing = trace_on();
+	if (tracing)   /* the scheduler loop may not run for a while */
 		trace_drain_if_full();
 	struct thread *next;
 	if (prev->state == THREAD_READY) {
 		next = rq_push_pop(prev);
 		if (next == prev) {
 			unsigned long now = arch_time();
-			switch_out_account(cpu, prev, now);
-			switch_in_prepare(cpu, prev, now);
+			switch_out_account(prev, now, tracing);
+			switch_in_prepare(cpu, prev, now, tracing);
 			return true;
 		}
 	} else {
@@ -229,9 +233,9 @@ __attribute__((always_inline)) static inline bool switch_direct(struct processor
 		panic("sched: thread %d:%d on the ready queue in state %d",
 		      next->proc->pid, next->tid, next->state);
 	unsigned long now = arch_time();
-	switch_out_account(cpu, prev, now);
+	switch_out_account(prev, now, tracing);
 	cpu->switched_from = prev;
-	switch_in_prepare(cpu, next, now);
+	switch_in_prepare(cpu, next, now, tracing);
 	switch_context(&prev->ctx, &next->ctx);
 	unlock_predecessor(this_processor());
 	return true;
@@ -262,13 +266,14 @@ void sched_switch(void)
 	switch_locked(current_thread());
 }
 
-void sched_yield(void)
+long sched_yield(void)
 {
 	struct thread *t = current_thread();
 	spin_lock(&t->lock);
 	t->state = THREAD_READY;
 	switch_locked(t);
 	spin_unlock(&t->lock);
+	return 0;
 }
 
 /* Publish "idle", re-check the queue, then wait for an interrupt. Interrupts

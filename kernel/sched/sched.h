@@ -14,7 +14,10 @@ __attribute__((noreturn)) void sched_loop(void);
  * the current thread's own, and has set its state; returns (on whatever
  * hart) with that lock held again once the thread is scheduled. */
 void sched_switch(void);
-void sched_yield(void);
+/* Gives the hart to the next ready thread this hart may run, if any.
+ * Always 0, the yield system call's value, returned so that the system
+ * call is a tail call (on the hot path of a yielding thread). */
+long sched_yield(void);
 /* The thread running on this hart; NULL in the scheduler loop. */
 static inline struct thread *current_thread(void)
 {

@@ -33,7 +33,9 @@ static inline void sleep_arm_timer_for_slice(void)
 {
 	struct processor *cpu = this_processor();
 	unsigned long want = cpu->slice_end;
-	unsigned long e = __atomic_load_n(&sleep_earliest, __ATOMIC_ACQUIRE);
+	/* Relaxed: each is a hint about one word, and nothing read later
+	 * depends on it (sleep.c says why a stale value is harmless). */
+	unsigned long e = __atomic_load_n(&sleep_earliest, __ATOMIC_RELAXED);
 	unsigned long i = itimer_earliest();
 	if (i < e)
 		e = i;

@@ -48,11 +48,14 @@ unsigned long itimer_take_due(unsigned long *next, unsigned long interval, unsig
 void itimer_expire(unsigned long now);
 /* The earliest armed expiry (arch_time units), ~0 when none: the sleep
  * queue's timer programming includes it. Inline: every switch reads it
- * (sleep_arm_timer_for_slice). */
+ * (sleep_arm_timer_for_slice). A relaxed read, a hint: a stale value arms a
+ * timer too soon (a spurious interrupt) or makes itimer_expire take
+ * proc_tree_lock to find nothing due, and whoever arms a timer stores the
+ * new earliest expiry and then programs its own hart's timer. */
 extern _Atomic unsigned long itimer_earliest_expiry;   /* proc_tree_lock to write */
 static inline unsigned long itimer_earliest(void)
 {
-	return __atomic_load_n(&itimer_earliest_expiry, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&itimer_earliest_expiry, __ATOMIC_RELAXED);
 }
 
 #endif

@@ -29,6 +29,12 @@ void spin_order_panic(struct spinlock *l)
 	      l->name, l->level, l->level, this_processor()->held_levels);
 }
 
+void spin_irqs_on_panic(struct spinlock *l)
+{
+	panic("spinlock %s: taken without irq_save on hart %u with interrupts on", l->name,
+	      this_processor()->hart);
+}
+
 void spin_not_held_panic(struct spinlock *l)
 {
 	panic("spinlock %s: released by hart %u, which does not hold it", l->name,

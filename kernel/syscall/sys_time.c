@@ -136,6 +136,5 @@ SYSCALL_DEFINE2(gettimeofday, unsigned long, utv, unsigned long, utz)
 
 SYSCALL_DEFINE0(sched_yield)
 {
-	sched_yield();
-	return 0;
+	return sched_yield();
 }
