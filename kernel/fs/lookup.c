@@ -59,11 +59,12 @@ static const struct fs_dir *subdir(const struct fs_dir *d, const char *name, siz
 	return NULL;
 }
 
-/* A name in a tmpfs followed by more components: a file is no directory. */
+/* A name in a tmpfs followed by more components: a file is no directory.
+ * The name is in w->dir's tmpfs (w->fs is set only when the walk ends). */
 static long beyond_file(struct fs_where *w)
 {
 	struct tmpfs_node *n;
-	if (tmpfs_lookup(w->fs, w->name, &n))
+	if (tmpfs_lookup(w->dir->fs, w->name, &n))
 		return -ENOENT;
 	tmpfs_node_put(n);
 	return -ENOTDIR;

@@ -150,6 +150,14 @@ static void file_calls(void)
 	errno = 0;
 	CHECK_EQ(open(name, O_RDWR | O_CREAT | O_EXCL, 0600) == -1 && errno == EEXIST, 1,
 		 "open O_CREAT|O_EXCL of an existing file: EEXIST");
+	char below[sizeof name + 2];
+	snprintf(below, sizeof below, "%s/x", name);
+	errno = 0;
+	CHECK_EQ(open(below, O_RDONLY) == -1 && errno == ENOTDIR, 1,
+		 "a path on through a file: ENOTDIR");
+	errno = 0;
+	CHECK_EQ(open("/tmp/l_shm-none/x", O_RDWR | O_CREAT, 0600) == -1 && errno == ENOENT, 1,
+		 "a path on through a missing name: ENOENT");
 	CHECK_EQ(unlink(name), 0, "unlink");
 	errno = 0;
 	CHECK_EQ(unlink(name) == -1 && errno == ENOENT, 1, "unlink again: ENOENT");
