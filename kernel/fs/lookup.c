@@ -75,6 +75,8 @@ static long step(struct fs_where *w, const char *c, size_t len)
 {
 	if (w->name[0])
 		return beyond_file(w);
+	if (w->device != CHARDEV_NONE)
+		return -ENOTDIR;            /* a device is no directory either */
 	if (len == 1 && c[0] == '.')
 		return 0;
 	if (len == 2 && c[0] == '.' && c[1] == '.') {
@@ -88,6 +90,8 @@ static long step(struct fs_where *w, const char *c, size_t len)
 		w->dir = d;
 		return 0;
 	}
+	if (w->dir == &dev && (w->device = chardev_find(c, len)) != CHARDEV_NONE)
+		return 0;
 	if (!w->dir->fs)
 		return -ENOENT;
 	memcpy(w->name, c, len);
@@ -100,6 +104,7 @@ static long walk(const char *path, struct fs_where *w)
 	w->dir = &root;
 	w->name[0] = 0;
 	w->slash = false;
+	w->device = CHARDEV_NONE;
 	for (const char *s = path; *s;) {
 		while (*s == '/')
 			s++;
@@ -111,7 +116,7 @@ static long walk(const char *path, struct fs_where *w)
 		long err = step(w, c, (size_t)(s - c));
 		if (err)
 			return err;
-		if (*s == '/' && w->name[0])
+		if (*s == '/' && (w->name[0] || w->device != CHARDEV_NONE))
 			w->slash = true;
 	}
 	w->fs = w->dir->fs;

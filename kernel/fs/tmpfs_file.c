@@ -1,10 +1,12 @@
 /* Open tmpfs files (tmpfs_file.h), and the calls that only such files
  * answer (file.h): lseek, pread64/pwrite64, ftruncate, mmap. On the
- * console and pipes they are -ESPIPE or -EINVAL as on Linux. */
+ * console and pipes they are -ESPIPE or -EINVAL as on Linux; on /dev's
+ * devices, what kernel/proc/file_device.h says. */
 #include "kernel/fs/tmpfs_file.h"
 #include "kernel/fs/tmpfs.h"
 #include "kernel/proc/file.h"
 #include "kernel/proc/file_private.h"
+#include "kernel/proc/file_device.h"
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/kmalloc.h"
@@ -88,8 +90,10 @@ long file_lseek(int fd, long off, unsigned whence)
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	long r = whence > SEEK_HOLE ? -EINVAL : f->kind != FILE_TMPFS ? -ESPIPE :
-		 seek_target(f, off, whence);
+	/* A device's position is always 0, whatever is asked (Linux's
+	 * null_lseek and its kin). */
+	long r = whence > SEEK_HOLE ? -EINVAL : f->kind == FILE_DEVICE ? 0 :
+		 f->kind != FILE_TMPFS ? -ESPIPE : seek_target(f, off, whence);
 	if (r >= 0)
 		__atomic_store_n(&f->pos, (unsigned long)r, __ATOMIC_RELAXED);
 	file_put(f);
@@ -102,7 +106,10 @@ long file_pio(int fd, unsigned long ubuf, unsigned long len, long pos, bool writ
 	if (!f)
 		return -EBADF;
 	long r;
-	if (f->kind != FILE_TMPFS)
+	if (f->kind == FILE_DEVICE)   /* no position: pos only has to be valid */
+		r = pos < 0 ? -EINVAL : writing ? device_file_write(f, ubuf, len) :
+		    device_file_read(f, ubuf, len);
+	else if (f->kind != FILE_TMPFS)
 		r = -ESPIPE;
 	else if (writing ? !writable(f) : !readable(f))
 		r = -EBADF;
@@ -136,7 +143,9 @@ long file_mmap(int fd, unsigned long addr, unsigned long len, unsigned perm, uns
 	if (!f)
 		return -EBADF;
 	long r;
-	if (f->kind != FILE_TMPFS)
+	if (f->kind == FILE_DEVICE)
+		r = device_file_mmap(f, addr, len, perm, how);
+	else if (f->kind != FILE_TMPFS)
 		r = -ENODEV;
 	else if (!(how & AS_MAP_SHARED))
 		r = -ENODEV;        /* private copies of a file: not supported */

@@ -16,6 +16,7 @@
 #include "kernel/proc/file_private.h"
 #include "kernel/fs/tmpfs.h"
 #include "kernel/fs/tmpfs_file.h"
+#include "kernel/proc/file_device.h"
 #include <dakota/syscall.h>
 #include <dakota/fcntl.h>
 
@@ -54,7 +55,7 @@ void file_put(struct file *f)
 		return;
 	if (f->kind == FILE_TMPFS)
 		tmpfs_node_put(f->node);
-	else if (f->kind != FILE_CONSOLE)
+	else if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE)
 		pipe_end_closed(f->pipe, f->kind);
 	kfree(f);
 }
@@ -67,6 +68,18 @@ long file_open_console(struct process *p)
 	f->refs = 3;
 	p->files[0] = p->files[1] = p->files[2] = f;
 	return 0;
+}
+
+long file_install_console(int flags)
+{
+	struct file *f = file_new(FILE_CONSOLE, NULL);
+	if (!f)
+		return -ENOMEM;
+	f->status = flags & O_NONBLOCK;
+	int fd = fd_install_from(current_process(), f, 0, flags & O_CLOEXEC ? FD_CLOEXEC : 0);
+	if (fd < 0)
+		file_put(f);
+	return fd;
 }
 
 void file_copy_table(struct process *child, struct process *parent)
@@ -278,7 +291,8 @@ long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool non
 	nonblock |= (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
 	return f->kind == FILE_CONSOLE ? console_read_user(buf, n, nonblock)
 	     : f->kind == FILE_PIPE_READ ? pipe_read(f->pipe, buf, n, nonblock)
-	     : f->kind == FILE_TMPFS ? tmpfs_file_read(f, buf, n) : -EBADF;
+	     : f->kind == FILE_TMPFS ? tmpfs_file_read(f, buf, n)
+	     : f->kind == FILE_DEVICE ? device_file_read(f, buf, n) : -EBADF;
 }
 
 long file_write_to(struct file *f, unsigned long buf, unsigned long n)
@@ -286,7 +300,8 @@ long file_write_to(struct file *f, unsigned long buf, unsigned long n)
 	bool nonblock = (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
 	return f->kind == FILE_CONSOLE ? console_write_user(buf, n)
 	     : f->kind == FILE_PIPE_WRITE ? pipe_write(f->pipe, buf, n, nonblock)
-	     : f->kind == FILE_TMPFS ? tmpfs_file_write(f, buf, n) : -EBADF;
+	     : f->kind == FILE_TMPFS ? tmpfs_file_write(f, buf, n)
+	     : f->kind == FILE_DEVICE ? device_file_write(f, buf, n) : -EBADF;
 }
 
 long file_call(int fd, file_op op, unsigned long a, unsigned long b)

@@ -7,6 +7,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/dev/console.h"
+#include "kernel/dev/chardev.h"
 #include "kernel/syscall/clock.h"
 #include "kernel/lib/string.h"
 #include "kernel/fs/tmpfs.h"
@@ -46,8 +47,11 @@ long file_stat(int fd, struct stat *st)
 	if (!f)
 		return -EBADF;
 	struct process *p = current_process();
-	if (f->kind == FILE_TMPFS) {
-		tmpfs_stat(f->node, st);
+	if (f->kind == FILE_TMPFS || f->kind == FILE_DEVICE) {
+		if (f->kind == FILE_TMPFS)
+			tmpfs_stat(f->node, st);
+		else
+			chardev_stat((enum chardev)f->device, st);
 		file_put(f);
 		return 0;
 	}
@@ -79,6 +83,8 @@ static long readable_bytes(struct file *f)
 {
 	if (f->kind == FILE_CONSOLE)
 		return console_input_ready();
+	if (f->kind == FILE_DEVICE)
+		return 0;
 	if (f->kind == FILE_TMPFS) {
 		unsigned long size = tmpfs_size(f->node), pos = f->pos;
 		return pos < size ? (long)(size - pos) : 0;
@@ -185,7 +191,7 @@ long file_ioctl(int fd, unsigned long req, unsigned long arg)
 static int access_mode(const struct file *f)
 {
 	return f->kind == FILE_CONSOLE ? O_RDWR : f->kind == FILE_PIPE_READ ? O_RDONLY :
-	       f->kind == FILE_TMPFS ? f->access : O_WRONLY;
+	       f->kind == FILE_TMPFS || f->kind == FILE_DEVICE ? f->access : O_WRONLY;
 }
 
 static long fcntl_file(int fd, struct file *f, unsigned long cmd_arg, unsigned long arg)
@@ -231,8 +237,8 @@ short file_poll(int fd, short events)
 	short rev = 0;
 	if (f->kind == FILE_CONSOLE) {
 		rev = POLLOUT | (console_input_ready() ? POLLIN : 0);
-	} else if (f->kind == FILE_TMPFS) {
-		rev = POLLIN | POLLOUT;         /* a regular file never blocks */
+	} else if (f->kind == FILE_TMPFS || f->kind == FILE_DEVICE) {
+		rev = POLLIN | POLLOUT;         /* neither ever blocks */
 	} else {
 		struct pipe *pp = f->pipe;
 		spin_lock(&pp->lock);

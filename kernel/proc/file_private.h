@@ -21,7 +21,7 @@ struct pipe {
 	unsigned long ino;                   /* fixed: fstat's st_ino */
 };
 
-enum file_kind { FILE_CONSOLE, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_TMPFS };
+enum file_kind { FILE_CONSOLE, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_TMPFS, FILE_DEVICE };
 
 struct tmpfs_node;
 
@@ -35,8 +35,9 @@ struct file {
 	 * file position. Threads sharing the file that read or write it at
 	 * once may each use the same position (Linux before 3.14 did too). */
 	struct tmpfs_node *node;
-	int access;
+	int access;                  /* FILE_DEVICE too */
 	_Atomic unsigned long pos;
+	int device;                  /* FILE_DEVICE: its enum chardev (kernel/dev/chardev.h) */
 };
 
 /* A reference to fd's file of the calling process, or NULL. */
@@ -54,6 +55,9 @@ long file_write_to(struct file *f, unsigned long buf, unsigned long n);
 /* Installs f (the caller's reference) at the lowest free fd >= min with
  * fd_flags; -EMFILE if none. */
 int fd_install_from(struct process *p, struct file *f, int min, unsigned char fd_flags);
+/* A new open file on the console (/dev/tty) at the lowest free fd, with
+ * O_NONBLOCK and O_CLOEXEC from flags: the fd, -EMFILE or -ENOMEM. */
+long file_install_console(int flags);
 /* A fresh inode number for a pipe. */
 unsigned long pipe_new_ino(void);
 

@@ -1,5 +1,6 @@
 /* Names of tmpfs files: linkat and unlinkat (kernel/fs/tmpfs.c). The fixed
- * directories (kernel/fs/lookup.h) cannot be removed or linked. */
+ * directories and /dev's devices (kernel/fs/lookup.h) cannot be removed or
+ * linked. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/fs/lookup.h"
 #include "kernel/fs/tmpfs.h"
@@ -24,6 +25,8 @@ SYSCALL_DEFINE3(unlinkat, int, dirfd, unsigned long, upath, int, flags)
 	long err = fs_lookup(dirfd, upath, &w);
 	if (err)
 		return err;
+	if (w.device != CHARDEV_NONE)   /* /dev is part of the read-only name space */
+		return (flags & AT_REMOVEDIR) || w.slash ? -ENOTDIR : -EROFS;
 	if (flags & AT_REMOVEDIR) {
 		/* The directories are fixed (mount points on Linux); a file
 		 * is no directory. */
@@ -45,6 +48,8 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, unsigned long, oldpath, int, newdirfd,
 	long err = fs_lookup(olddirfd, oldpath, &from);
 	if (err)
 		return err;
+	if (from.device != CHARDEV_NONE)
+		return from.slash ? -ENOTDIR : -EXDEV;   /* devtmpfs on Linux */
 	if (!from.name[0])
 		return -EPERM;          /* no hard links to directories */
 	if (from.slash)

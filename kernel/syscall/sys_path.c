@@ -1,13 +1,15 @@
 /* Calls on paths: openat, readlinkat, faccessat, faccessat2, getcwd,
- * chdir. The name space is fixed (kernel/fs/lookup.h): the root, /dev, and
- * the tmpfs directories /dev/shm and /tmp, whose files are the only files a
- * path can name (programs come from the initramfs, which exec reads
- * itself; glibc's start-up probe of /proc/self/exe gets -ENOENT and copes).
+ * chdir. The name space is fixed (kernel/fs/lookup.h): the root, /dev with
+ * its character devices, and the tmpfs directories /dev/shm and /tmp,
+ * whose files are the only other files a path can name (programs come from
+ * the initramfs, which exec reads itself; glibc's start-up probe of
+ * /proc/self/exe gets -ENOENT and copes).
  * There is no directory object to open, and no symbolic link. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/fs/lookup.h"
 #include "kernel/fs/tmpfs.h"
 #include "kernel/fs/tmpfs_file.h"
+#include "kernel/proc/file_device.h"
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
 #include <dakota/syscall.h>
@@ -28,6 +30,8 @@ SYSCALL_DEFINE4(openat, int, dirfd, unsigned long, upath, int, flags, unsigned, 
 	long err = fs_lookup(dirfd, upath, &w);
 	if (err)
 		return err;
+	if (w.device != CHARDEV_NONE)
+		return w.slash ? -ENOTDIR : device_file_open(w.device, flags);
 	if (!w.name[0])
 		return open_dir(flags);
 	if ((flags & O_TMPFILE) == O_TMPFILE)
@@ -41,6 +45,8 @@ SYSCALL_DEFINE4(openat, int, dirfd, unsigned long, upath, int, flags, unsigned, 
  * file's name followed by '/'). */
 static long exists(const struct fs_where *w)
 {
+	if (w->device != CHARDEV_NONE)
+		return w->slash ? -ENOTDIR : 0;
 	if (!w->name[0])
 		return 0;
 	struct tmpfs_node *n;
@@ -79,6 +85,8 @@ static long access_at(int dirfd, unsigned long upath, int mode, int flags)
 	long err = fs_lookup(dirfd, upath, &w);
 	if (err)
 		return err;
+	if (w.device != CHARDEV_NONE)   /* mode 0666 */
+		return w.slash ? -ENOTDIR : (mode & X_OK) ? -EACCES : 0;
 	if (!w.name[0])
 		return access_dir(&w, mode);
 	struct tmpfs_node *n;
@@ -112,7 +120,7 @@ SYSCALL_DEFINE1(chdir, unsigned long, upath)
 {
 	struct fs_where w;
 	long err = fs_lookup(AT_FDCWD, upath, &w);
-	if (!err && w.name[0] && !(err = exists(&w)))
+	if (!err && (w.name[0] || w.device != CHARDEV_NONE) && !(err = exists(&w)))
 		err = -ENOTDIR;
 	return err ? err : fs_is_root(w.dir) ? 0 : -ENOENT;
 }

@@ -14,6 +14,12 @@
 /* The stat of what w names: -ENOENT, -ENOTDIR (a file's name and '/'). */
 static long stat_where(const struct fs_where *w, struct stat *st)
 {
+	if (w->device != CHARDEV_NONE) {
+		if (w->slash)
+			return -ENOTDIR;
+		chardev_stat(w->device, st);
+		return 0;
+	}
 	if (!w->name[0]) {
 		fs_dir_stat(w->dir, st);
 		return 0;
