@@ -21,6 +21,9 @@
 #define AT_EMPTY_PATH       0x1000
 #define AT_STATX_SYNC_TYPE  0x6000
 
+#define RENAME_NOREPLACE    1       /* renameat2 */
+#define RENAME_EXCHANGE     2
+
 #define F_OK 0
 #define X_OK 1
 #define W_OK 2

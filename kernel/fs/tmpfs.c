@@ -202,6 +202,51 @@ long tmpfs_unlink(struct tmpfs *fs, const char *name)
 	return 0;
 }
 
+/* Called with fs->lock held, names checked: the move itself. Returns the
+ * entry to free (src, when dst took its node over), or NULL; *dropped is
+ * the node dst held before, whose reference the caller puts. */
+static struct tmpfs_entry *move_locked(struct tmpfs_entry *src, struct tmpfs_entry *dst,
+				       const char *to, unsigned flags,
+				       struct tmpfs_node **dropped)
+{
+	*dropped = NULL;
+	if (!dst) {
+		strlcpy(src->name, to, sizeof src->name);
+		return NULL;
+	}
+	if (src->node == dst->node)
+		return NULL;            /* two names of one file: Linux does nothing */
+	if (flags & RENAME_EXCHANGE) {
+		struct tmpfs_node *n = src->node;
+		src->node = dst->node;
+		dst->node = n;
+		return NULL;
+	}
+	*dropped = dst->node;
+	__atomic_fetch_sub(&dst->node->nlink, 1, __ATOMIC_RELAXED);
+	dst->node = src->node;      /* src's reference moves with it */
+	list_remove(&src->link);
+	return src;
+}
+
+long tmpfs_rename(struct tmpfs *fs, const char *from, const char *to, unsigned flags)
+{
+	struct tmpfs_node *dropped = NULL;
+	struct tmpfs_entry *gone = NULL;
+	spin_lock(&fs->lock);
+	struct tmpfs_entry *src = find(fs, from), *dst = find(fs, to);
+	long err = !src ? -ENOENT : !dst && (flags & RENAME_EXCHANGE) ? -ENOENT :
+		   dst && (flags & RENAME_NOREPLACE) ? -EEXIST :
+		   !may_remove(src->node) || (dst && !may_remove(dst->node)) ? -EPERM : 0;
+	if (!err)
+		gone = move_locked(src, dst, to, flags, &dropped);
+	spin_unlock(&fs->lock);
+	if (dropped)
+		tmpfs_node_put(dropped);
+	kfree(gone);
+	return err;
+}
+
 long tmpfs_link(struct tmpfs *fs, struct tmpfs_node *n, const char *name)
 {
 	struct tmpfs_entry *e = kmalloc(sizeof *e);

@@ -49,6 +49,12 @@ long tmpfs_unlink(struct tmpfs *fs, const char *name);
 /* A second name for node in fs: -EEXIST, -EXDEV (another tmpfs), -ENOENT
  * (node has no name left), -ENOMEM. */
 long tmpfs_link(struct tmpfs *fs, struct tmpfs_node *node, const char *name);
+/* Renames `from` to `to` in fs, atomically under fs's lock: a file that
+ * `to` named loses that name (and goes when nothing else holds it). With
+ * RENAME_NOREPLACE an existing `to` is -EEXIST; with RENAME_EXCHANGE both
+ * must exist and swap. Two names of one file: nothing happens, 0. -ENOENT,
+ * -EPERM (sticky directory: neither name's owner nor root). */
+long tmpfs_rename(struct tmpfs *fs, const char *from, const char *to, unsigned flags);
 void tmpfs_node_get(struct tmpfs_node *n);
 void tmpfs_node_put(struct tmpfs_node *n);
 /* Whether the caller may access n as `want` (R_OK/W_OK/X_OK bits). */

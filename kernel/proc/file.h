@@ -34,6 +34,10 @@ struct stat;
 long file_stat(int fd, struct stat *st);
 /* 0 if fd is open, else -EBADF. */
 long file_check(int fd);
+/* fsync/fdatasync: 0 for a tmpfs file (in memory: nothing to write back),
+ * -EINVAL for the console, a pipe or a device (no fsync on Linux either);
+ * -EBADF. */
+long file_sync(int fd);
 
 /* The calls only tmpfs files answer (kernel/fs/tmpfs_file.c); -EBADF for
  * an fd not open. lseek: SEEK_SET/CUR/END/DATA/HOLE (-EINVAL beyond, or

@@ -78,6 +78,16 @@ long file_stat(int fd, struct stat *st)
 	return 0;
 }
 
+long file_sync(int fd)
+{
+	struct file *f = file_get(fd);
+	if (!f)
+		return -EBADF;
+	long r = f->kind == FILE_TMPFS ? 0 : -EINVAL;
+	file_put(f);
+	return r;
+}
+
 /* Bytes a read could take now without blocking. */
 static long readable_bytes(struct file *f)
 {

@@ -1,7 +1,8 @@
 /* I/O calls on file descriptors: the console, pipes (kernel/proc/file.c,
- * file_linux.c) and tmpfs files (kernel/fs/tmpfs_file.c). Only tmpfs files
- * can seek: lseek, pread64 and pwrite64 are -ESPIPE on the others, as on
- * Linux for ttys and pipes. */
+ * file_linux.c), tmpfs files (kernel/fs/tmpfs_file.c) and /dev's devices
+ * (kernel/proc/file_device.c). Only tmpfs files can seek: lseek, pread64
+ * and pwrite64 are -ESPIPE on the console and pipes, as on Linux for ttys
+ * and pipes, and ignore the position on a device. Syncs succeed at once. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/proc/file.h"
 #include <dakota/syscall.h>
@@ -76,4 +77,26 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned long, req, unsigned long, arg)
 SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, unsigned long, arg)
 {
 	return file_fcntl(fd, cmd, arg);
+}
+
+/* tmpfs keeps everything in memory: there is nothing to write back, so
+ * every sync succeeds at once on what can be synced (file_sync). */
+SYSCALL_DEFINE1(fsync, int, fd)
+{
+	return file_sync(fd);
+}
+
+SYSCALL_DEFINE1(fdatasync, int, fd)
+{
+	return file_sync(fd);
+}
+
+SYSCALL_DEFINE0(sync)
+{
+	return 0;
+}
+
+SYSCALL_DEFINE1(syncfs, int, fd)
+{
+	return file_check(fd);
 }

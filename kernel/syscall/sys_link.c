@@ -1,6 +1,6 @@
-/* Names of tmpfs files: linkat and unlinkat (kernel/fs/tmpfs.c). The fixed
- * directories and /dev's devices (kernel/fs/lookup.h) cannot be removed or
- * linked. */
+/* Names of tmpfs files: linkat, unlinkat and renameat2 (kernel/fs/tmpfs.c).
+ * The fixed directories and /dev's devices (kernel/fs/lookup.h) cannot be
+ * removed, linked or renamed. */
 #include "kernel/syscall/syscall.h"
 #include "kernel/fs/lookup.h"
 #include "kernel/fs/tmpfs.h"
@@ -62,4 +62,37 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, unsigned long, oldpath, int, newdirfd,
 		err = !to.name[0] ? -EEXIST : to.slash ? -ENOENT : tmpfs_link(to.fs, n, to.name);
 	tmpfs_node_put(n);
 	return err;
+}
+
+/* What renaming `from` to `to` would break before the names are looked at:
+ * a device (another file system: devtmpfs on Linux), a fixed directory
+ * (a mount point on Linux), a directory as the target, another tmpfs. */
+static long rename_error(const struct fs_where *from, const struct fs_where *to)
+{
+	if (from->device != CHARDEV_NONE || to->device != CHARDEV_NONE)
+		return -EXDEV;
+	if (!from->name[0])
+		return -EBUSY;
+	if (!to->name[0])
+		return -EISDIR;
+	if (from->fs != to->fs)
+		return -EXDEV;
+	if (from->slash)
+		return slash_error(from);
+	return to->slash ? -ENOTDIR : 0;
+}
+
+SYSCALL_DEFINE5(renameat2, int, olddirfd, unsigned long, oldpath, int, newdirfd,
+		unsigned long, newpath, unsigned, flags)
+{
+	if ((flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+	    (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE))
+		return -EINVAL;
+	struct fs_where from, to;
+	long err = fs_lookup(olddirfd, oldpath, &from);
+	if (!err)
+		err = fs_lookup(newdirfd, newpath, &to);
+	if (!err)
+		err = rename_error(&from, &to);
+	return err ? err : tmpfs_rename(from.fs, from.name, to.name, flags);
 }
