@@ -67,6 +67,7 @@ long file_open_console(struct process *p)
 		return -ENOMEM;
 	f->refs = 3;
 	p->files[0] = p->files[1] = p->files[2] = f;
+	p->fd_high = 3;
 	return 0;
 }
 
@@ -82,9 +83,26 @@ long file_install_console(int flags)
 	return fd;
 }
 
+/* Called with p->lock held: fd is in use from now on. */
+static void fd_mark_used(struct process *p, int fd)
+{
+	if (fd >= p->fd_high)
+		p->fd_high = fd + 1;
+}
+
+/* The walk bound of p's table (fd_high, read under the lock). */
+static int fd_end(struct process *p)
+{
+	spin_lock(&p->lock);
+	int end = p->fd_high;
+	spin_unlock(&p->lock);
+	return end;
+}
+
 void file_copy_table(struct process *child, struct process *parent)
 {
-	for (int fd = 0; fd < MAX_FDS; fd++) {
+	child->fd_high = parent->fd_high;
+	for (int fd = 0; fd < parent->fd_high; fd++) {
 		struct file *f = parent->files[fd];
 		if (f)
 			__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
@@ -95,7 +113,8 @@ void file_copy_table(struct process *child, struct process *parent)
 
 void file_close_all(struct process *p)
 {
-	for (int fd = 0; fd < MAX_FDS; fd++) {
+	int end = fd_end(p);
+	for (int fd = 0; fd < end; fd++) {
 		spin_lock(&p->lock);
 		struct file *f = p->files[fd];
 		p->files[fd] = NULL;
@@ -344,6 +363,7 @@ int fd_install_from(struct process *p, struct file *f, int min, unsigned char fd
 		if (!p->files[fd]) {
 			p->files[fd] = f;
 			p->fd_flags[fd] = fd_flags;
+			fd_mark_used(p, fd);
 			spin_unlock(&p->lock);
 			return fd;
 		}
@@ -430,6 +450,7 @@ long file_dup3(int oldfd, int newfd, int flags)
 	struct file *old = p->files[newfd];
 	p->files[newfd] = f;
 	p->fd_flags[newfd] = flags & O_CLOEXEC ? FD_CLOEXEC : 0;
+	fd_mark_used(p, newfd);
 	spin_unlock(&p->lock);
 	if (old)
 		file_put(old);
@@ -438,7 +459,8 @@ long file_dup3(int oldfd, int newfd, int flags)
 
 void file_close_on_exec(struct process *p)
 {
-	for (int fd = 0; fd < MAX_FDS; fd++) {
+	int end = fd_end(p);
+	for (int fd = 0; fd < end; fd++) {
 		spin_lock(&p->lock);
 		struct file *f = p->fd_flags[fd] & FD_CLOEXEC ? p->files[fd] : NULL;
 		if (f) {

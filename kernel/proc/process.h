@@ -20,7 +20,10 @@ struct sync_objects;
 struct trap_context;
 struct strvec;
 
-#define MAX_FDS 16
+/* Open files per process: RLIMIT_NOFILE, and the bound of poll and select.
+ * Linux's default soft limit is 1024; 256 keeps a process's table in one
+ * allocation of a few pages, and loops over it stop at fd_high. */
+#define MAX_FDS 256
 #define ENOSYS_BITS 512                       /* every Linux number is below */
 #define PROC_NAME_LEN 16
 
@@ -61,6 +64,9 @@ struct process {
 	struct waitqueue thread_exited;
 	struct file *files[MAX_FDS];
 	unsigned char fd_flags[MAX_FDS];          /* FD_CLOEXEC per fd (file.c) */
+	/* Every fd ever installed is below it (it only grows, under lock), so
+	 * walks of the table (fork, exec, exit) stop there. */
+	int fd_high;
 	struct sync_objects *sync;
 	/* Linux threads (clone.c), under lock: set by the first CLONE_THREAD
 	 * clone, it gives exit (93) Linux's meaning for every thread of the

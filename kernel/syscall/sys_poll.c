@@ -1,4 +1,4 @@
-/* ppoll and pselect6 on the console and pipes.
+/* ppoll and pselect6 on every kind of fd (up to MAX_FDS of them).
  *
  * Readiness is checked, and while nothing is ready the caller sleeps in
  * steps of at most POLL_STEP_MS and checks again, until something is
@@ -15,6 +15,8 @@
 #include "kernel/proc/file.h"
 #include "kernel/sched/sleep.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/lib/string.h"
 #include "kernel/signal/signal.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
@@ -87,7 +89,7 @@ static long poll_loop(scan_fn scan, void *ctx, unsigned long uts, unsigned long 
 }
 
 struct poll_ctx {
-	struct pollfd fds[MAX_FDS];
+	struct pollfd *fds;         /* nfds of them, kmalloc'd (up to MAX_FDS: 2 KiB) */
 	unsigned nfds;
 };
 
@@ -106,7 +108,7 @@ SYSCALL_DEFINE5(ppoll, unsigned long, ufds, unsigned, nfds, unsigned long, uts,
 		unsigned long, sigmask, unsigned long, sigsetsize)
 {
 	struct addrspace *as = current_process()->as;
-	struct poll_ctx c = { .nfds = nfds };
+	struct poll_ctx c = { .fds = NULL, .nfds = nfds };
 	if (nfds > MAX_FDS)
 		return -EINVAL;                   /* beyond RLIMIT_NOFILE */
 	unsigned long deadline;
@@ -115,21 +117,25 @@ SYSCALL_DEFINE5(ppoll, unsigned long, ufds, unsigned, nfds, unsigned long, uts,
 	bool use_mask;
 	if (!err)
 		err = read_mask(sigmask, sigsetsize, &mask, &use_mask);
-	if (err)
-		return err;
-	if (nfds && copy_from_user(as, c.fds, ufds, nfds * sizeof c.fds[0]))
-		return -EFAULT;
-	long n = poll_masked(scan_pollfds, &c, uts, deadline, use_mask, mask);
+	if (!err && nfds && !(c.fds = kmalloc(nfds * sizeof c.fds[0])))
+		err = -ENOMEM;
+	if (!err && nfds && copy_from_user(as, c.fds, ufds, nfds * sizeof c.fds[0]))
+		err = -EFAULT;
+	long n = err ? err : poll_masked(scan_pollfds, &c, uts, deadline, use_mask, mask);
 	if (n > 0 && copy_to_user(as, ufds, c.fds, nfds * sizeof c.fds[0]))
-		return -EFAULT;
+		n = -EFAULT;
+	kfree(c.fds);
 	return n;
 }
 
-/* pselect6's sets: one unsigned long covers every fd Dakota has. */
+/* pselect6's sets, read, write and except, as bit arrays of MAX_FDS bits
+ * (fds at or past nfds are not looked at). */
+#define SET_WORDS (MAX_FDS / (8 * sizeof(unsigned long)))
+#define SET_BITS (8 * sizeof(unsigned long))
 struct select_ctx {
 	int nfds;
-	unsigned long in[3];                      /* read, write, except */
-	unsigned long out[3];
+	unsigned long in[3][SET_WORDS];
+	unsigned long out[3][SET_WORDS];
 };
 
 static long scan_sets(void *arg)
@@ -137,17 +143,17 @@ static long scan_sets(void *arg)
 	struct select_ctx *c = arg;
 	static const short ev[3] = { POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, POLLPRI };
 	long ready = 0;
-	for (int i = 0; i < 3; i++)
-		c->out[i] = 0;
+	memset(c->out, 0, sizeof c->out);
 	for (int fd = 0; fd < c->nfds; fd++) {
+		unsigned long word = (unsigned long)fd / SET_BITS, bit = 1UL << (fd % SET_BITS);
 		for (int i = 0; i < 3; i++) {
-			if (!(c->in[i] >> fd & 1))
+			if (!(c->in[i][word] & bit))
 				continue;
 			short rev = file_poll(fd, ev[i]);
 			if (rev & POLLNVAL)
 				return -EBADF;
 			if (rev) {
-				c->out[i] |= 1UL << fd;
+				c->out[i][word] |= bit;
 				ready++;
 			}
 		}
@@ -177,11 +183,11 @@ SYSCALL_DEFINE6(pselect6, int, nfds, unsigned long, ur, unsigned long, uw, unsig
 		return err;
 	unsigned long bytes = ((unsigned long)c.nfds + 7) / 8;
 	for (int i = 0; i < 3; i++)
-		if (uset[i] && bytes && copy_from_user(as, &c.in[i], uset[i], bytes))
+		if (uset[i] && bytes && copy_from_user(as, c.in[i], uset[i], bytes))
 			return -EFAULT;
 	long n = poll_masked(scan_sets, &c, uts, deadline, use_mask, mask);
 	for (int i = 0; n >= 0 && i < 3; i++)
-		if (uset[i] && bytes && copy_to_user(as, uset[i], &c.out[i], bytes))
+		if (uset[i] && bytes && copy_to_user(as, uset[i], c.out[i], bytes))
 			return -EFAULT;
 	return n;
 }

@@ -123,6 +123,27 @@ static void path_errors(void)
 	CHECK_EQ(chdir("/dev/null") == -1 && errno == ENOTDIR, 1, "chdir to a device: ENOTDIR");
 }
 
+/* Many files open at once (Linux's default limit is 1024, Dakota's 256),
+ * each a fd of its own, and poll over all of them. */
+static void many_fds(void)
+{
+	enum { MANY = 200 };
+	static int fds[MANY];
+	static struct pollfd pfds[MANY];
+	int opened = 0;
+	for (int i = 0; i < MANY; i++) {
+		fds[i] = open("/dev/null", O_RDONLY);
+		opened += fds[i] >= 0;
+		pfds[i] = (struct pollfd){ fds[i], POLLIN, 0 };
+	}
+	CHECK_EQ(opened, MANY, "200 files open at once");
+	CHECK_EQ(poll(pfds, MANY, 0), MANY, "poll over all 200: each is ready");
+	int closed = 0;
+	for (int i = 0; i < MANY; i++)
+		closed += close(fds[i]) == 0;
+	CHECK_EQ(closed, MANY, "... and each closes");
+}
+
 /* The common use: a child sends its output to /dev/null. */
 static void redirect(void)
 {
@@ -148,6 +169,7 @@ int main(void)
 	zero_full_random();
 	zero_mappings();
 	path_errors();
+	many_fds();
 	redirect();
 	return ltap_done();
 }

@@ -107,7 +107,7 @@ static void test_limits(void)
 	EXPECT_EQ(r.rlim_cur, 8L << 20, "... soft 8 MiB");
 	EXPECT_EQ(r.rlim_max, -1L, "... hard unlimited");
 	EXPECT_EQ(syscall2(SYS_getrlimit, RLIMIT_NOFILE, (long)&r), 0, "getrlimit NOFILE");
-	EXPECT_EQ(r.rlim_cur * 1000 + r.rlim_max, 16016, "... 16 / 16 (the fd table)");
+	EXPECT_EQ(r.rlim_cur * 1000 + r.rlim_max, 256256, "... 256 / 256 (the fd table)");
 	EXPECT_EQ(syscall2(SYS_getrlimit, RLIMIT_AS, (long)&r), 0, "getrlimit AS");
 	EXPECT_EQ(r.rlim_cur, -1L, "... unlimited");
 	struct rlimit low = { 4096, 1L << 20 };
@@ -117,7 +117,7 @@ static void test_limits(void)
 	EXPECT_EQ(r.rlim_max, 1L << 20, "... hard as set");
 	struct rlimit inv = { 10, 5 };
 	EXPECT_EQ(syscall2(SYS_setrlimit, RLIMIT_CORE, (long)&inv), -EINVAL, "soft > hard: -EINVAL");
-	struct rlimit many = { 16, 100 };
+	struct rlimit many = { 256, 1000 };
 	EXPECT_EQ(syscall2(SYS_setrlimit, RLIMIT_NOFILE, (long)&many), -EPERM,
 		  "NOFILE above the fd table: -EPERM");
 	EXPECT_EQ(syscall2(SYS_getrlimit, 16, (long)&r), -EINVAL, "resource 16: -EINVAL");
