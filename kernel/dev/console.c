@@ -1,6 +1,7 @@
 /* Console on the UART. Output: one lock, so each write is contiguous on the
  * line. Input: a line discipline run from the UART interrupt (echo, erase,
  * newline) feeding readers that sleep on a wait queue. */
+#include "kernel/sync/pollwait.h"
 #include <stdarg.h>
 #include "kernel/dev/console.h"
 #include "kernel/dev/uart.h"
@@ -103,6 +104,7 @@ void console_input_interrupt(void)
 	for (int c; (c = uart_getc()) >= 0;)
 		interrupt |= input_byte(c);
 	spin_unlock(&in.lock);
+	poll_notify();   /* a line may have been committed */
 	if (interrupt)
 		signal_console_interrupt();
 }

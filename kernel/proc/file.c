@@ -13,6 +13,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/dev/console.h"
 #include "kernel/sync/waitqueue.h"
+#include "kernel/sync/pollwait.h"
 #include "kernel/proc/file_private.h"
 #include "kernel/fs/tmpfs.h"
 #include "kernel/fs/tmpfs_file.h"
@@ -43,6 +44,7 @@ static void pipe_end_closed(struct pipe *pp, enum file_kind kind)
 	wq_wake_all(&pp->can_write);
 	bool last = pp->readers == 0 && pp->writers == 0;
 	spin_unlock(&pp->lock);
+	poll_notify();   /* the other end may now poll POLLHUP or POLLERR */
 	if (last) {
 		kfree(pp->buf);
 		kfree(pp);
@@ -198,6 +200,7 @@ static long pipe_read(struct pipe *pp, unsigned long ubuf, unsigned long n, bool
 	pp->read_pos += n;
 	wq_wake_all(&pp->can_write);
 	spin_unlock(&pp->lock);
+	poll_notify();
 	/* Copy out without the pipe lock: a fault-in may allocate. Bytes already
 	 * consumed are lost on -EFAULT, as on Linux. */
 	if (n && copy_to_user(as, ubuf, chunk, n))
@@ -237,6 +240,7 @@ static long pipe_put(struct pipe *pp, const char *buf, unsigned long n, bool who
 	}
 	wq_wake_all(&pp->can_read);
 	spin_unlock(&pp->lock);
+	poll_notify();
 	return 0;
 }
 

@@ -1,9 +1,9 @@
 /* ppoll and pselect6 on every kind of fd (up to MAX_FDS of them).
  *
- * Readiness is checked, and while nothing is ready the caller sleeps in
- * steps of at most POLL_STEP_MS and checks again, until something is
- * ready, the timeout passes or it is killed: the files' wait queues have no
- * hook for a poller, and this costs a wakeup per step only while waiting.
+ * Readiness is checked, and while nothing is ready the caller sleeps until
+ * some fd's readiness changes (a pipe or console event anywhere: the poll
+ * generation of kernel/sync/pollwait.h) and checks again, until something
+ * is ready, the timeout passes or it is killed.
  * With no fds either call is a plain sleep (glibc's pause() is ppoll with
  * nothing). A signal mask argument is installed for the wait and put back
  * after it (signal_temp_mask_begin/end); a signal ends the wait with -EINTR,
@@ -18,12 +18,12 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/lib/string.h"
 #include "kernel/signal/signal.h"
+#include "kernel/sync/pollwait.h"
 #include "arch/riscv/arch.h"
 #include <dakota/syscall.h>
 #include <dakota/clock.h>
 #include <dakota/fcntl.h>
 
-#define POLL_STEP_MS 10
 #define NO_DEADLINE (~0UL)
 
 /* One scan: how many are ready (the caller's context fills its results). */
@@ -62,23 +62,25 @@ static long read_timeout(unsigned long uts, unsigned long *deadline)
 	return clock_deadline_user(current_process()->as, uts, CLOCK_MONOTONIC, false, deadline);
 }
 
-/* Scans until something is ready or the deadline; then writes the time
- * left to uts (if given). */
+/* Scans until something is ready or the deadline, sleeping between scans
+ * until some fd's readiness changes (kernel/sync/pollwait.h); then writes
+ * the time left to uts (if given). */
 static long poll_loop(scan_fn scan, void *ctx, unsigned long uts, unsigned long deadline)
 {
 	long n;
+	poll_begin();
 	for (;;) {
+		unsigned long seen = poll_generation();
 		n = scan(ctx);
-		unsigned long now = arch_time();
-		if (n || now >= deadline)
+		if (n || arch_time() >= deadline)
 			break;
-		unsigned long step = arch_time_hz / 1000 * POLL_STEP_MS;
-		long err = sleep_until(deadline - now < step ? deadline : now + step);
+		long err = poll_wait_change(seen, deadline);
 		if (err) {
 			n = err;
 			break;
 		}
 	}
+	poll_end();
 	if (uts) {
 		unsigned long now = arch_time();
 		struct timespec left = ticks_to_timespec(deadline > now ? deadline - now : 0);

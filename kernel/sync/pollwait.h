@@ -1,0 +1,28 @@
+/* Waiting for any fd's readiness to change: ppoll and pselect6.
+ *
+ * The files have no per-fd hook for a poller. Instead every change that
+ * can make a pipe or the console readable or writable (a write, a read, a
+ * close of an end, a committed input line) bumps one global generation,
+ * and wakes the pollers if any are waiting. A poller reads the generation,
+ * scans its fds, and sleeps only if the generation has not moved since:
+ * the check and the sleep are one step under the poll lock, and a notifier
+ * bumps the generation before it looks for pollers, so no change between a
+ * scan and the sleep is missed. Pollers wake for changes on fds they do
+ * not watch too, and rescan: cheap, as few programs poll at once. */
+#ifndef KERNEL_SYNC_POLLWAIT_H
+#define KERNEL_SYNC_POLLWAIT_H
+
+/* A poller registers for the length of its call. */
+void poll_begin(void);
+void poll_end(void);
+/* The generation to pass to poll_wait_change: read BEFORE the scan. */
+unsigned long poll_generation(void);
+/* Sleeps until the generation differs from `seen` or until `deadline`
+ * (arch_time; ~0UL: none): 0, or -EINTR for a kill or a signal to take. */
+long poll_wait_change(unsigned long seen, unsigned long deadline);
+/* A readiness change has been made (and its object lock released): wakes
+ * every waiting poller. From any context, interrupts included; holds no
+ * lock of its own when no poller waits. */
+void poll_notify(void);
+
+#endif
