@@ -12,16 +12,16 @@ static struct waitqueue pollers_wq = {   /* poll_lock */
 	.waiters = { &pollers_wq.waiters, &pollers_wq.waiters },
 };
 static _Atomic unsigned long generation;
-static _Atomic long pollers;   /* in a ppoll or pselect6 call now */
+_Atomic long poll_pollers;
 
 void poll_begin(void)
 {
-	__atomic_fetch_add(&pollers, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&poll_pollers, 1, __ATOMIC_SEQ_CST);
 }
 
 void poll_end(void)
 {
-	__atomic_fetch_sub(&pollers, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_sub(&poll_pollers, 1, __ATOMIC_SEQ_CST);
 }
 
 unsigned long poll_generation(void)
@@ -40,15 +40,11 @@ long poll_wait_change(unsigned long seen, unsigned long deadline)
 	return err;
 }
 
-/* The generation moves before the pollers count is read, and a poller
- * counts itself before it reads the generation (both sequentially
- * consistent): a notifier that finds no poller made its change before any
- * poller's first scan could miss it. */
-void poll_notify(void)
+/* A poller that read the generation before this bump either sees it
+ * moved under poll_lock, or sleeps before we take poll_lock and is woken. */
+void poll_notify_pollers(void)
 {
 	__atomic_fetch_add(&generation, 1, __ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&pollers, __ATOMIC_SEQ_CST))
-		return;
 	spin_lock(&poll_lock);
 	wq_wake_all(&pollers_wq);
 	spin_unlock(&poll_lock);
