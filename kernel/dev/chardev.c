@@ -22,6 +22,9 @@ static const struct {
 	[CHARDEV_RANDOM] = { "random", 1, 8 },
 	[CHARDEV_URANDOM] = { "urandom", 1, 9 },
 	[CHARDEV_TTY] = { "tty", 5, 0 },
+	[CHARDEV_STDIN] = { "stdin", 0, 0 },     /* links: no numbers of their own */
+	[CHARDEV_STDOUT] = { "stdout", 0, 0 },
+	[CHARDEV_STDERR] = { "stderr", 0, 0 },
 };
 
 enum chardev chardev_find(const char *name, size_t len)

@@ -440,6 +440,17 @@ long file_dup(int fd)
 }
 
 
+long file_reopen(int fd, int flags)
+{
+	struct file *f = file_get(fd);
+	if (!f)
+		return -ENOENT;
+	int newfd = fd_install(current_process(), f, flags & O_CLOEXEC ? FD_CLOEXEC : 0);
+	if (newfd < 0)
+		file_put(f);
+	return newfd;
+}
+
 long file_dup3(int oldfd, int newfd, int flags)
 {
 	struct process *p = current_process();

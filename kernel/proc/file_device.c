@@ -16,6 +16,8 @@ long device_file_open(enum chardev d, int flags)
 		return -EEXIST;
 	if (d == CHARDEV_TTY)
 		return file_install_console(flags);
+	if (chardev_stdio_fd(d) >= 0)
+		return file_reopen(chardev_stdio_fd(d), flags);
 	struct file *f = kmalloc(sizeof *f);
 	if (!f)
 		return -ENOMEM;

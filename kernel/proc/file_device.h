@@ -10,7 +10,8 @@ struct file;
 
 /* openat of device d with Linux's open flags: the new fd; -ENOTDIR for
  * O_DIRECTORY, -EEXIST for O_CREAT|O_EXCL, -EMFILE, -ENOMEM. /dev/tty is
- * the console. */
+ * the console; /dev/stdin, stdout and stderr a new fd on the file of fd 0,
+ * 1 or 2 (-ENOENT if that is closed, as Linux's dangling link). */
 long device_file_open(enum chardev d, int flags);
 /* -EBADF unless the file was opened for it. */
 long device_file_read(struct file *f, unsigned long ubuf, unsigned long n);

@@ -55,6 +55,10 @@ long file_write_to(struct file *f, unsigned long buf, unsigned long n);
 /* Installs f (the caller's reference) at the lowest free fd >= min with
  * fd_flags; -EMFILE if none. */
 int fd_install_from(struct process *p, struct file *f, int min, unsigned char fd_flags);
+/* /dev/stdout and its kin: another fd (lowest free, FD_CLOEXEC from
+ * flags' O_CLOEXEC) on the file of fd, sharing it as dup does; -ENOENT if
+ * fd is not open, -EMFILE. */
+long file_reopen(int fd, int flags);
 /* A new open file on the console (/dev/tty) at the lowest free fd, with
  * O_NONBLOCK and O_CLOEXEC from flags: the fd, -EMFILE or -ENOMEM. */
 long file_install_console(int flags);

@@ -15,6 +15,9 @@
 static long stat_where(const struct fs_where *w, struct stat *st)
 {
 	if (w->device != CHARDEV_NONE) {
+		int fd = chardev_stdio_fd(w->device);
+		if (fd >= 0)   /* a link to fd's file: stat follows it */
+			return file_stat(fd, st) ? -ENOENT : w->slash ? -ENOTDIR : 0;
 		if (w->slash)
 			return -ENOTDIR;
 		chardev_stat(w->device, st);

@@ -144,6 +144,45 @@ static void many_fds(void)
 	CHECK_EQ(closed, MANY, "... and each closes");
 }
 
+/* /dev/stdout is fd 1's file: a child whose fd 1 is a pipe writes through
+ * it, stats a FIFO there, and finds /dev/stdin gone once fd 0 is closed.
+ * Its exit code says which step failed. */
+static __attribute__((noreturn)) void stdout_child(int out)
+{
+	if (dup2(out, 1) != 1)
+		_exit(1);
+	int fd = open("/dev/stdout", O_WRONLY);
+	if (fd < 0 || write(fd, "hi", 2) != 2)
+		_exit(2);
+	struct stat st;
+	if (stat("/dev/stdout", &st) != 0 || !S_ISFIFO(st.st_mode))
+		_exit(3);
+	close(0);
+	errno = 0;
+	if (open("/dev/stdin", O_RDONLY) != -1 || errno != ENOENT)
+		_exit(4);
+	_exit(0);
+}
+
+static void stdio_links(void)
+{
+	int p[2];
+	if (pipe(p))
+		BAIL("pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid == 0)
+		stdout_child(p[1]);
+	close(p[1]);
+	char buf[4] = { 0 };
+	int status;
+	waitpid(pid, &status, 0);
+	CHECK_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0,
+		 "/dev/stdout writes to fd 1's pipe, stats as a FIFO; /dev/stdin of a closed fd 0: ENOENT");
+	CHECK_EQ(read(p[0], buf, sizeof buf) == 2 && !strcmp(buf, "hi"), 1,
+		 "... and the bytes come out of the pipe");
+	close(p[0]);
+}
+
 /* The common use: a child sends its output to /dev/null. */
 static void redirect(void)
 {
@@ -170,6 +209,7 @@ int main(void)
 	zero_mappings();
 	path_errors();
 	many_fds();
+	stdio_links();
 	redirect();
 	return ltap_done();
 }
