@@ -19,20 +19,13 @@
 
 long tmpfs_file_install(struct tmpfs_node *n, int flags)
 {
-	struct file *f = kmalloc(sizeof *f);
+	struct file *f = file_open_new(FILE_TMPFS, flags);
 	if (!f) {
 		tmpfs_node_put(n);
 		return -ENOMEM;
 	}
-	f->refs = 1;
-	f->kind = FILE_TMPFS;
 	f->node = n;
-	f->access = flags & O_ACCMODE;
-	f->status = flags & (O_APPEND | O_NONBLOCK);
-	int fd = fd_install_from(current_process(), f, 0, flags & O_CLOEXEC ? FD_CLOEXEC : 0);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return file_install_opened(f, flags);
 }
 
 static bool readable(const struct file *f)

@@ -73,16 +73,29 @@ long file_open_console(struct process *p)
 	return 0;
 }
 
-long file_install_console(int flags)
+struct file *file_open_new(enum file_kind kind, int flags)
 {
-	struct file *f = file_new(FILE_CONSOLE, NULL);
-	if (!f)
-		return -ENOMEM;
-	f->status = flags & O_NONBLOCK;
+	struct file *f = file_new(kind, NULL);
+	if (f) {
+		f->access = flags & O_ACCMODE;
+		f->status = flags & (O_APPEND | O_NONBLOCK);
+		f->pos = 0;
+	}
+	return f;
+}
+
+long file_install_opened(struct file *f, int flags)
+{
 	int fd = fd_install_from(current_process(), f, 0, flags & O_CLOEXEC ? FD_CLOEXEC : 0);
 	if (fd < 0)
 		file_put(f);
 	return fd;
+}
+
+long file_install_console(int flags)
+{
+	struct file *f = file_open_new(FILE_CONSOLE, flags & ~O_APPEND);
+	return f ? file_install_opened(f, flags) : -ENOMEM;
 }
 
 /* Called with p->lock held: fd is in use from now on. */
@@ -443,12 +456,7 @@ long file_dup(int fd)
 long file_reopen(int fd, int flags)
 {
 	struct file *f = file_get(fd);
-	if (!f)
-		return -ENOENT;
-	int newfd = fd_install(current_process(), f, flags & O_CLOEXEC ? FD_CLOEXEC : 0);
-	if (newfd < 0)
-		file_put(f);
-	return newfd;
+	return f ? file_install_opened(f, flags) : -ENOENT;
 }
 
 long file_dup3(int oldfd, int newfd, int flags)

@@ -4,7 +4,6 @@
 #include "kernel/proc/file_private.h"
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
-#include "kernel/mm/kmalloc.h"
 #include <dakota/syscall.h>
 #include <dakota/fcntl.h>
 
@@ -18,19 +17,11 @@ long device_file_open(enum chardev d, int flags)
 		return file_install_console(flags);
 	if (chardev_stdio_fd(d) >= 0)
 		return file_reopen(chardev_stdio_fd(d), flags);
-	struct file *f = kmalloc(sizeof *f);
+	struct file *f = file_open_new(FILE_DEVICE, flags);
 	if (!f)
 		return -ENOMEM;
-	f->refs = 1;
-	f->kind = FILE_DEVICE;
 	f->device = d;
-	f->access = flags & O_ACCMODE;
-	f->status = flags & (O_APPEND | O_NONBLOCK);
-	f->pos = 0;
-	int fd = fd_install_from(current_process(), f, 0, flags & O_CLOEXEC ? FD_CLOEXEC : 0);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return file_install_opened(f, flags);
 }
 
 long device_file_read(struct file *f, unsigned long ubuf, unsigned long n)

@@ -55,6 +55,13 @@ long file_write_to(struct file *f, unsigned long buf, unsigned long n);
 /* Installs f (the caller's reference) at the lowest free fd >= min with
  * fd_flags; -EMFILE if none. */
 int fd_install_from(struct process *p, struct file *f, int min, unsigned char fd_flags);
+/* A new open file of `kind` (one reference) with the access mode,
+ * O_APPEND and O_NONBLOCK of open flags, position 0; NULL if out of memory.
+ * The caller fills in what its kind needs, then installs it. */
+struct file *file_open_new(enum file_kind kind, int flags);
+/* Installs f (the caller's reference) at the lowest free fd, with
+ * FD_CLOEXEC if flags has O_CLOEXEC: the fd, or -EMFILE (f put). */
+long file_install_opened(struct file *f, int flags);
 /* /dev/stdout and its kin: another fd (lowest free, FD_CLOEXEC from
  * flags' O_CLOEXEC) on the file of fd, sharing it as dup does; -ENOENT if
  * fd is not open, -EMFILE. */
