@@ -407,6 +407,9 @@ static void become_tid0(struct process *p, struct thread *self)
 	self->stack_slot = 0;
 	if (self->tid != 0) {
 		p->threads[self->tid] = NULL;
+		if (p->threads[0])   /* an entry replaced: one fewer in use */
+			__atomic_store_n(&p->table_threads, p->table_threads - 1,
+					 __ATOMIC_RELAXED);
 		idalloc_put(&p->tids, self->tid);
 		idalloc_get_at(&p->tids, 0);
 		self->tid = 0;
@@ -442,19 +445,22 @@ struct process *process_find(int pid)
 	return NULL;
 }
 
-/* Frees a zombie that its parent has unlinked. */
-static void process_free_zombie(struct process *z)
+/* Frees a zombie that its parent has unlinked. Returns the CPU time it and
+ * its waited-for children used, for the parent's children_ticks. */
+static unsigned long process_free_zombie(struct process *z)
 {
 	struct thread *last = z->last_thread;
 	thread_wait_off_hart(last);
 	spin_lock(&z->lock);
 	thread_free(last);
+	unsigned long used = z->dead_thread_ticks + z->children_ticks;
 	spin_unlock(&z->lock);
 	spin_lock(&proc_tree_lock);
 	pid_free(z->pid);
 	live_processes--;
 	spin_unlock(&proc_tree_lock);
 	kfree(z);
+	return used;
 }
 
 /* Called with proc_tree_lock held. A matching child with something to
@@ -538,8 +544,12 @@ long process_wait(int pid, unsigned long status_uaddr, int options)
 				list_remove(&z->all_link);
 			}
 			spin_unlock(&proc_tree_lock);
-			if (reap)
-				process_free_zombie(z);
+			if (reap) {
+				/* Two threads of p may reap at once: an
+				 * atomic add, no lock. */
+				__atomic_fetch_add(&p->children_ticks, process_free_zombie(z),
+						   __ATOMIC_RELAXED);
+			}
 			if (status_uaddr && copy_to_user(p->as, status_uaddr, &status, sizeof status))
 				return -EFAULT;
 			return zpid;

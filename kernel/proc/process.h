@@ -54,6 +54,10 @@ struct process {
 	struct idalloc tids;
 	unsigned long tid_bits[IDALLOC_WORDS(CONFIG_MAX_THREADS)];
 	int live_threads;                         /* allocated and not EXITED */
+	/* Entries of threads[] in use (EXITED ones not yet freed included):
+	 * at 1, the only thread is the one that reads it, which alone could
+	 * change it, so that thread may read it without the lock. */
+	_Atomic int table_threads;
 	bool exiting;                             /* killed: status fixed, no new threads */
 	/* The one thread allowed to survive its siblings: an exec between its
 	 * takeover and the moment it is alone, or the thread tearing the
@@ -67,6 +71,13 @@ struct process {
 	/* Every fd ever installed is below it (it only grows, under lock), so
 	 * walks of the table (fork, exec, exit) stop there. */
 	int fd_high;
+	/* CPU time (arch_time ticks) of the process's threads that are gone,
+	 * under lock: with the live threads' it is the process CPU clock. */
+	unsigned long dead_thread_ticks;
+	/* CPU time of the children it has waited for, and of theirs (times'
+	 * tms_cutime, RUSAGE_CHILDREN): added atomically by its wait4s (no
+	 * lock), read relaxed. */
+	_Atomic unsigned long children_ticks;
 	struct sync_objects *sync;
 	/* Linux threads (clone.c), under lock: set by the first CLONE_THREAD
 	 * clone, it gives exit (93) Linux's meaning for every thread of the

@@ -154,6 +154,7 @@ long thread_alloc(struct process *p, struct thread **out)
 	thread_init(t, p, tid, slot);
 	signal_thread_init(t, current_thread());   /* the creator's mask */
 	p->threads[tid] = t;
+	__atomic_store_n(&p->table_threads, p->table_threads + 1, __ATOMIC_RELAXED);
 	p->live_threads++;
 	thread_live_count++;
 	*out = t;
@@ -191,8 +192,11 @@ void thread_start(struct thread *t)
 void thread_free(struct thread *t)
 {
 	struct process *p = t->proc;
-	if (p->threads[t->tid] == t)
+	if (p->threads[t->tid] == t) {
 		p->threads[t->tid] = NULL;
+		__atomic_store_n(&p->table_threads, p->table_threads - 1, __ATOMIC_RELAXED);
+	}
+	p->dead_thread_ticks += t->run_time;   /* off every hart: final */
 	idalloc_put(&p->tids, t->tid);
 	linux_tid_release(t);
 	signal_thread_release(t);

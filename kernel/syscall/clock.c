@@ -132,13 +132,14 @@ unsigned long clock_thread_cpu_ticks(struct thread *t)
 	return run;
 }
 
-/* The threads still in the table; those already reaped are not counted.
- * A process of one thread (the caller) needs no walk of the table: programs
- * call clock() in tight loops. */
+/* The threads in the table and those already freed (dead_thread_ticks).
+ * A process whose table holds only the caller needs no walk and no lock
+ * (no other thread exists to change either): programs call clock() in
+ * tight loops. */
 static unsigned long process_cpu_ticks(struct process *p)
 {
-	if (p == current_process() && __atomic_load_n(&p->live_threads, __ATOMIC_RELAXED) == 1)
-		return clock_thread_cpu_ticks(current_thread());
+	if (p == current_process() && __atomic_load_n(&p->table_threads, __ATOMIC_RELAXED) == 1)
+		return p->dead_thread_ticks + clock_thread_cpu_ticks(current_thread());
 	spin_lock(&p->lock);
 	unsigned long sum = clock_process_cpu_ticks_locked(p);
 	spin_unlock(&p->lock);
@@ -147,7 +148,7 @@ static unsigned long process_cpu_ticks(struct process *p)
 
 unsigned long clock_process_cpu_ticks_locked(struct process *p)
 {
-	unsigned long sum = 0;
+	unsigned long sum = p->dead_thread_ticks;
 	for (int i = 0; i < CONFIG_MAX_THREADS; i++)
 		if (p->threads[i])
 			sum += clock_thread_cpu_ticks(p->threads[i]);

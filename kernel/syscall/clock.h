@@ -41,7 +41,7 @@ unsigned long clock_thread_cpu_ticks(struct thread *t);
  * Linux tid (0: the caller's), and the result is CLOCK_PROCESS_CPUTIME_ID
  * or CLOCK_THREAD_CPUTIME_ID; -EINVAL if clockid is no such clock. */
 long clock_cpu_decode(long clockid, int *id);
-/* The sum over p's threads; p->lock held. */
+/* The sum over p's threads, those gone included; p->lock held. */
 unsigned long clock_process_cpu_ticks_locked(struct process *p);
 /* Nanoseconds since 1970 at arch_time 0 (boot), from the RTC or the last
  * clock_settime (at least 1). */
