@@ -1,0 +1,116 @@
+/* Odd but legal arguments that the probe programs found Dakota answering
+ * differently from Linux (each check failed on Dakota before its fix;
+ * l_rawargs has those that user-mode QEMU cannot run):
+ *
+ * wait4: pid 0 (the caller's process group) and pid < -1 (the group
+ * -pid), INT_MIN (ESRCH), the options __WALL and __WCLONE, and a bad
+ * rusage pointer (EFAULT after the child is reaped).
+ * poll: revents written back on a timeout too (zeroes over whatever the
+ * caller left there), a pollfd array the kernel cannot write back (EFAULT). */
+#define _GNU_SOURCE
+#include "ltap.h"
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PAGE 4096
+
+/* A child that waits on the pipe before exiting 7; optionally in its own
+ * process group (set in the child and the parent, so neither races). */
+static pid_t spawn(int own_group)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (own_group)
+			setpgid(0, 0);
+		_exit(7);
+	}
+	if (pid > 0 && own_group)
+		setpgid(pid, pid);
+	return pid;
+}
+
+static long raw_wait4(long pid, int *status, long options, void *ru)
+{
+	return syscall(SYS_wait4, pid, status, options, ru);
+}
+
+static int err_of(long r)
+{
+	return r < 0 ? errno : 0;
+}
+
+static void wait_groups(void)
+{
+	int st = 0;
+	pid_t a = spawn(0);
+	CHECK_EQ(waitpid(0, &st, 0) == a && WIFEXITED(st) && WEXITSTATUS(st) == 7, 1,
+		 "waitpid(0) reaps a child in the caller's process group");
+	a = spawn(0);
+	CHECK_EQ(waitpid(-getpgrp(), &st, 0), a, "waitpid(-pgid of the caller) reaps that child");
+	pid_t b = spawn(1);
+	errno = 0;
+	CHECK_EQ(err_of(waitpid(0, &st, WNOHANG)), ECHILD,
+		 "waitpid(0): a child in another group is not the caller's: ECHILD");
+	CHECK_EQ(waitpid(-b, &st, 0), b, "waitpid(-pgid of the child's own group) reaps it");
+	errno = 0;
+	CHECK_EQ(err_of(waitpid(-99999, &st, WNOHANG)), ECHILD, "waitpid(-(a group with no child)): ECHILD");
+	errno = 0;
+	CHECK_EQ(err_of(waitpid(INT_MIN, &st, 0)), ESRCH, "waitpid(INT_MIN): ESRCH");
+}
+
+static void wait_options(void)
+{
+	int st = 0;
+	pid_t a = spawn(0);
+	errno = 0;
+	CHECK_EQ(err_of(waitpid(a, &st, __WCLONE)), ECHILD,
+		 "__WCLONE: a child that reports with SIGCHLD is no clone child: ECHILD");
+	CHECK_EQ(waitpid(a, &st, __WALL), a, "__WALL reaps a fork child");
+	a = spawn(0);
+	CHECK_EQ(waitpid(-1, &st, __WALL | __WCLONE | __WNOTHREAD), a,
+		 "__WALL | __WCLONE | __WNOTHREAD: any child");
+	a = spawn(0);
+	struct rusage ru;
+	CHECK_EQ(raw_wait4(a, &st, 0, &ru), a, "wait4 with a struct rusage");
+	a = spawn(0);
+	errno = 0;
+	CHECK_EQ(err_of(raw_wait4(a, NULL, 0, (void *)16)), EFAULT, "wait4 with a bad rusage pointer: EFAULT");
+	errno = 0;
+	CHECK_EQ(err_of(waitpid(a, &st, WNOHANG)), ECHILD, "... and the child was reaped all the same");
+}
+
+static void poll_writeback(void)
+{
+	int p[2];
+	if (pipe(p))
+		BAIL("pipe: %s", strerror(errno));
+	struct pollfd pf = { .fd = p[0], .events = POLLIN, .revents = 0x7fff };
+	CHECK_EQ(poll(&pf, 1, 0), 0, "poll of an empty pipe times out");
+	CHECK_EQ(pf.revents, 0, "... and writes revents back as 0");
+	struct pollfd *ro = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro == MAP_FAILED)
+		BAIL("mmap: %s", strerror(errno));
+	ro->fd = p[0];
+	ro->events = POLLIN;
+	mprotect(ro, PAGE, PROT_READ);
+	errno = 0;
+	CHECK_EQ(err_of(poll(ro, 1, 0)), EFAULT, "poll with the pollfds in read-only memory: EFAULT");
+	munmap(ro, PAGE);
+	close(p[0]);
+	close(p[1]);
+}
+
+int main(void)
+{
+	ltap_start();
+	wait_groups();
+	wait_options();
+	poll_writeback();
+	return ltap_done();
+}
