@@ -7,6 +7,7 @@
 #include "kernel/proc/file_private.h"
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/layout.h"
 #include "kernel/mm/kmalloc.h"
 #include <dakota/syscall.h>
 #include <dakota/fcntl.h>
@@ -108,6 +109,10 @@ long file_pio(int fd, unsigned long ubuf, unsigned long len, long pos, bool writ
 		r = -EBADF;
 	else if (pos < 0)
 		r = -EINVAL;
+	else if (!user_range_ok(ubuf, len))
+		r = -EFAULT;
+	else if ((long)((unsigned long)pos + len) < 0)
+		r = -EINVAL;            /* Linux: pos + len past LLONG_MAX */
 	else if (writing) {
 		unsigned long at = (unsigned long)pos;
 		r = tmpfs_write(f->node, &at, false, ubuf, len);

@@ -10,6 +10,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/layout.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/dev/console.h"
 #include "kernel/sync/waitqueue.h"
@@ -275,6 +276,8 @@ static long console_read_user(unsigned long ubuf, unsigned long n, bool nonblock
 
 long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool nonblock)
 {
+	if (!user_range_ok(buf, n))
+		return file_access_mode(f) == O_WRONLY ? -EBADF : -EFAULT;
 	nonblock |= (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
 	return f->kind == FILE_CONSOLE ? console_read_user(buf, n, nonblock)
 	     : f->kind == FILE_PIPE_READ ? pipe_read(f->pipe, buf, n, nonblock)
@@ -283,6 +286,8 @@ long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool non
 
 long file_write_to(struct file *f, unsigned long buf, unsigned long n)
 {
+	if (!user_range_ok(buf, n))
+		return file_access_mode(f) == O_RDONLY ? -EBADF : -EFAULT;
 	bool nonblock = (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
 	return f->kind == FILE_CONSOLE ? console_write_user(buf, n)
 	     : f->kind == FILE_PIPE_WRITE ? pipe_write(f->pipe, buf, n, nonblock)

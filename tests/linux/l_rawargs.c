@@ -8,14 +8,18 @@
  * ppoll, pselect6: a timeout in read-only memory does not fail a wait
  * that timed out (qemu-riscv64 gives EFAULT; Linux ignores the failed
  * update of the time left). Raw calls: glibc's wrappers pass the kernel a
- * copy of the timeout. */
+ * copy of the timeout.
+ * readv: every segment is checked against the top of user space before
+ * any is read (qemu-riscv64 reads the first). */
 #define _GNU_SOURCE
 #include "ltap.h"
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,10 +69,29 @@ static void readonly_timeouts(void)
 	close(p[1]);
 }
 
+/* readv checks every segment before it reads any (qemu-riscv64 reads the
+ * first). */
+static void readv_segments(void)
+{
+	int p[2];
+	if (pipe(p))
+		BAIL("pipe: %s", strerror(errno));
+	char buf[8];
+	write(p[1], "abc", 3);
+	struct iovec iov[2] = { { buf, 1 }, { buf, LLONG_MAX } };
+	errno = 0;
+	int err = readv(p[0], iov, 2) == -1 ? errno : 0;
+	CHECK_EQ(err == EFAULT && read(p[0], buf, sizeof buf) == 3, 1,
+		 "readv with a second segment of LLONG_MAX bytes: EFAULT, nothing read");
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	ltap_start();
 	timer_sigev_thread();
 	readonly_timeouts();
+	readv_segments();
 	return ltap_done();
 }
