@@ -168,6 +168,10 @@ long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), voi
 		goto free_sync;
 	memcpy(t->tc, self->tc, sizeof *t->tc);
 	tc_set_return(t->tc, 0);
+	/* As Linux, a fork child keeps the alternate signal stack it is
+	 * running beside (the same address in its copied memory). Only self
+	 * writes its own altstack, and t cannot run yet: no lock. */
+	t->sig.altstack = self->sig.altstack;
 	if (self->stack_slot != 0) {
 		/* The child's tid 0 runs on the forker's stack (see stack_slot). */
 		spin_lock(&child->lock);

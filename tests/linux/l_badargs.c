@@ -8,13 +8,16 @@
  * poll: revents written back on a timeout too (zeroes over whatever the
  * caller left there), a pollfd array the kernel cannot write back (EFAULT).
  * read/pread: a buffer reaching past user space is
- * EFAULT before any byte moves, pos + count past LLONG_MAX EINVAL. */
+ * EFAULT before any byte moves, pos + count past LLONG_MAX EINVAL.
+ * sigaltstack: fork and vfork children keep the caller's alternate signal
+ * stack (Dakota gave them none). */
 #define _GNU_SOURCE
 #include "ltap.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -136,6 +139,52 @@ static void rw_ranges(void)
 	unlink("/tmp/l_badargs");
 }
 
+static char alt_stack[65536];
+static volatile sig_atomic_t handled_on_alt;
+
+static void on_usr1(int signo)
+{
+	(void)signo;
+	stack_t now;
+	sigaltstack(NULL, &now);
+	handled_on_alt = now.ss_flags == SS_ONSTACK;
+}
+
+/* 1 if the calling child still has the parent's alternate signal stack. */
+static int has_parent_altstack(void)
+{
+	stack_t now;
+	sigaltstack(NULL, &now);
+	return now.ss_sp == alt_stack && now.ss_size == sizeof alt_stack && now.ss_flags == 0;
+}
+
+/* sigaltstack(2): fork and vfork children inherit the settings. */
+static void altstack_inherited(void)
+{
+	stack_t ss = { .ss_sp = alt_stack, .ss_size = sizeof alt_stack };
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_ONSTACK };
+	if (sigaltstack(&ss, NULL) || sigaction(SIGUSR1, &sa, NULL))
+		BAIL("sigaltstack/sigaction: %s", strerror(errno));
+	int st = 0;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int kept = has_parent_altstack();
+		raise(SIGUSR1);
+		_exit(kept && handled_on_alt ? 0 : 1);
+	}
+	waitpid(pid, &st, 0);
+	CHECK_EQ(WIFEXITED(st) && WEXITSTATUS(st) == 0, 1,
+		 "a fork child keeps the alternate signal stack; its SA_ONSTACK handler runs on it");
+	pid = vfork();
+	if (pid == 0)
+		_exit(has_parent_altstack() ? 0 : 1);
+	waitpid(pid, &st, 0);
+	CHECK_EQ(WIFEXITED(st) && WEXITSTATUS(st) == 0, 1, "a vfork child keeps the alternate signal stack");
+	ss.ss_flags = SS_DISABLE;
+	sigaltstack(&ss, NULL);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 int main(void)
 {
 	ltap_start();
@@ -143,5 +192,6 @@ int main(void)
 	wait_options();
 	poll_writeback();
 	rw_ranges();
+	altstack_inherited();
 	return ltap_done();
 }
