@@ -276,8 +276,6 @@ static long console_read_user(unsigned long ubuf, unsigned long n, bool nonblock
 
 long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool nonblock)
 {
-	if (!user_range_ok(buf, n))
-		return file_access_mode(f) == O_WRONLY ? -EBADF : -EFAULT;
 	nonblock |= (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
 	return f->kind == FILE_CONSOLE ? console_read_user(buf, n, nonblock)
 	     : f->kind == FILE_PIPE_READ ? pipe_read(f->pipe, buf, n, nonblock)
@@ -286,8 +284,6 @@ long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool non
 
 long file_write_to(struct file *f, unsigned long buf, unsigned long n)
 {
-	if (!user_range_ok(buf, n))
-		return file_access_mode(f) == O_RDONLY ? -EBADF : -EFAULT;
 	bool nonblock = (__atomic_load_n(&f->status, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
 	return f->kind == FILE_CONSOLE ? console_write_user(buf, n)
 	     : f->kind == FILE_PIPE_WRITE ? pipe_write(f->pipe, buf, n, nonblock)
@@ -304,15 +300,25 @@ long file_call(int fd, file_op op, unsigned long a, unsigned long b)
 	return r;
 }
 
+/* A buffer outside user space: -EBADF first if f does not allow the
+ * transfer at all (access mode `refused`), as Linux orders them. */
+__attribute__((noinline, cold))
+static long bad_range(const struct file *f, int refused)
+{
+	return file_access_mode(f) == refused ? -EBADF : -EFAULT;
+}
+
 /* read and write take the file themselves rather than through file_call:
  * they are the pipe round trip's system calls, and a direct call costs
- * less than file_call's indirect one. */
+ * less than file_call's indirect one. Linux's access_ok comes first
+ * (user_range_ok; readv/writev check their segments in iov_check). */
 long file_read(int fd, unsigned long buf, unsigned long n)
 {
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	long r = file_read_from(f, buf, n, false);
+	long r = __builtin_expect(user_range_ok(buf, n), 1) ? file_read_from(f, buf, n, false)
+							     : bad_range(f, O_WRONLY);
 	file_put(f);
 	return r;
 }
@@ -322,7 +328,8 @@ long file_write(int fd, unsigned long buf, unsigned long n)
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	long r = file_write_to(f, buf, n);
+	long r = __builtin_expect(user_range_ok(buf, n), 1) ? file_write_to(f, buf, n)
+							     : bad_range(f, O_RDONLY);
 	file_put(f);
 	return r;
 }

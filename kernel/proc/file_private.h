@@ -57,8 +57,8 @@ static inline int file_access_mode(const struct file *f)
 }
 
 /* read/write on a file held by reference; `nonblock` adds to O_NONBLOCK.
- * As Linux: -EBADF for the wrong access mode, then -EFAULT for a buffer
- * that does not lie in user space (user_range_ok), then the transfer. */
+ * The caller has checked the buffer with user_range_ok (Linux's access_ok,
+ * after the access mode: -EBADF before -EFAULT). */
 long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool nonblock);
 long file_write_to(struct file *f, unsigned long buf, unsigned long n);
 /* Installs f (the caller's reference) at the lowest free fd >= min with
