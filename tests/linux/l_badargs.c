@@ -10,7 +10,8 @@
  * read/pread: a buffer reaching past user space is
  * EFAULT before any byte moves, pos + count past LLONG_MAX EINVAL.
  * sigaltstack: fork and vfork children keep the caller's alternate signal
- * stack (Dakota gave them none). */
+ * stack (Dakota gave them none).
+ * mmap: a file offset whose mapping would end past LLONG_MAX is EOVERFLOW. */
 #define _GNU_SOURCE
 #include "ltap.h"
 #include <errno.h>
@@ -139,6 +140,24 @@ static void rw_ranges(void)
 	unlink("/tmp/l_badargs");
 }
 
+/* Linux's overflow check on mmap's offset: a file mapping must end by
+ * LLONG_MAX, so a negative offset is EOVERFLOW (Dakota: ENOMEM). */
+static void mmap_offsets(void)
+{
+	int f = open("/tmp/l_badargs", O_CREAT | O_TRUNC | O_RDWR, 0600);
+	if (f < 0 || ftruncate(f, PAGE))
+		BAIL("open/ftruncate: %s", strerror(errno));
+	errno = 0;
+	void *m = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, f, -PAGE);
+	CHECK_EQ(m == MAP_FAILED ? errno : 0, EOVERFLOW, "mmap of a file at offset -4096: EOVERFLOW");
+	errno = 0;
+	m = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, f, -2 * PAGE);
+	CHECK_EQ(m == MAP_FAILED ? errno : 0, EOVERFLOW,
+		 "mmap of a file at offset -8192 (the page number does not wrap): EOVERFLOW");
+	close(f);
+	unlink("/tmp/l_badargs");
+}
+
 static char alt_stack[65536];
 static volatile sig_atomic_t handled_on_alt;
 
@@ -193,5 +212,6 @@ int main(void)
 	poll_writeback();
 	rw_ranges();
 	altstack_inherited();
+	mmap_offsets();
 	return ltap_done();
 }

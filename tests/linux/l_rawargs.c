@@ -10,13 +10,15 @@
  * update of the time left). Raw calls: glibc's wrappers pass the kernel a
  * copy of the timeout.
  * readv: every segment is checked against the top of user space before
- * any is read (qemu-riscv64 reads the first). */
+ * any is read (qemu-riscv64 reads the first).
+ * mmap: an offset whose page number wraps is EOVERFLOW, anonymous too. */
 #define _GNU_SOURCE
 #include "ltap.h"
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -87,11 +89,26 @@ static void readv_segments(void)
 	close(p[1]);
 }
 
+/* mmap's page offset wraps: EOVERFLOW before the mapping type is looked
+ * at, anonymous or not (qemu-riscv64 ignores an anonymous mapping's
+ * offset). */
+static void mmap_anon_offset(void)
+{
+	errno = 0;
+	void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, -4096);
+	CHECK_EQ(m == MAP_FAILED ? errno : 0, EOVERFLOW, "anonymous mmap at offset -4096: EOVERFLOW");
+	errno = 0;
+	m = mmap(NULL, 4096, PROT_READ, MAP_ANONYMOUS, -1, -4096);
+	CHECK_EQ(m == MAP_FAILED ? errno : 0, EOVERFLOW,
+		 "... and without a mapping type: EOVERFLOW before EINVAL");
+}
+
 int main(void)
 {
 	ltap_start();
 	timer_sigev_thread();
 	readonly_timeouts();
 	readv_segments();
+	mmap_anon_offset();
 	return ltap_done();
 }
