@@ -84,6 +84,12 @@
 #define WCONTINUED  8
 #define W_STOPCODE(sig) (((sig) << 8) | 0x7f)
 #define W_CONTINUED_STATUS 0xffff
+/* Linux's __WNOTHREAD, __WCLONE, __WALL: accepted by wait4. Every Dakota
+ * child reports to its parent with SIGCHLD, so __WCLONE alone matches none;
+ * children belong to the process, so __WNOTHREAD changes nothing. */
+#define W_NOTHREAD  0x20000000
+#define W_ALL       0x40000000
+#define W_CLONE     ((int)0x80000000u)
 
 #define ITIMER_REAL    0
 #define ITIMER_VIRTUAL 1

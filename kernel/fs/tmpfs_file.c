@@ -9,6 +9,7 @@
 #include "kernel/proc/file_device.h"
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/layout.h"
 #include "kernel/mm/kmalloc.h"
 #include <dakota/syscall.h>
 #include <dakota/fcntl.h>
@@ -100,14 +101,18 @@ long file_pio(int fd, unsigned long ubuf, unsigned long len, long pos, bool writ
 		return -EBADF;
 	long r;
 	if (f->kind == FILE_DEVICE)   /* no position: pos only has to be valid */
-		r = pos < 0 ? -EINVAL : writing ? device_file_write(f, ubuf, len) :
-		    device_file_read(f, ubuf, len);
+		r = pos < 0 ? -EINVAL : !user_range_ok(ubuf, len) ? -EFAULT :
+		    writing ? device_file_write(f, ubuf, len) : device_file_read(f, ubuf, len);
 	else if (f->kind != FILE_TMPFS)
 		r = -ESPIPE;
 	else if (writing ? !writable(f) : !readable(f))
 		r = -EBADF;
 	else if (pos < 0)
 		r = -EINVAL;
+	else if (!user_range_ok(ubuf, len))
+		r = -EFAULT;
+	else if ((long)((unsigned long)pos + len) < 0)
+		r = -EINVAL;            /* Linux: pos + len past LLONG_MAX */
 	else if (writing) {
 		unsigned long at = (unsigned long)pos;
 		r = tmpfs_write(f->node, &at, false, ubuf, len);

@@ -50,4 +50,13 @@
 #define KSTACK_END        (KSTACK_BASE + CONFIG_SYSTEM_THREADS * KSTACK_SLOT)
 #define KSTACK_TOP(slot)  (KSTACK_BASE + ((unsigned long)(slot) + 1) * KSTACK_SLOT)
 
+/* Linux's access_ok: [addr, addr + len) lies below USER_TOP without
+ * wrapping. Checked before any byte moves, so read(fd, buf, -1) is -EFAULT
+ * rather than a transfer into whatever follows buf; a range that passes may
+ * still be unmapped, which the copy itself finds. */
+static inline int user_range_ok(unsigned long addr, unsigned long len)
+{
+	return addr + len >= addr && addr + len <= USER_TOP;
+}
+
 #endif

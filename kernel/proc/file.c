@@ -10,6 +10,7 @@
 #include "kernel/proc/thread.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/layout.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/dev/console.h"
 #include "kernel/sync/waitqueue.h"
@@ -350,15 +351,25 @@ long file_call(int fd, file_op op, unsigned long a, unsigned long b)
 	return r;
 }
 
+/* A buffer outside user space: -EBADF first if f does not allow the
+ * transfer at all (access mode `refused`), as Linux orders them. */
+__attribute__((noinline, cold))
+static long bad_range(const struct file *f, int refused)
+{
+	return file_access_mode(f) == refused ? -EBADF : -EFAULT;
+}
+
 /* read and write take the file themselves rather than through file_call:
  * they are the pipe round trip's system calls, and a direct call costs
- * less than file_call's indirect one. */
+ * less than file_call's indirect one. Linux's access_ok comes first
+ * (user_range_ok; readv/writev check their segments in iov_check). */
 long file_read(int fd, unsigned long buf, unsigned long n)
 {
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	long r = file_read_from(f, buf, n, false);
+	long r = __builtin_expect(user_range_ok(buf, n), 1) ? file_read_from(f, buf, n, false)
+							     : bad_range(f, O_WRONLY);
 	file_put(f);
 	return r;
 }
@@ -368,7 +379,8 @@ long file_write(int fd, unsigned long buf, unsigned long n)
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	long r = file_write_to(f, buf, n);
+	long r = __builtin_expect(user_range_ok(buf, n), 1) ? file_write_to(f, buf, n)
+							     : bad_range(f, O_RDONLY);
 	file_put(f);
 	return r;
 }

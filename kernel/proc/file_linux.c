@@ -6,6 +6,7 @@
 #include "kernel/proc/file_private.h"
 #include "kernel/proc/process.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/layout.h"
 #include "kernel/dev/console.h"
 #include "kernel/dev/chardev.h"
 #include "kernel/syscall/clock.h"
@@ -198,12 +199,6 @@ long file_ioctl(int fd, unsigned long req, unsigned long arg)
 	return file_call(fd, ioctl_file, (unsigned)req, arg);
 }
 
-static int access_mode(const struct file *f)
-{
-	return f->kind == FILE_CONSOLE ? O_RDWR : f->kind == FILE_PIPE_READ ? O_RDONLY :
-	       f->kind == FILE_TMPFS || f->kind == FILE_DEVICE ? f->access : O_WRONLY;
-}
-
 static long fcntl_file(int fd, struct file *f, unsigned long cmd_arg, unsigned long arg)
 {
 	int cmd = (int)cmd_arg;   /* file_fcntl's int, passed as a file_op argument */
@@ -224,7 +219,7 @@ static long fcntl_file(int fd, struct file *f, unsigned long cmd_arg, unsigned l
 	case F_SETFD:
 		return set_cloexec(fd, arg & FD_CLOEXEC);
 	case F_GETFL:
-		return access_mode(f) | __atomic_load_n(&f->status, __ATOMIC_RELAXED);
+		return file_access_mode(f) | __atomic_load_n(&f->status, __ATOMIC_RELAXED);
 	case F_SETFL:
 		/* Only these two can change; the rest are ignored, as on Linux. */
 		set_status_bit(f, O_NONBLOCK, arg & O_NONBLOCK);
@@ -263,23 +258,23 @@ short file_poll(int fd, short events)
 	return rev & (events | POLLHUP | POLLERR | POLLNVAL);
 }
 
-/* Reads the iovec array: -EINVAL for a bad count or a total beyond
- * LONG_MAX, -EFAULT. At most IOV_MAX entries, so on the kernel stack it
- * goes in pieces. */
-static long iov_total(struct addrspace *as, unsigned long uiov, int iovcnt)
+/* Checks the iovec array as Linux does before it moves a byte: the count
+ * (-EINVAL), the whole array readable (-EFAULT), every length >= 0
+ * (-EINVAL), then every segment inside user space (-EFAULT). At most
+ * IOV_MAX entries, so on the kernel stack it goes one entry at a time. */
+static long iov_check(struct addrspace *as, unsigned long uiov, int iovcnt)
 {
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return -EINVAL;
-	unsigned long total = 0;
+	bool bad_len = false, outside = false;
 	for (int i = 0; i < iovcnt; i++) {
 		struct iovec v;
 		if (copy_from_user(as, &v, uiov + (unsigned long)i * sizeof v, sizeof v))
 			return -EFAULT;
-		if ((long)v.iov_len < 0 || total + v.iov_len > (unsigned long)__LONG_MAX__)
-			return -EINVAL;
-		total += v.iov_len;
+		bad_len |= (long)v.iov_len < 0;
+		outside |= !user_range_ok(v.iov_base, v.iov_len);
 	}
-	return (long)total;
+	return bad_len ? -EINVAL : outside ? -EFAULT : 0;
 }
 
 /* One segment at a time: stops at the first short transfer or error (an
@@ -291,9 +286,9 @@ static long iov_transfer(int fd, unsigned long uiov, int iovcnt, bool writing)
 	struct file *f = file_get(fd);
 	if (!f)
 		return -EBADF;
-	int acc = access_mode(f);
+	int acc = file_access_mode(f);
 	bool can = writing ? acc != O_RDONLY : acc != O_WRONLY;
-	long err = can ? iov_total(as, uiov, iovcnt) : -EBADF;
+	long err = can ? iov_check(as, uiov, iovcnt) : -EBADF;
 	long done = 0;
 	if (err < 0)
 		iovcnt = 0;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "kernel/sync/spinlock.h"
 #include "kernel/sync/waitqueue.h"
+#include <dakota/fcntl.h>
 
 struct process;
 
@@ -49,7 +50,16 @@ typedef long (*file_op)(int fd, struct file *f, unsigned long a, unsigned long b
 /* op(fd, f, a, b) with a reference to fd's file f held across it (a close
  * on another thread cannot free f meanwhile); -EBADF if fd is not open. */
 long file_call(int fd, file_op op, unsigned long a, unsigned long b);
-/* read/write on a file held by reference; `nonblock` adds to O_NONBLOCK. */
+/* The access mode of f as F_GETFL reports it (O_RDONLY, O_WRONLY, O_RDWR). */
+static inline int file_access_mode(const struct file *f)
+{
+	return f->kind == FILE_CONSOLE ? O_RDWR : f->kind == FILE_PIPE_READ ? O_RDONLY :
+	       f->kind == FILE_TMPFS || f->kind == FILE_DEVICE ? f->access : O_WRONLY;
+}
+
+/* read/write on a file held by reference; `nonblock` adds to O_NONBLOCK.
+ * The caller has checked the buffer with user_range_ok (Linux's access_ok,
+ * after the access mode: -EBADF before -EFAULT). */
 long file_read_from(struct file *f, unsigned long buf, unsigned long n, bool nonblock);
 long file_write_to(struct file *f, unsigned long buf, unsigned long n);
 /* Installs f (the caller's reference) at the lowest free fd >= min with

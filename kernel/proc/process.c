@@ -168,6 +168,10 @@ long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), voi
 		goto free_sync;
 	memcpy(t->tc, self->tc, sizeof *t->tc);
 	tc_set_return(t->tc, 0);
+	/* As Linux, a fork child keeps the alternate signal stack it is
+	 * running beside (the same address in its copied memory). Only self
+	 * writes its own altstack, and t cannot run yet: no lock. */
+	t->sig.altstack = self->sig.altstack;
 	if (self->stack_slot != 0) {
 		/* The child's tid 0 runs on the forker's stack (see stack_slot). */
 		spin_lock(&child->lock);
@@ -463,18 +467,37 @@ static unsigned long process_free_zombie(struct process *z)
 	return used;
 }
 
+/* Which children a wait4 looks at: Linux's pid argument, decoded once at
+ * the call (a later setpgid of the caller does not move the group waited
+ * for), and whether __WCLONE without __WALL excludes them all. */
+struct wait_filter {
+	int pid;            /* > 0: that child; 0: any, or by pgid */
+	int pgid;           /* > 0: children in this process group */
+	bool clone_only;    /* every Dakota child reports with SIGCHLD */
+};
+
+/* Called with proc_tree_lock held (pgid is written under it). */
+static bool wait_matches(const struct process *c, const struct wait_filter *f)
+{
+	if (f->clone_only)
+		return false;
+	if (f->pid > 0)
+		return c->pid == f->pid;
+	return f->pgid <= 0 || c->pgid == f->pgid;
+}
+
 /* Called with proc_tree_lock held. A matching child with something to
  * report: a zombie, or with WUNTRACED/WCONTINUED a stop or a continue not
  * yet reported (*status set, and the report consumed, for those). NULL if
  * none; sets *any when some child matches at all. */
-static struct process *find_reportable(struct process *p, int pid, int options, bool *any,
-				       int *status)
+static struct process *find_reportable(struct process *p, const struct wait_filter *f,
+				       int options, bool *any, int *status)
 {
 	struct list_node *pos;
 	*any = false;
 	list_for_each(pos, &p->children) {
 		struct process *c = list_entry(pos, struct process, sibling);
-		if (pid != -1 && c->pid != pid)
+		if (!wait_matches(c, f))
 			continue;
 		if (c->autoreap)
 			continue;       /* the caller frees these first */
@@ -521,11 +544,27 @@ static void free_autoreaped(struct process *p)
 	}
 }
 
+/* Linux's checks and meaning of wait4's pid: -1 any child, 0 the caller's
+ * process group, < -1 the group -pid, > 0 that child. */
+static long wait_filter_of(int pid, int options, struct wait_filter *f)
+{
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | W_NOTHREAD | W_CLONE | W_ALL))
+		return -EINVAL;
+	if (pid == -2147483647 - 1)
+		return -ESRCH;       /* INT_MIN: -pid is no group id */
+	f->pid = pid > 0 ? pid : 0;
+	f->pgid = pid == 0 ? current_process()->pgid : pid < -1 ? -pid : 0;
+	f->clone_only = (options & W_CLONE) && !(options & W_ALL);
+	return 0;
+}
+
 long process_wait(int pid, unsigned long status_uaddr, int options)
 {
 	struct process *p = current_process();
-	if (pid < -1 || pid == 0 || (options & ~(WNOHANG | WUNTRACED | WCONTINUED)))
-		return -EINVAL;
+	struct wait_filter filter;
+	long bad = wait_filter_of(pid, options, &filter);
+	if (bad)
+		return bad;
 	/* As Linux: after a wakeup the children are looked at once more before
 	 * a pending signal ends the wait, so a parent whose last SA_NOCLDWAIT
 	 * child just went gets -ECHILD, not -EINTR. */
@@ -535,7 +574,7 @@ long process_wait(int pid, unsigned long status_uaddr, int options)
 		free_autoreaped(p);
 		bool any;
 		int status = 0;
-		struct process *z = find_reportable(p, pid, options, &any, &status);
+		struct process *z = find_reportable(p, &filter, options, &any, &status);
 		if (z) {
 			int zpid = z->pid;
 			bool reap = z->state == PROC_ZOMBIE;

@@ -203,6 +203,7 @@ static long check_sigevent(struct process *p, const struct k_sigevent *ev)
 			return -EINVAL;
 		/* fall through */
 	case SIGEV_SIGNAL:
+	case SIGEV_THREAD:      /* as Linux: a plain signal to the process */
 		return signal_valid(ev->signo) ? 0 : -EINVAL;
 	case SIGEV_NONE:
 		return 0;
@@ -226,7 +227,7 @@ static void init_timer(struct posix_timer *t, struct process *p, long clockid,
 {
 	t->clockid = clockid;
 	t->proc = p;
-	t->notify = ev->notify;
+	t->notify = ev->notify == SIGEV_THREAD ? SIGEV_SIGNAL : ev->notify;
 	t->target = ev->tid;
 	list_init(&t->sigq.link);
 	t->sigq.timer = t;

@@ -36,7 +36,7 @@ struct k_siginfo;
 
 #define SIGEV_SIGNAL    0
 #define SIGEV_NONE      1
-#define SIGEV_THREAD    2          /* glibc's; the kernel sees SIGEV_THREAD_ID */
+#define SIGEV_THREAD    2          /* glibc's (it passes SIGEV_THREAD_ID); raw: SIGEV_SIGNAL */
 #define SIGEV_THREAD_ID 4
 #define POSIX_TIMER_MAX 1024       /* per process: -EAGAIN beyond (RLIMIT_SIGPENDING) */
 

@@ -65,6 +65,16 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, int, prot, int, f
 		return err;
 	if (!len)
 		return -EINVAL;
+	/* Linux's overflow checks on the page offset, which it shifts as a
+	 * signed off_t (a negative offset is a page number near ULONG_MAX);
+	 * a file mapping must also end by LLONG_MAX (file_mmap_ok). */
+	unsigned long pgoff = (unsigned long)((long)offset >> PAGE_SHIFT);
+	unsigned long bytes = PAGE_ROUND_UP(len), pages = bytes >> PAGE_SHIFT;
+	if (pgoff + pages < pgoff)
+		return -EOVERFLOW;
+	unsigned long file_max = (unsigned long)__LONG_MAX__;
+	if (file && bytes && (bytes > file_max || pgoff > (file_max - bytes) >> PAGE_SHIFT))
+		return -EOVERFLOW;
 	int type = flags & MAP_TYPE;
 	if ((type != MAP_SHARED && type != MAP_PRIVATE) ||
 	    (type == MAP_SHARED && (flags & MAP_GROWSDOWN)))

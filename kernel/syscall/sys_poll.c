@@ -84,8 +84,9 @@ static long poll_loop(scan_fn scan, void *ctx, unsigned long uts, unsigned long 
 	if (uts) {
 		unsigned long now = arch_time();
 		struct timespec left = ticks_to_timespec(deadline > now ? deadline - now : 0);
-		if (copy_to_user(current_process()->as, uts, &left, sizeof left) && n >= 0)
-			n = -EFAULT;
+		/* As Linux: a timeout in read-only memory does not turn a
+		 * finished wait into an error (the update is Linux's extra). */
+		(void)copy_to_user(current_process()->as, uts, &left, sizeof left);
 	}
 	return n;
 }
@@ -106,6 +107,19 @@ static long scan_pollfds(void *arg)
 	return ready;
 }
 
+/* As Linux, every revents is written back whatever the outcome (zeroes on
+ * a timeout), and only revents: fd and events stay as the caller has them. */
+static long put_revents(struct addrspace *as, unsigned long ufds, const struct poll_ctx *c)
+{
+	for (unsigned i = 0; i < c->nfds; i++) {
+		unsigned long at = ufds + i * sizeof c->fds[0] +
+				   __builtin_offsetof(struct pollfd, revents);
+		if (copy_to_user(as, at, &c->fds[i].revents, sizeof c->fds[i].revents))
+			return -EFAULT;
+	}
+	return 0;
+}
+
 SYSCALL_DEFINE5(ppoll, unsigned long, ufds, unsigned, nfds, unsigned long, uts,
 		unsigned long, sigmask, unsigned long, sigsetsize)
 {
@@ -123,9 +137,12 @@ SYSCALL_DEFINE5(ppoll, unsigned long, ufds, unsigned, nfds, unsigned long, uts,
 		err = -ENOMEM;
 	if (!err && nfds && copy_from_user(as, c.fds, ufds, nfds * sizeof c.fds[0]))
 		err = -EFAULT;
-	long n = err ? err : poll_masked(scan_pollfds, &c, uts, deadline, use_mask, mask);
-	if (n > 0 && copy_to_user(as, ufds, c.fds, nfds * sizeof c.fds[0]))
-		n = -EFAULT;
+	long n = err;
+	if (!err) {
+		n = poll_masked(scan_pollfds, &c, uts, deadline, use_mask, mask);
+		if (put_revents(as, ufds, &c))
+			n = -EFAULT;
+	}
 	kfree(c.fds);
 	return n;
 }

@@ -6,7 +6,9 @@
 #include "kernel/proc/exec.h"
 #include "kernel/proc/clone.h"
 #include "kernel/sched/sched.h"
+#include "kernel/mm/addrspace.h"
 #include <dakota/syscall.h>
+#include <dakota/resource.h>
 
 /* Ends the calling thread; from tid 0 the whole process (rCore). */
 SYSCALL_DEFINE1(exit, int, code)
@@ -34,8 +36,14 @@ SYSCALL_DEFINE3(execve, unsigned long, path, unsigned long, argv, unsigned long,
 	return exec_current(path, argv, envp);
 }
 
-/* Linux's fourth argument, struct rusage *, is not filled in. */
-SYSCALL_DEFINE3(wait4, int, pid, unsigned long, status, int, options)
+/* The rusage of a reaped child is all zeros, as getrusage(RUSAGE_CHILDREN)
+ * reports: Dakota keeps no children's times. Linux writes it only when a
+ * child was reported. */
+SYSCALL_DEFINE4(wait4, int, pid, unsigned long, status, int, options, unsigned long, uru)
 {
-	return process_wait(pid, status, options);
+	long r = process_wait(pid, status, options);
+	struct rusage ru = { 0 };
+	if (r > 0 && uru && copy_to_user(current_process()->as, uru, &ru, sizeof ru))
+		return -EFAULT;
+	return r;
 }
