@@ -558,9 +558,11 @@ static long wait_filter_of(int pid, int options, struct wait_filter *f)
 	return 0;
 }
 
-long process_wait(int pid, unsigned long status_uaddr, int options)
+long process_wait(int pid, unsigned long status_uaddr, int options, unsigned long *used)
 {
 	struct process *p = current_process();
+	if (used)
+		*used = 0;
 	struct wait_filter filter;
 	long bad = wait_filter_of(pid, options, &filter);
 	if (bad)
@@ -586,8 +588,10 @@ long process_wait(int pid, unsigned long status_uaddr, int options)
 			if (reap) {
 				/* Two threads of p may reap at once: an
 				 * atomic add, no lock. */
-				__atomic_fetch_add(&p->children_ticks, process_free_zombie(z),
-						   __ATOMIC_RELAXED);
+				unsigned long ticks = process_free_zombie(z);
+				__atomic_fetch_add(&p->children_ticks, ticks, __ATOMIC_RELAXED);
+				if (used)
+					*used = ticks;
 			}
 			if (status_uaddr && copy_to_user(p->as, status_uaddr, &status, sizeof status))
 				return -EFAULT;

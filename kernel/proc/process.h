@@ -168,7 +168,10 @@ __attribute__((noreturn)) void process_exit_current(int status);
 /* For a thread that finds itself killed: ends the process if it is exiting
  * and nobody else owns its end, else just this thread. */
 __attribute__((noreturn)) void process_exit_killed(void);
-long process_wait(int pid, unsigned long status_uaddr, int options);
+/* wait4: the pid reported (0 with WNOHANG, or an error). *used, if not
+ * NULL, gets the CPU time (arch_time ticks) of a reaped child and of its
+ * own waited-for children; 0 for a stop or continue report. */
+long process_wait(int pid, unsigned long status_uaddr, int options, unsigned long *used);
 /* exec's point of no return: claims the process for the calling thread,
  * kills every other thread and waits (interruptibly) until they have all
  * exited and been freed. 0: the caller is alone and may switch images.

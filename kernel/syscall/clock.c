@@ -47,6 +47,13 @@ struct timespec ticks_to_timespec(unsigned long ticks)
 	return ts;
 }
 
+struct timeval ticks_to_timeval(unsigned long ticks)
+{
+	struct timespec ts = ticks_to_timespec(ticks);
+	struct timeval tv = { ts.tv_sec, ts.tv_nsec / 1000 };
+	return tv;
+}
+
 static unsigned long ticks_to_ns(unsigned long ticks)
 {
 	return ticks / arch_time_hz * NSEC_PER_SEC + ticks % arch_time_hz * NSEC_PER_SEC / arch_time_hz;

@@ -24,6 +24,8 @@ bool timespec_valid(const struct timespec *ts);
 /* arch_time ticks in ts (valid), saturating far beyond any real wait. */
 unsigned long timespec_to_ticks(const struct timespec *ts);
 struct timespec ticks_to_timespec(unsigned long ticks);
+/* The same as a struct timeval (getrusage, wait4's rusage). */
+struct timeval ticks_to_timeval(unsigned long ticks);
 /* The arch_time at which the (valid) time ts is reached: `abs` on clock
  * `clockid` (REALTIME or a monotonic one), else ts from now. Never 0. */
 unsigned long clock_deadline(long clockid, const struct timespec *ts, bool abs);

@@ -7,6 +7,7 @@
 #include "kernel/proc/clone.h"
 #include "kernel/sched/sched.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/syscall/clock.h"
 #include <dakota/syscall.h>
 #include <dakota/resource.h>
 
@@ -36,13 +37,14 @@ SYSCALL_DEFINE3(execve, unsigned long, path, unsigned long, argv, unsigned long,
 	return exec_current(path, argv, envp);
 }
 
-/* The rusage of a reaped child is all zeros, as getrusage(RUSAGE_CHILDREN)
- * reports: Dakota keeps no children's times. Linux writes it only when a
- * child was reported. */
+/* The rusage of a reported child: its CPU time and its waited-for
+ * children's, as ru_utime (Dakota does not split off system time; the
+ * other fields are 0). Linux writes it only when a child was reported. */
 SYSCALL_DEFINE4(wait4, int, pid, unsigned long, status, int, options, unsigned long, uru)
 {
-	long r = process_wait(pid, status, options);
-	struct rusage ru = { 0 };
+	unsigned long used;
+	long r = process_wait(pid, status, options, &used);
+	struct rusage ru = { .ru_utime = ticks_to_timeval(used) };
 	if (r > 0 && uru && copy_to_user(current_process()->as, uru, &ru, sizeof ru))
 		return -EFAULT;
 	return r;

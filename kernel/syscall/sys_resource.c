@@ -102,13 +102,6 @@ SYSCALL_DEFINE2(setrlimit, unsigned, res, unsigned long, unew)
 	return unew ? sys_prlimit64(0, res, unew, 0, 0, 0) : -EFAULT;
 }
 
-static struct timeval ticks_to_timeval(unsigned long ticks)
-{
-	struct timespec ts = ticks_to_timespec(ticks);
-	struct timeval tv = { ts.tv_sec, ts.tv_nsec / 1000 };
-	return tv;
-}
-
 static unsigned long cpu_ticks(long clockid)
 {
 	struct timespec ts;

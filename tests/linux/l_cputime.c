@@ -65,9 +65,12 @@ int main(void)
 		_exit(0);
 	}
 	long long before = children_ns();
-	waitpid(pid, &status, 0);
+	struct rusage ru;
+	wait4(pid, &status, 0, &ru);
 	CHECK_EQ(children_ns() - before >= 50000000LL, 1,
 		 "a second child's 100 ms adds to it once waited for");
+	CHECK_EQ((ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL + ru.ru_utime.tv_usec +
+		 ru.ru_stime.tv_usec >= 50000, 1, "... and wait4's rusage reports it");
 	long long start = ns(CLOCK_PROCESS_CPUTIME_ID), used = 0;
 	pthread_t th;
 	pthread_create(&th, NULL, burner, &used);
