@@ -1,5 +1,6 @@
-/* Linux clone: flag checks, thread and fork creation, and the Linux end of
- * a thread (see clone.h).
+/* Linux clone: flag checks, thread, fork and vfork creation, and the Linux
+ * end of a thread (see clone.h, which also says how a vfork child shares its
+ * parent's address space).
  *
  * Lock order as everywhere (kernel/sync/spinlock.h): the process-tree lock,
  * a process lock, its address-space lock, an object lock (a vfork wait's,
@@ -162,9 +163,9 @@ static void vfork_detach(struct process *parent, int pid, struct vfork_wait *w)
 }
 
 /* Sleeps until the child has let go of the shared space (exec, end) or
- * the caller is killed; as Linux, a signal does not end the wait: the
- * caller's stack and memory are the child's until then. */
-static void vfork_wait_child(struct process *p, int pid, struct vfork_wait *w)
+ * the caller is killed (true); as Linux, a signal does not end the wait:
+ * the caller's stack and memory are the child's until then. */
+static bool vfork_wait_child(struct process *p, int pid, struct vfork_wait *w)
 {
 	spin_lock(&w->lock);
 	bool killed = false;
@@ -176,6 +177,7 @@ static void vfork_wait_child(struct process *p, int pid, struct vfork_wait *w)
 	/* Detached, or the child set done under w->lock and is past it. */
 	spin_lock(&w->lock);
 	spin_unlock(&w->lock);
+	return killed;
 }
 
 /* A tid of the caller's process held for the child's trap-context page
@@ -211,8 +213,12 @@ static long clone_vfork(const struct clone_req *r)
 	wq_init(&w.wq);
 	struct vfork_req v = { .r = r, .w = &w };
 	long pid = process_vfork_prepared(slot, vfork_prepare, &v);
-	if (pid > 0)
-		vfork_wait_child(p, (int)pid, &w);
+	if (pid > 0 && vfork_wait_child(p, (int)pid, &w)) {
+		/* Killed: this thread ends, but the child may still run on its
+		 * stack (vfork's child does). The stack slot's region stays in
+		 * the shared space, freed with it; only this thread reads it. */
+		current_thread()->stack_slot = NO_STACK_SLOT;
+	}
 	vfork_slot_release(p, slot);
 	return pid;
 }

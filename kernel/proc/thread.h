@@ -73,7 +73,9 @@ struct thread {
 	 * forked from thread k > 0, whose tid 0 keeps running on slot k. Then
 	 * tid k stays reserved in proc->tids (never given to a new thread, so
 	 * no stack is mapped over this one) until exec or the process ends.
-	 * Changed only by exec, on the thread itself. */
+	 * Changed only by the thread itself: by exec, and by a vfork caller
+	 * killed while its child may still run on this stack (clone.c:
+	 * NO_STACK_SLOT, so its end leaves the stack in place). */
 	int stack_slot;
 	/* Trap-context page at TRAP_CONTEXT(trap_slot): the tid, except in a
 	 * vfork child running in its parent's address space, whose tid 0 uses

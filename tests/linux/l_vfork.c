@@ -3,7 +3,9 @@
  * waits until then. posix_spawn of a missing program fails with ENOENT
  * (the child writes the exec error into the parent's memory), a vfork
  * child's writes are the parent's, exec and _exit end the sharing, a child
- * that is killed or faults before it execs lets the parent go on, 200
+ * that is killed or faults before it execs lets the parent go on, a child
+ * whose parent ends or execs meanwhile (from another thread) keeps the
+ * memory, 200
  * spawns in a row leave nothing behind (linuxrun's leak check), and
  * system() runs the shell.
  *
@@ -124,6 +126,72 @@ static void test_vfork_child_dies(void)
 	CHECK_EQ(wait_status(pid), SIGSEGV, "a vfork child that faults dies of SIGSEGV, the parent goes on");
 }
 
+/* The vfork parent's process ends (another thread's exit_group) or is
+ * replaced (another thread's execve) while its vfork child still runs in
+ * its memory: the memory stays the child's, which reads what the parent
+ * wrote and reports it through a pipe. */
+static int ready_pipe[2], go_pipe[2], out_pipe[2];
+static volatile int parent_value;
+static int ending_by_exec;
+
+static void *end_the_parent(void *arg)
+{
+	(void)arg;
+	char c;
+	if (read(ready_pipe[0], &c, 1) != 1)
+		_exit(20);
+	if (ending_by_exec) {
+		char *argv[] = { true_path, NULL };
+		execve(true_path, argv, environ);
+		_exit(21);
+	}
+	_exit(9);
+}
+
+static void vfork_middle(void)
+{
+	parent_value = 77;
+	pthread_t t;
+	if (pthread_create(&t, NULL, end_the_parent, NULL))
+		_exit(22);
+	if (vfork() == 0) {
+		char c;
+		write(ready_pipe[1], "r", 1);
+		if (read(go_pipe[0], &c, 1) == 1) {
+			int v = parent_value;
+			write(out_pipe[1], &v, sizeof v);
+		}
+		_exit(0);
+	}
+	_exit(23);                      /* never: killed while suspended */
+}
+
+static void test_parent_ends_first(int by_exec)
+{
+	const char *how = by_exec ? "execve" : "exit_group";
+	if (pipe(ready_pipe) || pipe(go_pipe) || pipe(out_pipe))
+		BAIL("pipe");
+	ending_by_exec = by_exec;
+	pid_t mid = fork();
+	if (mid == 0)
+		vfork_middle();
+	close(ready_pipe[0]);
+	close(ready_pipe[1]);
+	close(go_pipe[0]);
+	close(out_pipe[1]);
+	CHECK_EQ(wait_status(mid), by_exec ? 0 : 9 << 8,
+		 "another thread's %s ends the vfork parent's image while its child runs", how);
+	write(go_pipe[1], "g", 1);
+	int v = 0;
+	CHECK_EQ(read(out_pipe[0], &v, sizeof v), (long)sizeof v,
+		 "after the parent's %s its vfork child runs on", how);
+	CHECK_EQ(v, 77, "and still reads the parent's memory");
+	char c;
+	CHECK_EQ(read(out_pipe[0], &c, 1), 0, "then ends");
+	close(go_pipe[1]);
+	close(out_pipe[0]);
+}
+
 #define SPAWNS 200
 
 static void test_many(void)
@@ -179,6 +247,8 @@ int main(int argc, char **argv)
 	test_vfork_shares();
 	test_vfork_exec();
 	test_vfork_child_dies();
+	test_parent_ends_first(0);
+	test_parent_ends_first(1);
 	test_many();
 	test_system();
 	return ltap_done();
