@@ -3,7 +3,8 @@
  * waits until then. posix_spawn of a missing program fails with ENOENT
  * (the child writes the exec error into the parent's memory), a vfork
  * child's writes are the parent's, exec and _exit end the sharing, a child
- * that is killed or faults before it execs lets the parent go on, a child
+ * that is killed or faults before it execs lets the parent go on, its
+ * write to a copy-on-write page is the parent's, a child
  * whose parent ends or execs meanwhile (from another thread) keeps the
  * memory, 200
  * spawns in a row leave nothing behind (linuxrun's leak check), and
@@ -124,6 +125,36 @@ static void test_vfork_child_dies(void)
 		_exit(1);               /* never */
 	}
 	CHECK_EQ(wait_status(pid), SIGSEGV, "a vfork child that faults dies of SIGSEGV, the parent goes on");
+}
+
+/* A fork child holds the parent's pages copy-on-write; a vfork child's
+ * write to one breaks it for the space the two share: the parent sees the
+ * new value, the fork child keeps the old. */
+static volatile int cow_var;
+
+static void test_vfork_cow(void)
+{
+	int block[2];
+	if (pipe(block))
+		BAIL("pipe");
+	cow_var = 1;
+	pid_t holder = fork();
+	if (holder == 0) {
+		char c;
+		read(block[0], &c, 1);
+		_exit(cow_var);
+	}
+	pid_t pid = vfork();
+	if (pid == 0) {
+		cow_var = 2;
+		_exit(0);
+	}
+	CHECK_EQ(cow_var, 2, "a vfork child's write to a copy-on-write page is the parent's");
+	CHECK_EQ(wait_status(pid), 0, "that vfork child's status");
+	write(block[1], "g", 1);
+	CHECK_EQ(wait_status(holder), 1 << 8, "the fork child holding the page kept the old value");
+	close(block[0]);
+	close(block[1]);
 }
 
 /* The vfork parent's process ends (another thread's exit_group) or is
@@ -247,6 +278,7 @@ int main(int argc, char **argv)
 	test_vfork_shares();
 	test_vfork_exec();
 	test_vfork_child_dies();
+	test_vfork_cow();
 	test_parent_ends_first(0);
 	test_parent_ends_first(1);
 	test_many();
