@@ -173,21 +173,29 @@ static long fork_first_thread(struct process *child, struct thread *self, int tr
 	return 0;
 }
 
-/* A child of the caller running in `as` (a copy, or the caller's own space
- * with one more user), which it owns from here on, even on failure. */
-static long fork_child(struct addrspace *as, int trap_slot,
+/* The caller's own space with one more user (a vfork child), or a copy
+ * (NULL when memory ran out). The caller's space cannot go meanwhile: it
+ * is replaced or put only once the caller has left it. */
+static struct addrspace *child_space(bool share)
+{
+	struct addrspace *as = current_process()->as;
+	if (!share)
+		return as_clone(as);
+	as_get(as);
+	return as;
+}
+
+/* A child of the caller in a copy of its space, or sharing it (share). */
+static long fork_child(bool share, int trap_slot,
 		       void (*prepare)(struct thread *child, void *arg), void *arg)
 {
 	struct thread *self = current_thread();
 	struct process *parent = self->proc;
 	struct process *child = process_alloc(parent);
-	if (!child) {
-		if (as)
-			as_put(as);
+	if (!child)
 		return -EAGAIN;
-	}
 	long err = -ENOMEM;
-	child->as = as;
+	child->as = child_space(share);
 	if (!child->as)
 		goto unlink;
 	child->sync = sync_objects_create();
@@ -217,16 +225,13 @@ unlink:
 
 long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), void *arg)
 {
-	return fork_child(as_clone(current_process()->as), 0, prepare, arg);
+	return fork_child(false, 0, prepare, arg);
 }
 
 long process_vfork_prepared(int trap_slot, void (*prepare)(struct thread *child, void *arg),
 			    void *arg)
 {
-	/* The caller's space cannot go meanwhile: it is the caller's own. */
-	struct addrspace *as = current_process()->as;
-	as_get(as);
-	return fork_child(as, trap_slot, prepare, arg);
+	return fork_child(true, trap_slot, prepare, arg);
 }
 
 /* Called with p->lock held: tell thread t to exit and make sure it notices
