@@ -1,7 +1,7 @@
 /* Linux clone: which flag combinations Dakota supports, and what a Linux
  * thread does at creation and at its end.
  *
- * Two kinds of clone are supported (anything else is -EINVAL, before
+ * Three kinds of clone are supported (anything else is -EINVAL, before
  * anything is made):
  *  - a thread: CLONE_VM|FS|FILES|SIGHAND|THREAD (glibc's set), optionally
  *    SYSVSEM, SETTLS, PARENT_SETTID, CHILD_SETTID, CHILD_CLEARTID; no exit
