@@ -270,7 +270,7 @@ __attribute__((always_inline)) static inline void return_to_user(struct thread *
 		tc->kernel_satp = __atomic_load_n(&kernel_satp, __ATOMIC_RELAXED);
 		tc->handler = (unsigned long)user_trap_entry;
 		tc->user_satp = mmu_satp(as->pt);
-		tc->user_va = TRAP_CONTEXT(t->tid);
+		tc->user_va = TRAP_CONTEXT(t->trap_slot);
 		tc->kernel_sp = t->kstack_top;
 	}
 	unsigned long sstatus = csr_read(sstatus);

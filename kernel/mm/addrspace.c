@@ -53,6 +53,7 @@ struct addrspace *as_create(void)
 	if (!as)
 		return NULL;
 	spin_init(&as->lock, "addrspace", LOCK_ADDRSPACE);
+	as->users = 1;
 	list_init(&as->regions);
 	as->pt = mmu_create();
 	if (!as->pt)
@@ -111,6 +112,12 @@ void as_destroy(struct addrspace *as)
 		kfree(r);
 	}
 	kfree(as);
+}
+
+void as_put(struct addrspace *as)
+{
+	if (__atomic_sub_fetch(&as->users, 1, __ATOMIC_ACQ_REL) == 0)
+		as_destroy(as);
 }
 
 int as_add_region(struct addrspace *as, unsigned long start, unsigned long end,

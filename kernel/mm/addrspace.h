@@ -4,6 +4,7 @@
 #ifndef KERNEL_MM_ADDRSPACE_H
 #define KERNEL_MM_ADDRSPACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "config.h"
 #include "arch/riscv/arch.h"
@@ -50,6 +51,10 @@ struct region {
  * futex bucket is taken under it to read a user word while its page stays). */
 struct addrspace {
 	struct spinlock lock;
+	/* Processes whose p->as is this space: 1, or 2 while a vfork child
+	 * runs in its parent's space (more with vfork children of several
+	 * threads). Atomic; as_put of the last one destroys the space. */
+	_Atomic int users;
 	pagetable_t pt;
 	struct list_node regions;   /* struct region, sorted by address */
 	unsigned long heap_start, brk;
@@ -69,8 +74,29 @@ struct addrspace {
  * for tests that check a path issues none. */
 extern _Atomic unsigned long as_shootdown_count;
 
+/* A new space with one user (the caller). */
 struct addrspace *as_create(void);
+/* Destroys a space that no thread can run in any more and nobody else
+ * holds (as_put's last reference, or a space still being built). */
 void as_destroy(struct addrspace *as);
+/* One more user of as (a vfork child, clone.c); the caller holds a
+ * reference already, so as cannot go meanwhile. */
+static inline void as_get(struct addrspace *as)
+{
+	__atomic_fetch_add(&as->users, 1, __ATOMIC_RELAXED);
+}
+/* A user lets go (exec replaced its image, or its process ended; every one
+ * of its threads is out of user mode for good). The last user destroys the
+ * space, with no spinlock held: whatever harts ran in it trapped onto the
+ * kernel table, flushing it, when they last left it (as_deactivate). The
+ * acquire-release pairs every earlier user's writes to the space (its
+ * regions, its page table) with the destroyer's reads. */
+void as_put(struct addrspace *as);
+/* True while another process also uses as (Linux's mm_users > 1). */
+static inline bool as_shared(struct addrspace *as)
+{
+	return __atomic_load_n(&as->users, __ATOMIC_ACQUIRE) > 1;
+}
 /* Copy of every region and page (fork). NULL on exhaustion, nothing leaked. */
 struct addrspace *as_clone(struct addrspace *as);
 int as_add_region(struct addrspace *as, unsigned long start, unsigned long end,

@@ -1,5 +1,6 @@
-/* Linux clone: flag checks, thread and fork creation, and the Linux end of
- * a thread (see clone.h).
+/* Linux clone: flag checks, thread, fork and vfork creation, and the Linux
+ * end of a thread (see clone.h, which also says how a vfork child shares its
+ * parent's address space).
  *
  * Lock order as everywhere (kernel/sync/spinlock.h): the process-tree lock,
  * a process lock, its address-space lock, an object lock (a vfork wait's,
@@ -130,10 +131,14 @@ struct vfork_req {
 	struct vfork_wait *w;
 };
 
+/* The child runs in the caller's own memory: the tid words, the parent's
+ * included, are written before it can run, as Linux does. */
 static void vfork_prepare(struct thread *t, void *arg)
 {
 	struct vfork_req *v = arg;
 	fork_prepare(t, (void *)v->r);
+	if (v->r->flags & CLONE_PARENT_SETTID)
+		put_tid(t->proc->as, v->r->parent_tid, t->proc->pid);
 	t->proc->vfork = v->w;        /* not running yet: no lock needed */
 }
 
@@ -157,27 +162,64 @@ static void vfork_detach(struct process *parent, int pid, struct vfork_wait *w)
 	spin_unlock(&proc_tree_lock);
 }
 
+/* Sleeps until the child has let go of the shared space (exec, end) or
+ * the caller is killed (true); as Linux, a signal does not end the wait:
+ * the caller's stack and memory are the child's until then. */
+static bool vfork_wait_child(struct process *p, int pid, struct vfork_wait *w)
+{
+	spin_lock(&w->lock);
+	bool killed = false;
+	while (!w->done && !killed)
+		killed = wq_sleep_killable(&w->wq, &w->lock) != 0;
+	spin_unlock(&w->lock);
+	if (killed)
+		vfork_detach(p, pid, w);
+	/* Detached, or the child set done under w->lock and is past it. */
+	spin_lock(&w->lock);
+	spin_unlock(&w->lock);
+	return killed;
+}
+
+/* A tid of the caller's process held for the child's trap-context page
+ * while the child may use it: no thread of the parent gets that tid, so
+ * none maps its page over the child's. -1 where thread_alloc would refuse
+ * (and in a vfork child still sharing: its tids are not its space's). */
+static int vfork_slot_reserve(struct process *p)
+{
+	spin_lock(&p->lock);
+	int slot = (p->exiting || p->sole || p->vfork_shared) ? -1 : idalloc_get(&p->tids);
+	spin_unlock(&p->lock);
+	return slot;
+}
+
+/* The child has let go, or the caller was killed (then its process ends
+ * or an exec replaces its space: no thread of it is made in the shared
+ * space again, so the child may keep using the page). */
+static void vfork_slot_release(struct process *p, int slot)
+{
+	spin_lock(&p->lock);
+	idalloc_put(&p->tids, slot);
+	spin_unlock(&p->lock);
+}
+
 static long clone_vfork(const struct clone_req *r)
 {
+	struct process *p = current_process();
+	int slot = vfork_slot_reserve(p);
+	if (slot < 0)
+		return -EAGAIN;
 	struct vfork_wait w = { .done = false };
 	spin_init(&w.lock, "vfork", LOCK_OBJECT);
 	wq_init(&w.wq);
 	struct vfork_req v = { .r = r, .w = &w };
-	long pid = process_fork_prepared(vfork_prepare, &v);
-	if (pid < 0)
-		return pid;
-	if (r->flags & CLONE_PARENT_SETTID)
-		put_tid(current_process()->as, r->parent_tid, (int)pid);
-	spin_lock(&w.lock);
-	bool killed = false;
-	while (!w.done && !killed)
-		killed = wq_sleep(&w.wq, &w.lock) != 0;
-	spin_unlock(&w.lock);
-	if (killed)
-		vfork_detach(current_process(), (int)pid, &w);
-	/* Detached, or the child set done under w.lock and is past it. */
-	spin_lock(&w.lock);
-	spin_unlock(&w.lock);
+	long pid = process_vfork_prepared(slot, vfork_prepare, &v);
+	if (pid > 0 && vfork_wait_child(p, (int)pid, &w)) {
+		/* Killed: this thread ends, but the child may still run on its
+		 * stack (vfork's child does). The stack slot's region stays in
+		 * the shared space, freed with it; only this thread reads it. */
+		current_thread()->stack_slot = NO_STACK_SLOT;
+	}
+	vfork_slot_release(p, slot);
 	return pid;
 }
 
@@ -244,6 +286,11 @@ void clone_exit_notify(struct thread *t)
 void clone_image_end(struct thread *t)
 {
 	robust_list_exit(t);
+	struct addrspace *as = t->proc->as;
+	if (t->clear_child_tid && as_shared(as)) {
+		clear_and_wake(as, t->clear_child_tid);
+		t->clear_child_tid = 0;
+	}
 }
 
 /* Leaves the CPU for good without being joinable: clone_reap frees t once

@@ -105,7 +105,7 @@ long exec_first(struct process *p, const char *path, const struct strvec *argv,
 		return -ENOMEM;
 	set_name(p, path);
 	struct thread *t;
-	err = thread_alloc_first(p, &t);
+	err = thread_alloc_first(p, 0, &t);
 	if (err)
 		return err;
 	trap_context_init(t->tc, entry, sp, 0, 0);

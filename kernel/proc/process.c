@@ -148,7 +148,50 @@ long process_fork(void)
 	return process_fork_prepared(NULL, NULL);
 }
 
-long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), void *arg)
+/* The child's tid 0 and its stack slot. A fork child's runs on the
+ * forker's stack (see stack_slot); a vfork child sharing the space has no
+ * slot of its own: it runs on its parent's stack or on one clone gave, and
+ * its end must not unmap the slot its parent runs on. */
+static long fork_first_thread(struct process *child, struct thread *self, int trap_slot,
+			      struct thread **out)
+{
+	long err = thread_alloc_first(child, trap_slot, out);
+	if (err)
+		return err;
+	struct thread *t = *out;
+	memcpy(t->tc, self->tc, sizeof *t->tc);
+	tc_set_return(t->tc, 0);
+	/* As Linux, a fork child keeps the alternate signal stack it is
+	 * running beside (the same address in its memory, copied or shared).
+	 * Only self writes its own altstack, and t cannot run yet: no lock. */
+	t->sig.altstack = self->sig.altstack;
+	spin_lock(&child->lock);
+	if (child->as == self->proc->as) {
+		child->vfork_shared = true;
+		t->stack_slot = NO_STACK_SLOT;
+	} else if (self->stack_slot != 0) {
+		idalloc_get_at(&child->tids, self->stack_slot);
+		t->stack_slot = self->stack_slot;
+	}
+	spin_unlock(&child->lock);
+	return 0;
+}
+
+/* The caller's own space with one more user (a vfork child), or a copy
+ * (NULL when memory ran out). The caller's space cannot go meanwhile: it
+ * is replaced or put only once the caller has left it. */
+static struct addrspace *child_space(bool share)
+{
+	struct addrspace *as = current_process()->as;
+	if (!share)
+		return as_clone(as);
+	as_get(as);
+	return as;
+}
+
+/* A child of the caller in a copy of its space, or sharing it (share). */
+static long fork_child(bool share, int trap_slot,
+		       void (*prepare)(struct thread *child, void *arg), void *arg)
 {
 	struct thread *self = current_thread();
 	struct process *parent = self->proc;
@@ -156,29 +199,16 @@ long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), voi
 	if (!child)
 		return -EAGAIN;
 	long err = -ENOMEM;
-	child->as = as_clone(parent->as);
+	child->as = child_space(share);
 	if (!child->as)
 		goto unlink;
 	child->sync = sync_objects_create();
 	if (!child->sync)
-		goto destroy_as;
+		goto put_as;
 	struct thread *t;
-	err = thread_alloc_first(child, &t);
+	err = fork_first_thread(child, self, trap_slot, &t);
 	if (err)
 		goto free_sync;
-	memcpy(t->tc, self->tc, sizeof *t->tc);
-	tc_set_return(t->tc, 0);
-	/* As Linux, a fork child keeps the alternate signal stack it is
-	 * running beside (the same address in its copied memory). Only self
-	 * writes its own altstack, and t cannot run yet: no lock. */
-	t->sig.altstack = self->sig.altstack;
-	if (self->stack_slot != 0) {
-		/* The child's tid 0 runs on the forker's stack (see stack_slot). */
-		spin_lock(&child->lock);
-		idalloc_get_at(&child->tids, self->stack_slot);
-		t->stack_slot = self->stack_slot;
-		spin_unlock(&child->lock);
-	}
 	spin_lock(&parent->lock);
 	file_copy_table(child, parent);
 	spin_unlock(&parent->lock);
@@ -190,11 +220,22 @@ long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), voi
 
 free_sync:
 	sync_objects_destroy(child->sync);
-destroy_as:
-	as_destroy(child->as);
+put_as:
+	as_put(child->as);
 unlink:
 	process_unlink_free(child);
 	return err;
+}
+
+long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), void *arg)
+{
+	return fork_child(false, 0, prepare, arg);
+}
+
+long process_vfork_prepared(int trap_slot, void (*prepare)(struct thread *child, void *arg),
+			    void *arg)
+{
+	return fork_child(true, trap_slot, prepare, arg);
 }
 
 /* Called with p->lock held: tell thread t to exit and make sure it notices
@@ -279,7 +320,6 @@ static void reparent_children(struct process *p)
  * then becomes the zombie's last thread and leaves the CPU for good. */
 __attribute__((noreturn)) static void process_teardown(struct process *p, struct thread *self)
 {
-	clone_vfork_release(p);   /* a vfork parent waits no longer */
 	spin_lock(&p->lock);
 	reap_other_threads(p, self);
 	int status = p->exit_status;
@@ -289,8 +329,13 @@ __attribute__((noreturn)) static void process_teardown(struct process *p, struct
 	posix_timer_release_all(p);
 	signal_process_release(p);
 	sync_objects_destroy(p->sync);
-	as_destroy(p->as);      /* the thread's stack and trap-context page too */
+	/* The last user destroys the space, the thread's stack and
+	 * trap-context page with it; a vfork child leaves it to its parent. */
+	as_put(p->as);
 	p->as = NULL;
+	/* Only now, the child done with the shared space and its trap-context
+	 * page, may a vfork parent go on (and give that page's tid away). */
+	clone_vfork_release(p);
 	/* Memory goes before files, as on Linux: a process that learns of
 	 * this one's end from a pipe's end of file finds its memory back. */
 	file_close_all(p);
@@ -403,12 +448,14 @@ long process_exec_take(void)
 }
 
 /* Called with p->lock held, on the only thread: it becomes tid 0 on user
- * stack slot 0 of the new image, whatever tid and slot it had. */
+ * stack slot 0 and trap slot 0 of the new image, whatever tid and slots it
+ * had. */
 static void become_tid0(struct process *p, struct thread *self)
 {
 	if (self->stack_slot != self->tid)
 		idalloc_put(&p->tids, self->stack_slot);   /* the reservation ends */
 	self->stack_slot = 0;
+	self->trap_slot = 0;
 	if (self->tid != 0) {
 		p->threads[self->tid] = NULL;
 		if (p->threads[0])   /* an entry replaced: one fewer in use */
@@ -431,11 +478,12 @@ void process_exec_switch(struct addrspace *as, struct trap_context *tc,
 	struct addrspace *old = p->as;
 	spin_lock(&p->lock);
 	p->as = as;
+	p->vfork_shared = false;
 	become_tid0(p, self);
 	self->tc = tc;
 	self->fp_hart = -1;
 	spin_unlock(&p->lock);
-	as_destroy(old);
+	as_put(old);
 }
 
 struct process *process_find(int pid)

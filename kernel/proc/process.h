@@ -89,6 +89,11 @@ struct process {
 	/* A vfork child's waiting parent (clone.c), under lock; NULL once the
 	 * child has exec'd or ended, or the parent stopped waiting. */
 	struct vfork_wait *vfork;
+	/* A vfork child whose `as` is its parent's (clone.c), under lock: set
+	 * before the child first runs, cleared by its exec. Meanwhile it may
+	 * create no thread (thread_alloc), and its tid 0 has no stack slot of
+	 * its own and a trap-context page the parent reserved. */
+	bool vfork_shared;
 	struct process_signals sig;               /* actions, shared pending: lock */
 
 	/* Linux per-process state of the calls in kernel/syscall (see
@@ -149,6 +154,13 @@ long process_fork(void);
 /* fork, calling prepare(child's thread, arg) before that thread can run
  * (clone.c: the child's stack and tid words). */
 long process_fork_prepared(void (*prepare)(struct thread *child, void *arg), void *arg);
+/* vfork: process_fork_prepared, but the child runs in the caller's own
+ * address space (one more user of it, as_get) until it execs or ends, and
+ * its thread's trap-context page is at TRAP_CONTEXT(trap_slot), a tid the
+ * caller holds reserved in its process for as long as the child may use it
+ * (clone.c). */
+long process_vfork_prepared(int trap_slot, void (*prepare)(struct thread *child, void *arg),
+			    void *arg);
 /* A kill from outside the process (SIGKILL): sets `exiting` and `status`
  * (the first status wins), tells every thread to exit, wakes blocked ones
  * and interrupts running ones. Chooses no thread to tear down: the first
@@ -182,7 +194,8 @@ long process_wait(int pid, unsigned long status_uaddr, int options, unsigned lon
 long process_exec_take(void);
 /* After process_exec_take: installs the new address space (with tid 0's
  * trap context `tc` mapped), sync objects and the caller as tid 0 on user
- * stack slot 0; destroys the old image. */
+ * stack slot 0 and trap slot 0; lets go of the old image (as_put: a vfork
+ * parent may still use it) and of the sharing of a vfork child. */
 void process_exec_switch(struct addrspace *as, struct trap_context *tc,
 			 struct sync_objects *sync);
 struct process *process_find(int pid);      /* proc_tree_lock held */

@@ -91,11 +91,11 @@ long thread_kstack_borrow(unsigned long *top)
 static _Atomic unsigned long thread_next_serial;
 
 /* A fresh control block (kmalloc zeroed it) for tid in p, on kernel-stack
- * slot `slot`, blocked until its creator pushes it onto the ready queue. It
+ * slot `slot` with its trap-context page at TRAP_CONTEXT(trap_slot), blocked until its creator pushes it onto the ready queue. It
  * inherits its creator's affinity (all harts for the first thread) and
  * scheduling class (SCHED_OTHER after a reset-on-fork one), and gets
  * a serial number no other thread ever has (mutex owners use it). */
-static void thread_init(struct thread *t, struct process *p, int tid, int slot)
+static void thread_init(struct thread *t, struct process *p, int tid, int trap_slot, int slot)
 {
 	spin_init(&t->lock, "thread", LOCK_THREAD);
 	list_init(&t->wait_link);
@@ -104,6 +104,7 @@ static void thread_init(struct thread *t, struct process *p, int tid, int slot)
 	t->state = THREAD_BLOCKED;          /* not runnable until rq_push */
 	t->tid = tid;
 	t->stack_slot = tid;
+	t->trap_slot = trap_slot;
 	t->slot = slot;
 	t->proc = p;
 	t->hart = -1;
@@ -122,7 +123,9 @@ static void thread_init(struct thread *t, struct process *p, int tid, int slot)
 	t->ctx.sp = t->kstack_top;
 }
 
-long thread_alloc(struct process *p, struct thread **out)
+/* thread_alloc with the trap-context page at TRAP_CONTEXT(trap_slot);
+ * trap_slot < 0: at the new tid's. */
+static long thread_alloc_at(struct process *p, int trap_slot, struct thread **out)
 {
 	/* A process being killed, or owned by an exec or its teardown, gets
 	 * no new thread: the new image starts with exactly one, and the
@@ -148,10 +151,12 @@ long thread_alloc(struct process *p, struct thread **out)
 	err = -ENOMEM;
 	if (kstack_map(slot))
 		goto put_linux_tid;
-	t->tc = as_map_trap_context(p->as, tid);
+	if (trap_slot < 0)
+		trap_slot = tid;
+	t->tc = as_map_trap_context(p->as, trap_slot);
 	if (!t->tc)
 		goto unmap_kstack;
-	thread_init(t, p, tid, slot);
+	thread_init(t, p, tid, trap_slot, slot);
 	signal_thread_init(t, current_thread());   /* the creator's mask */
 	p->threads[tid] = t;
 	__atomic_store_n(&p->table_threads, p->table_threads + 1, __ATOMIC_RELAXED);
@@ -173,10 +178,19 @@ put_tid:
 	return err;
 }
 
-long thread_alloc_first(struct process *p, struct thread **out)
+long thread_alloc(struct process *p, struct thread **out)
+{
+	/* A vfork child's new tids would take trap-context pages of the space
+	 * it shares with its parent, which the parent's threads may hold. */
+	if (p->vfork_shared)
+		return -EAGAIN;
+	return thread_alloc_at(p, -1, out);
+}
+
+long thread_alloc_first(struct process *p, int trap_slot, struct thread **out)
 {
 	spin_lock(&p->lock);
-	long err = thread_alloc(p, out);
+	long err = thread_alloc_at(p, trap_slot, out);
 	spin_unlock(&p->lock);
 	return err;
 }

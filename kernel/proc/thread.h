@@ -73,8 +73,15 @@ struct thread {
 	 * forked from thread k > 0, whose tid 0 keeps running on slot k. Then
 	 * tid k stays reserved in proc->tids (never given to a new thread, so
 	 * no stack is mapped over this one) until exec or the process ends.
-	 * Changed only by exec, on the thread itself. */
+	 * Changed only by the thread itself: by exec, and by a vfork caller
+	 * killed while its child may still run on this stack (clone.c:
+	 * NO_STACK_SLOT, so its end leaves the stack in place). */
 	int stack_slot;
+	/* Trap-context page at TRAP_CONTEXT(trap_slot): the tid, except in a
+	 * vfork child running in its parent's address space, whose tid 0 uses
+	 * a tid its parent holds reserved meanwhile (clone.c), so that the page
+	 * is no parent thread's. Changed only by exec, on the thread itself. */
+	int trap_slot;
 	struct process *proc;
 	struct trap_context *tc;        /* kernel address of the trap-context page */
 	unsigned long kstack_top;
@@ -136,13 +143,17 @@ struct thread {
 long thread_kstack_borrow(unsigned long *top);
 /* Allocates a thread of `p` with a free tid, its kernel stack and its
  * trap-context page mapped at TRAP_CONTEXT(tid). Caller holds p->lock.
- * -EAGAIN over the per-process or system bound, and while the process is
- * exiting or owned by an exec or its teardown (p->sole); -ENOMEM. */
+ * -EAGAIN over the per-process or system bound, while the process is
+ * exiting or owned by an exec or its teardown (p->sole), and while it is a
+ * vfork child sharing its parent's space (p->vfork_shared: the tid's page
+ * may be a parent thread's); -ENOMEM. */
 long thread_alloc(struct process *p, struct thread **out);
-/* thread_alloc for the first thread of a process being built (a fork
- * child, or the init process), taking p->lock itself: the builder holds no
- * lock of p at that point. */
-long thread_alloc_first(struct process *p, struct thread **out);
+/* thread_alloc for the first thread (tid 0) of a process being built (a
+ * fork child, or the init process), taking p->lock itself: the builder
+ * holds no lock of p at that point. Its trap-context page is at
+ * TRAP_CONTEXT(trap_slot) of p->as: 0, or for a vfork child sharing its
+ * parent's space, the tid the parent reserved for it. */
+long thread_alloc_first(struct process *p, int trap_slot, struct thread **out);
 /* Frees what thread_alloc made. Caller holds p->lock; the thread is not on
  * any hart (its lock handover is complete). */
 void thread_free(struct thread *t);

@@ -545,7 +545,7 @@ static volatile long vfork_var;
 
 static long vfork_child(void *arg)
 {
-	vfork_var = 1;                          /* lands in the child's copy */
+	vfork_var = 1;                          /* the parent's memory: shared */
 	/* Long enough that a parent that did not wait would write first. */
 	long until = time_ns() + 20000000L;
 	while (time_ns() < until)
@@ -575,12 +575,45 @@ static void test_vfork(void)
 			  exec ? "execs" : "ends");
 		EXPECT_EQ(wait_status(pid), W_EXIT(exec ? 0 : 5), "vfork%s: the child's status",
 			  exec ? "+exec" : "");
-		EXPECT_EQ(vfork_var, 0, "vfork%s: the child wrote to its copy of memory",
+		EXPECT_EQ(vfork_var, 1, "vfork%s: the child wrote its parent's memory",
 			  exec ? "+exec" : "");
 		close(spawn_pipe[0]);
 		close(spawn_pipe[1]);
 	}
 	munmap(stack, 64 * 1024);
+}
+
+/* While it runs in its parent's memory a vfork child may create no thread
+ * and not vfork again (Dakota's limit, -EAGAIN: the tids of those would
+ * pick trap-context pages in a space whose tids its parent hands out);
+ * once it has exec'd the program it runs may. Nothing is left behind. */
+static volatile long refused_clone, refused_create, refused_vfork;
+
+static long vfork_try_children(void *arg)
+{
+	char *stack = arg;
+	refused_clone = clone_run(THREAD_SET, stack + 16384, NULL, NULL, NULL, nothing, NULL);
+	refused_create = thread_create((void *)nothing, NULL);
+	refused_vfork = clone_run(CLONE_VM | CLONE_VFORK | SIGCHLD, stack + 32768, NULL, NULL,
+				  NULL, nothing, NULL);
+	return 6;
+}
+
+static void test_vfork_refusals(void)
+{
+	static char stacks[3][32768] __attribute__((aligned(16)));
+	struct kstat before = kstat_now();
+	refused_clone = refused_create = refused_vfork = 0;
+	long pid = clone_run(CLONE_VM | CLONE_VFORK | SIGCHLD, stacks[0] + sizeof stacks[0], NULL,
+			     NULL, NULL, vfork_try_children, stacks[1]);
+	EXPECT_EQ(wait_status(pid), W_EXIT(6), "vfork child that tries to make threads: its status");
+	EXPECT_EQ(refused_clone, -EAGAIN, "a vfork child sharing memory: thread clone -EAGAIN");
+	EXPECT_EQ(refused_create, -EAGAIN, "a vfork child sharing memory: thread_create -EAGAIN");
+	EXPECT_EQ(refused_vfork, -EAGAIN, "a vfork child sharing memory: vfork -EAGAIN");
+	struct kstat after = kstat_now();
+	EXPECT_EQ(after.live_procs, before.live_procs, "vfork refusals: processes back");
+	EXPECT_EQ(after.live_threads, before.live_threads, "vfork refusals: threads back");
+	EXPECT_EQ(after.kmalloc_bytes, before.kmalloc_bytes, "vfork refusals: kmalloc bytes back");
 }
 
 /* A vfork parent that is killed while its child blocks stops waiting. */
@@ -711,6 +744,7 @@ int main(void)
 	test_fork_flags();
 	test_vfork();
 	test_vfork_parent_killed();
+	test_vfork_refusals();
 	test_create();
 	test_settid_words();
 	test_set_tid_address();
