@@ -214,7 +214,9 @@ static long pipe_read(struct pipe *pp, unsigned long ubuf, unsigned long n, bool
 	pp->read_pos += n;
 	wq_wake_all(&pp->can_write);
 	spin_unlock(&pp->lock);
-	poll_notify();
+	/* POLLOUT is "not full": only a read of a full pipe changes it. */
+	if (avail == PIPE_SIZE)
+		poll_notify();
 	/* Copy out without the pipe lock: a fault-in may allocate. Bytes already
 	 * consumed are lost on -EFAULT, as on Linux. */
 	if (n && copy_to_user(as, ubuf, chunk, n))
