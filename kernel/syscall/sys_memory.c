@@ -1,5 +1,5 @@
 /* Memory calls with Linux's meaning: brk, mmap, munmap, mprotect, madvise,
- * mremap, msync, mlock, munlock, mincore. This file turns Linux's flags into
+ * mremap, msync, mlock, munlock, mlockall, munlockall, mincore. This file turns Linux's flags into
  * the address-space calls of kernel/mm (mmap.c, mremap.c) and checks what
  * Linux checks before it looks at the address space.
  *
@@ -158,6 +158,25 @@ SYSCALL_DEFINE2(munlock, unsigned long, addr, unsigned long, len)
 {
 	unsigned long start = PAGE_ROUND_DOWN(addr);
 	return as_check_mapped(current_process()->as, start, len + (addr - start));
+}
+
+/* Dakota never pages memory out, so every page a process has stays in
+ * memory whatever it asks: mlockall's promise holds once its flags are
+ * valid, as mlock's does once the range is mapped. */
+#define MCL_CURRENT 1
+#define MCL_FUTURE  2
+#define MCL_ONFAULT 4
+
+SYSCALL_DEFINE1(mlockall, int, flags)
+{
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
+		return -EINVAL;
+	return 0;
+}
+
+SYSCALL_DEFINE0(munlockall)
+{
+	return 0;
 }
 
 SYSCALL_DEFINE3(mincore, unsigned long, addr, unsigned long, len, unsigned long, vec)

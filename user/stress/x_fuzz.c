@@ -145,7 +145,8 @@ static int is_known(long nr)
 	 * was (a longer list reorders every run after it). */
 	if (nr == SYS_clone3 || nr == SYS_set_tid_address || nr == SYS_linux_gettid ||
 	    nr == SYS_set_robust_list || nr == SYS_get_robust_list || nr == SYS_renameat2 ||
-	    nr == SYS_fsync || nr == SYS_fdatasync || nr == SYS_sync || nr == SYS_syncfs)
+	    nr == SYS_fsync || nr == SYS_fdatasync || nr == SYS_sync || nr == SYS_syncfs ||
+	    nr == SYS_mlockall || nr == SYS_munlockall)
 		return 1;
 	for (long i = 0; i < VALID_CALLS; i++)
 		if (valid_calls[i] == nr)
