@@ -12,6 +12,7 @@
  * (shared/linux-ref/run-bin.sh, with /bin as for l_vfork). */
 #define _GNU_SOURCE
 #include "ltap.h"
+#include "refbin.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -139,22 +140,6 @@ static void *spawn_many(void *arg)
 	return NULL;
 }
 
-static void install(const char *dir, const char *name)
-{
-	char from[256], to[256], buf[4096];
-	snprintf(from, sizeof from, "%s/%s", dir, name);
-	snprintf(to, sizeof to, "/bin/%s", name);
-	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	if (in < 0 || out < 0)
-		BAIL("cannot copy %s to %s", from, to);
-	ssize_t n;
-	while ((n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			BAIL("cannot write %s", to);
-	close(in);
-	close(out);
-}
-
 static struct writer writers[2];
 static struct spawner spawners[2];
 
@@ -163,7 +148,7 @@ int main(int argc, char **argv)
 	ltap_start();
 	if (argc > 1) {         /* the Linux reference machine (l_vfork.c) */
 		mkdir("/bin", 0755);
-		install(argv[1], "true");
+		refbin_install(argv[1], "true");
 	}
 	pthread_t mapper, forker;
 	for (int i = 0; i < 2; i++)

@@ -17,6 +17,7 @@
  * where Dakota's initramfs has its own and system() looks for sh. */
 #define _GNU_SOURCE
 #include "ltap.h"
+#include "refbin.h"
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -248,31 +249,14 @@ static void test_system(void)
 		note("status %#x", st);
 }
 
-/* The reference machine's /bin (see the top). */
-static void install(const char *dir, const char *name)
-{
-	char from[256], to[256], buf[4096];
-	snprintf(from, sizeof from, "%s/%s", dir, name);
-	snprintf(to, sizeof to, "/bin/%s", name);
-	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	if (in < 0 || out < 0)
-		BAIL("cannot copy %s to %s", from, to);
-	ssize_t n;
-	while ((n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			BAIL("cannot write %s", to);
-	close(in);
-	close(out);
-}
-
 int main(int argc, char **argv)
 {
 	ltap_start();
 	if (argc > 1) {
 		mkdir("/bin", 0755);
-		install(argv[1], "true");
-		install(argv[1], "false");
-		install(argv[1], "sh");
+		refbin_install(argv[1], "true");
+		refbin_install(argv[1], "false");
+		refbin_install(argv[1], "sh");
 	}
 	test_posix_spawn();
 	test_vfork_shares();
