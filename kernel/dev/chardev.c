@@ -3,6 +3,8 @@
  * file needs no lock beyond its reference. */
 #include "kernel/dev/chardev.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/thread.h"
+#include "kernel/signal/signal.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/lib/random.h"
 #include "kernel/lib/string.h"
@@ -37,15 +39,20 @@ enum chardev chardev_find(const char *name, size_t len)
 
 /* Copies n bytes of zeroes or random bytes to ubuf, a chunk at a time:
  * the count copied, or -EFAULT if the first chunk could not be. A fault
- * later ends the read short, as on Linux. */
+ * later ends the read short, as on Linux; so does a kill or a signal to
+ * take, once something was copied (a read of a gigabyte must not hold its
+ * thread past a SIGKILL). */
 static long fill_user(unsigned long ubuf, unsigned long n, bool random)
 {
 	struct addrspace *as = current_process()->as;
+	struct thread *self = current_thread();
 	char chunk[256];
 	if (!random)
 		memset(chunk, 0, sizeof chunk);
 	unsigned long done = 0;
 	while (done < n) {
+		if (done && (thread_killed(self) || signal_pending(self)))
+			break;
 		unsigned long want = n - done < sizeof chunk ? n - done : sizeof chunk;
 		if (random)
 			random_bytes(chunk, want);
