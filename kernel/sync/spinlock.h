@@ -71,10 +71,12 @@ __attribute__((noreturn, cold)) void spin_not_held_panic(struct spinlock *l);
 
 __attribute__((noreturn, cold)) void spin_irqs_on_panic(struct spinlock *l);
 
-/* The debug checks of an acquire, interrupts already off. A lock may be
- * taken only while every lock held has a lower level: no bit at or above
- * level_bit in held_levels. */
-static inline struct processor *spin_acquire_check(struct spinlock *l)
+/* The acquire proper, interrupts already off: the debug checks (a lock
+ * may be taken only while every lock held has a lower level: no bit at or
+ * above level_bit in held_levels), then the exchange. Inline, as every
+ * flavour below: they are on every hot path, and a call would cost a third
+ * of them. Only waiting and the panics are calls. */
+__attribute__((always_inline)) static inline struct processor *spin_acquire_check(struct spinlock *l)
 {
 	struct processor *cpu = this_processor();
 	if (l->owner == (int)cpu->hart && __atomic_load_n(&l->locked, __ATOMIC_RELAXED))
@@ -84,37 +86,26 @@ static inline struct processor *spin_acquire_check(struct spinlock *l)
 	return cpu;
 }
 
-/* Interrupts off and the debug checks done: the common start of an acquire. */
-static inline struct processor *spin_acquire_prepare(struct spinlock *l)
-{
-	irq_save();
-	return spin_acquire_check(l);
-}
-
 static inline void spin_acquired(struct spinlock *l, struct processor *cpu)
 {
 	l->owner = (int)cpu->hart;
 	cpu->held_levels |= l->level_bit;
 }
 
-/* The acquire and release are inline: they are on every hot path, and a
- * call would cost a third of them. Only waiting and the panics are calls. */
-static inline void spin_lock(struct spinlock *l)
+__attribute__((always_inline)) static inline void spin_acquire(struct spinlock *l)
 {
-	struct processor *cpu = spin_acquire_prepare(l);
+	struct processor *cpu = spin_acquire_check(l);
 	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0))
 		spin_lock_wait(l);
 	spin_acquired(l, cpu);
 }
 
-/* Takes l if it is free at once; false (and nothing held) if not. */
-static inline bool spin_trylock(struct spinlock *l)
+/* Takes l if it is free at once; false (and nothing taken) if not. */
+__attribute__((always_inline)) static inline bool spin_try_acquire(struct spinlock *l)
 {
-	struct processor *cpu = spin_acquire_prepare(l);
-	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
-		irq_restore();
+	struct processor *cpu = spin_acquire_check(l);
+	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0))
 		return false;
-	}
 	spin_acquired(l, cpu);
 	return true;
 }
@@ -130,6 +121,21 @@ static inline void spin_release(struct spinlock *l)
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
+static inline void spin_lock(struct spinlock *l)
+{
+	irq_save();
+	spin_acquire(l);
+}
+
+static inline bool spin_trylock(struct spinlock *l)
+{
+	irq_save();
+	if (spin_try_acquire(l))
+		return true;
+	irq_restore();
+	return false;
+}
+
 static inline void spin_unlock(struct spinlock *l)
 {
 	spin_release(l);
@@ -139,29 +145,26 @@ static inline void spin_unlock(struct spinlock *l)
 
 /* For a lock taken where interrupts are off already and stay off until it
  * is released: inside another spinlock's section (which outlives this one),
- * or in the scheduler loop. The same checks, without irq_save/irq_restore's
- * nesting (about 15 instructions a pair, on the wake and switch paths). A
- * lock taken with spin_lock_irqs_off is released with spin_unlock_irqs_off;
- * the lock may be taken elsewhere the ordinary way. */
-static inline void spin_lock_irqs_off(struct spinlock *l)
+ * or in the scheduler loop. The same acquire and release, without
+ * irq_save/irq_restore's nesting (about 15 instructions a pair, on the wake
+ * and switch paths). A lock taken with spin_lock_irqs_off is released with
+ * spin_unlock_irqs_off; the lock may be taken elsewhere the ordinary way. */
+static inline void spin_assert_irqs_off(struct spinlock *l)
 {
 	if (CONFIG_LOCK_DEBUG && arch_irq_enabled())
 		spin_irqs_on_panic(l);
-	struct processor *cpu = spin_acquire_check(l);
-	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0))
-		spin_lock_wait(l);
-	spin_acquired(l, cpu);
+}
+
+static inline void spin_lock_irqs_off(struct spinlock *l)
+{
+	spin_assert_irqs_off(l);
+	spin_acquire(l);
 }
 
 static inline bool spin_trylock_irqs_off(struct spinlock *l)
 {
-	if (CONFIG_LOCK_DEBUG && arch_irq_enabled())
-		spin_irqs_on_panic(l);
-	struct processor *cpu = spin_acquire_check(l);
-	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		return false;
-	spin_acquired(l, cpu);
-	return true;
+	spin_assert_irqs_off(l);
+	return spin_try_acquire(l);
 }
 
 static inline void spin_unlock_irqs_off(struct spinlock *l)
