@@ -12,7 +12,6 @@
 #include <dakota/syscall.h>
 #include <dakota/stat.h>
 
-#define DEVTMPFS_DEV 6UL   /* st_dev of /dev's nodes (as the console's, file_linux.c) */
 
 static const struct {
 	const char *name;

@@ -27,6 +27,9 @@ enum chardev {
 
 struct stat;
 
+/* st_dev of /dev's nodes, the console's included (Linux's devtmpfs). */
+#define DEVTMPFS_DEV 6UL
+
 /* For stdin, stdout and stderr, the fd they stand for (0, 1, 2); -1 for
  * a device. */
 static inline int chardev_stdio_fd(enum chardev d)

@@ -458,12 +458,7 @@ long file_pipe(unsigned long fds_uaddr, int flags)
 long file_dup(int fd)
 {
 	struct file *f = file_get(fd);
-	if (!f)
-		return -EBADF;
-	int newfd = fd_install(current_process(), f, 0);
-	if (newfd < 0)
-		file_put(f);
-	return newfd;
+	return f ? file_install_opened(f, 0) : -EBADF;
 }
 
 

@@ -18,7 +18,6 @@
 #include <dakota/tty.h>
 
 #define CONSOLE_RDEV ((5UL << 8) | 1)    /* Linux's new_encode_dev(5, 1) */
-#define DEVTMPFS_DEV 6UL
 #define PIPEFS_DEV   12UL
 #define TTY_GID      5
 #define FIOCLEX      0x5451

@@ -34,7 +34,7 @@ long poll_wait_change(unsigned long seen, unsigned long deadline)
 	long err = 0;
 	spin_lock(&poll_lock);
 	if (__atomic_load_n(&generation, __ATOMIC_SEQ_CST) == seen)
-		err = deadline == ~0UL ? wq_sleep(&pollers_wq, &poll_lock) :
+		err = deadline == POLL_NO_DEADLINE ? wq_sleep(&pollers_wq, &poll_lock) :
 		      wq_sleep_until(&pollers_wq, &poll_lock, deadline);
 	spin_unlock(&poll_lock);
 	return err;

@@ -18,7 +18,9 @@ void poll_end(void);
 /* The generation to pass to poll_wait_change: read BEFORE the scan. */
 unsigned long poll_generation(void);
 /* Sleeps until the generation differs from `seen` or until `deadline`
- * (arch_time; ~0UL: none): 0, or -EINTR for a kill or a signal to take. */
+ * (arch_time; POLL_NO_DEADLINE: none): 0, or -EINTR for a kill or a signal
+ * to take. */
+#define POLL_NO_DEADLINE (~0UL)
 long poll_wait_change(unsigned long seen, unsigned long deadline);
 /* Out of line: poll_notify when a poller is registered. */
 void poll_notify_pollers(void);

@@ -24,7 +24,6 @@
 #include <dakota/clock.h>
 #include <dakota/fcntl.h>
 
-#define NO_DEADLINE (~0UL)
 
 /* One scan: how many are ready (the caller's context fills its results). */
 typedef long (*scan_fn)(void *ctx);
@@ -56,7 +55,7 @@ static long poll_masked(scan_fn scan, void *ctx, unsigned long uts, unsigned lon
 
 static long read_timeout(unsigned long uts, unsigned long *deadline)
 {
-	*deadline = NO_DEADLINE;
+	*deadline = POLL_NO_DEADLINE;
 	if (!uts)
 		return 0;
 	return clock_deadline_user(current_process()->as, uts, CLOCK_MONOTONIC, false, deadline);
