@@ -13,6 +13,7 @@
  * sets; nothing here depends on how long anything takes. */
 #define _GNU_SOURCE
 #include "ltap.h"
+#include "piword.h"
 #include <errno.h>
 #include <linux/futex.h>
 #include <signal.h>
@@ -38,19 +39,6 @@ static void pi_init(pthread_mutex_t *m, int type)
 	if (err)
 		BAIL("no PI mutexes");
 	pthread_mutexattr_destroy(&a);
-}
-
-/* glibc's lock word: the owner's tid | FUTEX_WAITERS | FUTEX_OWNER_DIED. */
-static unsigned word(pthread_mutex_t *m)
-{
-	return __atomic_load_n((unsigned *)&m->__data.__lock, __ATOMIC_ACQUIRE);
-}
-
-/* Until some thread sleeps in the kernel on m. */
-static void await_waiter(pthread_mutex_t *m)
-{
-	while (!(word(m) & FUTEX_WAITERS))
-		sched_yield();
 }
 
 static long futex(unsigned *uaddr, int op, unsigned val, const struct timespec *ts)
@@ -91,7 +79,7 @@ static void contention(void)
 	CHECK_EQ(count_errors, 0, "%d threads: every lock and unlock returned 0", THREADS);
 	CHECK_EQ(counter, THREADS * ROUNDS, "%d threads x %d rounds: the count is exact",
 		 THREADS, ROUNDS);
-	CHECK_EQ(word(&counted), 0, "the word is 0 once all are done");
+	CHECK_EQ(pi_word(&counted), 0, "the word is 0 once all are done");
 	pthread_mutex_destroy(&counted);
 }
 
@@ -123,14 +111,14 @@ static void kinds(void)
 {
 	pi_init(&held, PTHREAD_MUTEX_ERRORCHECK);
 	CHECK_EQ(pthread_mutex_lock(&held), 0, "errorcheck: lock");
-	CHECK_EQ(word(&held), (unsigned)gettid(), "the word holds the owner's tid");
+	CHECK_EQ(pi_word(&held), (unsigned)gettid(), "the word holds the owner's tid");
 	CHECK_EQ(pthread_mutex_lock(&held), EDEADLK, "errorcheck: relock is EDEADLK");
 	CHECK_EQ(run(try_held, NULL), EBUSY, "trylock from another thread: EBUSY");
 	CHECK_EQ(run(unlock_held, NULL), EPERM, "unlock by another thread: EPERM");
 	CHECK_EQ(pthread_mutex_unlock(&held), 0, "errorcheck: unlock");
 	CHECK_EQ(pthread_mutex_unlock(&held), EPERM, "errorcheck: unlock when free: EPERM");
 	CHECK_EQ(run(try_held, NULL), 0, "trylock of a free mutex from another thread");
-	CHECK_EQ(word(&held) == 0, 0, "which then holds it (it ended holding it)");
+	CHECK_EQ(pi_word(&held) == 0, 0, "which then holds it (it ended holding it)");
 	pthread_mutex_destroy(&held);
 
 	pthread_mutex_t r;
@@ -139,9 +127,9 @@ static void kinds(void)
 	CHECK_EQ(pthread_mutex_lock(&r), 0, "recursive: lock again");
 	CHECK_EQ(pthread_mutex_trylock(&r), 0, "recursive: trylock");
 	CHECK_EQ(pthread_mutex_unlock(&r) + pthread_mutex_unlock(&r), 0, "recursive: two unlocks");
-	CHECK_EQ(word(&r), (unsigned)gettid(), "still held after two of three unlocks");
+	CHECK_EQ(pi_word(&r), (unsigned)gettid(), "still held after two of three unlocks");
 	CHECK_EQ(pthread_mutex_unlock(&r), 0, "recursive: third unlock");
-	CHECK_EQ(word(&r), 0, "free");
+	CHECK_EQ(pi_word(&r), 0, "free");
 	pthread_mutex_destroy(&r);
 }
 
@@ -175,7 +163,7 @@ static void timeouts(void)
 		 "timedlock (CLOCK_REALTIME) of a held mutex: ETIMEDOUT, not before the time");
 	CHECK_EQ(run(timed_lock, (void *)(long)CLOCK_MONOTONIC), ETIMEDOUT,
 		 "clocklock (CLOCK_MONOTONIC, LOCK_PI2) of a held mutex: ETIMEDOUT");
-	CHECK_EQ(word(&held) & FUTEX_TID_MASK, (unsigned)gettid(), "the owner still holds it");
+	CHECK_EQ(pi_word(&held) & FUTEX_TID_MASK, (unsigned)gettid(), "the owner still holds it");
 	CHECK_EQ(pthread_mutex_unlock(&held), 0, "and unlocks it");
 	CHECK_EQ(run(timed_lock, (void *)(long)CLOCK_REALTIME), 0, "timedlock of a free mutex");
 	pthread_mutex_destroy(&held);
@@ -188,7 +176,7 @@ static void *lock_and_look(void *arg)
 {
 	(void)arg;
 	int r = pthread_mutex_lock(&held);
-	got_word = word(&held);
+	got_word = pi_word(&held);
 	got_tid = (unsigned)gettid();
 	if (r == 0)
 		pthread_mutex_unlock(&held);
@@ -210,7 +198,7 @@ static void hand_off(void)
 	pthread_t t;
 	if (pthread_create(&t, NULL, lock_and_look, NULL))
 		BAIL("pthread_create");
-	await_waiter(&held);
+	pi_await_waiter(&held);
 	CHECK_EQ(pthread_mutex_unlock(&held), 0, "unlock with a waiter in the kernel");
 	void *r;
 	pthread_join(t, &r);
@@ -218,7 +206,7 @@ static void hand_off(void)
 	CHECK_EQ(got_word & FUTEX_TID_MASK, got_tid, "the word names the waiter then");
 	CHECK_EQ(got_word & ~FUTEX_TID_MASK, FUTEX_WAITERS,
 		 "its word has FUTEX_WAITERS, not FUTEX_OWNER_DIED");
-	CHECK_EQ(word(&held), 0, "free again after its unlock");
+	CHECK_EQ(pi_word(&held), 0, "free again after its unlock");
 
 	/* A signal with a handler (no SA_RESTART) while it waits. */
 	struct sigaction sa = { .sa_handler = on_usr1 };
@@ -226,11 +214,11 @@ static void hand_off(void)
 	pthread_mutex_lock(&held);
 	if (pthread_create(&t, NULL, lock_and_look, NULL))
 		BAIL("pthread_create");
-	await_waiter(&held);
+	pi_await_waiter(&held);
 	pthread_kill(t, SIGUSR1);
 	while (atomic_load(&handled) == 0)
 		sched_yield();
-	CHECK_EQ(word(&held) & FUTEX_TID_MASK, (unsigned)gettid(),
+	CHECK_EQ(pi_word(&held) & FUTEX_TID_MASK, (unsigned)gettid(),
 		 "a handler ran in the waiter; the owner still holds the lock");
 	CHECK_EQ(pthread_mutex_unlock(&held), 0, "unlock");
 	pthread_join(t, &r);
@@ -335,7 +323,7 @@ static void storm(void)
 	}
 	CHECK_EQ(bad, 0, "storm: locks give 0 or ETIMEDOUT, unlocks 0, under signals");
 	CHECK_EQ(counter, atomic_load(&storm_taken), "storm: the count equals the locks taken");
-	CHECK_EQ(word(&counted), 0, "storm: the word is 0 at the end");
+	CHECK_EQ(pi_word(&counted), 0, "storm: the word is 0 at the end");
 	pthread_mutex_destroy(&counted);
 }
 

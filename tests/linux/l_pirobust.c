@@ -13,6 +13,7 @@
  * depends on timing. */
 #define _GNU_SOURCE
 #include "ltap.h"
+#include "piword.h"
 #include <errno.h>
 #include <linux/futex.h>
 #include <sched.h>
@@ -33,17 +34,6 @@ static void pi_robust_init(pthread_mutex_t *m, int pshared)
 	pthread_mutexattr_destroy(&a);
 }
 
-static unsigned word(pthread_mutex_t *m)
-{
-	return __atomic_load_n((unsigned *)&m->__data.__lock, __ATOMIC_ACQUIRE);
-}
-
-static void await_waiter(pthread_mutex_t *m)
-{
-	while (!(word(m) & FUTEX_WAITERS))
-		sched_yield();
-}
-
 static pthread_mutex_t m;
 static int lock_result;
 
@@ -59,16 +49,16 @@ static void *lock_wait_leave(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&m);
 	__atomic_store_n(&lock_result, 1, __ATOMIC_RELEASE);
-	await_waiter(&m);  /* main is queued in the kernel */
+	pi_await_waiter(&m);  /* main is queued in the kernel */
 	return NULL;
 }
 
 static void recover(pthread_mutex_t *mx, const char *who)
 {
-	CHECK_EQ(word(mx) & FUTEX_OWNER_DIED, 0, "%s: glibc cleared FUTEX_OWNER_DIED", who);
+	CHECK_EQ(pi_word(mx) & FUTEX_OWNER_DIED, 0, "%s: glibc cleared FUTEX_OWNER_DIED", who);
 	CHECK_EQ(pthread_mutex_consistent(mx), 0, "%s: pthread_mutex_consistent", who);
 	CHECK_EQ(pthread_mutex_unlock(mx), 0, "%s: unlock", who);
-	CHECK_EQ(word(mx), 0, "%s: the word is free", who);
+	CHECK_EQ(pi_word(mx), 0, "%s: the word is free", who);
 	CHECK_EQ(pthread_mutex_lock(mx), 0, "%s: then it locks normally", who);
 	CHECK_EQ(pthread_mutex_unlock(mx), 0, "%s: and unlocks", who);
 }
@@ -80,7 +70,7 @@ static void thread_dies_unwaited(void)
 	if (pthread_create(&t, NULL, lock_and_leave, NULL))
 		BAIL("pthread_create");
 	pthread_join(t, NULL);
-	CHECK_EQ(word(&m), FUTEX_OWNER_DIED, "no waiter: the dead owner's word is FUTEX_OWNER_DIED");
+	CHECK_EQ(pi_word(&m), FUTEX_OWNER_DIED, "no waiter: the dead owner's word is FUTEX_OWNER_DIED");
 	CHECK_EQ(pthread_mutex_lock(&m), EOWNERDEAD, "the next lock gets EOWNERDEAD");
 	recover(&m, "thread, no waiter");
 	pthread_mutex_destroy(&m);
@@ -96,7 +86,7 @@ static void thread_dies_waited(void)
 		sched_yield();
 	CHECK_EQ(pthread_mutex_lock(&m), EOWNERDEAD,
 		 "a waiter blocked in the kernel gets EOWNERDEAD when the owner dies");
-	CHECK_EQ(word(&m) & FUTEX_TID_MASK, (unsigned)gettid(), "the word names the new owner");
+	CHECK_EQ(pi_word(&m) & FUTEX_TID_MASK, (unsigned)gettid(), "the word names the new owner");
 	pthread_join(t, NULL);
 	recover(&m, "thread, waiter");
 	pthread_mutex_destroy(&m);
@@ -127,7 +117,7 @@ static void process_dies(bool waited)
 		pthread_mutex_lock(sm);
 		__atomic_store_n(locked, 1, __ATOMIC_RELEASE);
 		if (waited)
-			await_waiter(sm);
+			pi_await_waiter(sm);
 		_exit(7);   /* its only thread ends holding the mutex */
 	}
 	while (!__atomic_load_n(locked, __ATOMIC_ACQUIRE))
