@@ -13,7 +13,6 @@
 #include "kernel/syscall/clock.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/file.h"
-#include "kernel/sched/sleep.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/lib/string.h"
